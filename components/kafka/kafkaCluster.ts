@@ -1,0 +1,188 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+import { KafkaConfig } from "../../config";
+import { GeneratedSecret } from "../shared/generatedSecret";
+import {
+  objectMeta,
+  plainEnv,
+  resourceRequirements,
+  secretEnv,
+  selectorLabels,
+  spreadAcrossNodes,
+  workloadLabels,
+} from "../shared/kubernetesMeta";
+import { kafkaAdminUser, kafkaPorts, kafkaSharedProperties, kafkaStartScript, renderProperties } from "./kafkaProperties";
+
+export interface KafkaClusterArgs {
+  readonly namespace: string;
+  readonly storageClassName: string;
+  readonly skipAwait: boolean;
+  readonly kafka: KafkaConfig;
+}
+
+/** Name of the log volume template; claims are `data-<statefulset>-<ordinal>`. */
+export const kafkaDataVolume = "data";
+
+/**
+ * Kafka in KRaft mode (no ZooKeeper): one StatefulSet whose first pods also
+ * form the controller quorum, SASL/SCRAM-SHA-512 on every listener, ACLs
+ * enforced by the StandardAuthorizer, and a generated admin credential.
+ */
+export class KafkaCluster extends pulumi.ComponentResource {
+  public readonly statefulSetName: string;
+  public readonly headlessServiceName: string;
+  /** In-cluster bootstrap address for clients (SASL_PLAINTEXT, SCRAM-SHA-512). */
+  public readonly bootstrapServers: string;
+  /** Secret with keys `username` and `password` of the super-user. */
+  public readonly adminSecretName: pulumi.Output<string>;
+  public readonly adminPassword: pulumi.Output<string>;
+  public readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+  constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:kafka:KafkaCluster", name, {}, opts);
+    const labels = workloadLabels(name);
+    this.statefulSetName = name;
+    this.headlessServiceName = `${name}-headless`;
+    this.bootstrapServers = `${name}.${args.namespace}.svc.cluster.local:${kafkaPorts.client}`;
+
+    const admin = new GeneratedSecret(
+      `${name}-admin`,
+      {
+        secretName: `${name}-admin`,
+        namespace: args.namespace,
+        labels,
+        data: (password) => ({ username: kafkaAdminUser, password }),
+      },
+      { parent: this },
+    );
+    this.adminSecretName = admin.secretName;
+    this.adminPassword = admin.password;
+    // KRaft needs one cluster id for the life of the cluster: generated once and kept in state.
+    const clusterId = new random.RandomId(`${name}-cluster-id`, { byteLength: 16 }, { parent: this });
+
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: objectMeta(`${name}-config`, args.namespace, labels, false),
+        data: {
+          "server.properties": renderProperties(
+            kafkaSharedProperties({
+              settings: args.kafka.settings,
+              brokers: args.kafka.brokers,
+              controllers: args.kafka.controllers,
+              statefulSet: name,
+              headlessService: this.headlessServiceName,
+              namespace: args.namespace,
+            }),
+          ),
+          "start.sh": kafkaStartScript({
+            controllers: args.kafka.controllers,
+            headlessService: this.headlessServiceName,
+            namespace: args.namespace,
+          }),
+        },
+      },
+      { parent: this },
+    );
+
+    this.createServices(name, args, labels);
+    this.statefulSet = this.createStatefulSet(name, args, labels, {
+      adminSecretName: admin.secretName,
+      configMapName: configMap.metadata.name,
+      clusterId: clusterId.b64Url,
+    });
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        // One broker down at a time keeps every partition at min.insync.replicas.
+        spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name) } },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ adminSecretName: this.adminSecretName, bootstrapServers: this.bootstrapServers });
+  }
+
+  private createServices(name: string, args: KafkaClusterArgs, labels: Record<string, string>): void {
+    const ports = Object.entries(kafkaPorts).map(([portName, port]) => ({ name: portName, port, targetPort: port }));
+    new k8s.core.v1.Service(
+      `${name}-headless`,
+      {
+        metadata: objectMeta(this.headlessServiceName, args.namespace, labels, args.skipAwait),
+        spec: { clusterIP: "None", publishNotReadyAddresses: true, selector: selectorLabels(name), ports },
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.Service(
+      `${name}-bootstrap`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: { type: "ClusterIP", selector: selectorLabels(name), ports: ports.filter((p) => p.name === "client") },
+      },
+      { parent: this },
+    );
+  }
+
+  private createStatefulSet(
+    name: string,
+    args: KafkaClusterArgs,
+    labels: Record<string, string>,
+    refs: { adminSecretName: pulumi.Output<string>; configMapName: pulumi.Output<string>; clusterId: pulumi.Output<string> },
+  ): k8s.apps.v1.StatefulSet {
+    return new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          serviceName: this.headlessServiceName,
+          replicas: args.kafka.brokers,
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: selectorLabels(name) },
+          template: {
+            metadata: { labels },
+            spec: {
+              affinity: spreadAcrossNodes(name),
+              terminationGracePeriodSeconds: 120,
+              securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+              containers: [
+                {
+                  name: "kafka",
+                  image: args.kafka.image,
+                  command: ["/bin/bash", "/etc/kafka-config/start.sh"],
+                  ports: Object.entries(kafkaPorts).map(([portName, port]) => ({ name: portName, containerPort: port })),
+                  env: [
+                    secretEnv("KAFKA_ADMIN_PASSWORD", refs.adminSecretName, "password"),
+                    { name: "KAFKA_CLUSTER_ID", value: refs.clusterId },
+                    ...plainEnv({ KAFKA_HEAP_OPTS: `-Xms${args.kafka.heapSize} -Xmx${args.kafka.heapSize}` }),
+                  ],
+                  resources: resourceRequirements(args.kafka.resources),
+                  startupProbe: { tcpSocket: { port: kafkaPorts.client }, periodSeconds: 10, failureThreshold: 60 },
+                  readinessProbe: { tcpSocket: { port: kafkaPorts.client }, periodSeconds: 10, failureThreshold: 3 },
+                  livenessProbe: { tcpSocket: { port: kafkaPorts.internal }, periodSeconds: 20, failureThreshold: 6 },
+                  volumeMounts: [
+                    { name: kafkaDataVolume, mountPath: "/var/lib/kafka/data" },
+                    { name: "config", mountPath: "/etc/kafka-config", readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [{ name: "config", configMap: { name: refs.configMapName } }],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: kafkaDataVolume, labels },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: args.storageClassName,
+                resources: { requests: { storage: args.kafka.volumeSize } },
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+  }
+}

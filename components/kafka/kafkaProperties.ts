@@ -1,0 +1,107 @@
+import { KafkaBrokerSettings } from "../../config";
+
+/** Ports of each broker: clients, the KRaft controller quorum and broker-to-broker replication. */
+export const kafkaPorts = { client: 9092, controller: 9093, internal: 9094 } as const;
+
+/** The principal every broker and the platform's own tooling authenticate as. */
+export const kafkaAdminUser = "admin";
+
+export function kafkaBrokerAddress(statefulSet: string, headlessService: string, namespace: string, ordinal: number): string {
+  return `${statefulSet}-${ordinal}.${headlessService}.${namespace}.svc.cluster.local`;
+}
+
+/**
+ * server.properties shared by every broker. Per-node lines (node id, roles,
+ * advertised listeners) and the JAAS lines holding the admin password are
+ * added by the start script at run time, so no password sits in a ConfigMap.
+ */
+export function kafkaSharedProperties(args: {
+  readonly settings: KafkaBrokerSettings;
+  readonly brokers: number;
+  readonly controllers: number;
+  readonly statefulSet: string;
+  readonly headlessService: string;
+  readonly namespace: string;
+}): Record<string, string> {
+  const s = args.settings;
+  const voters = Array.from(
+    { length: args.controllers },
+    (_, id) => `${id}@${kafkaBrokerAddress(args.statefulSet, args.headlessService, args.namespace, id)}:${kafkaPorts.controller}`,
+  ).join(",");
+  const internalTopicReplication = String(Math.min(args.brokers, s.defaultReplicationFactor));
+  return {
+    "controller.quorum.voters": voters,
+    "controller.listener.names": "CONTROLLER",
+    "inter.broker.listener.name": "INTERNAL",
+    "listener.security.protocol.map": "CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+    "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+    "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+    // SCRAM credentials live in the metadata log, which controllers read only after they connect: the quorum uses PLAIN.
+    "sasl.mechanism.controller.protocol": "PLAIN",
+    "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+    "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    "allow.everyone.if.no.acl.found": "false",
+    "super.users": `User:${kafkaAdminUser}`,
+    "auto.create.topics.enable": "false",
+    "log.dirs": "/var/lib/kafka/data/logs",
+    "default.replication.factor": String(s.defaultReplicationFactor),
+    "min.insync.replicas": String(s.minInsyncReplicas),
+    "offsets.topic.replication.factor": internalTopicReplication,
+    "transaction.state.log.replication.factor": internalTopicReplication,
+    "transaction.state.log.min.isr": String(Math.min(s.minInsyncReplicas, Number(internalTopicReplication))),
+    "compression.type": s.compressionType,
+    "log.retention.hours": String(s.logRetentionHours),
+    "log.retention.bytes": String(s.logRetentionBytes),
+    "log.segment.bytes": String(s.logSegmentBytes),
+    "num.network.threads": String(s.numNetworkThreads),
+    "num.io.threads": String(s.numIoThreads),
+  };
+}
+
+export function renderProperties(properties: Record<string, string>): string {
+  return Object.entries(properties)
+    .map(([key, value]) => `${key}=${value}`)
+    .join("\n")
+    .concat("\n");
+}
+
+/**
+ * Start script of a broker pod. The node id is the pod ordinal; the first
+ * `controllers` nodes also join the KRaft quorum. Storage is formatted once
+ * (the admin SCRAM credential is written at format time, before any broker
+ * can authenticate); later starts find it formatted and keep it.
+ */
+export function kafkaStartScript(args: {
+  readonly controllers: number;
+  readonly headlessService: string;
+  readonly namespace: string;
+}): string {
+  const domain = `${args.headlessService}.${args.namespace}.svc.cluster.local`;
+  const p = kafkaPorts;
+  return `#!/bin/bash
+set -euo pipefail
+NODE_ID="\${HOSTNAME##*-}"
+HOST="\${HOSTNAME}.${domain}"
+CONFIG=/tmp/server.properties
+cp /etc/kafka-config/server.properties "$CONFIG"
+if [ "$NODE_ID" -lt ${args.controllers} ]; then
+  ROLES=broker,controller
+  LISTENERS="CLIENT://:${p.client},INTERNAL://:${p.internal},CONTROLLER://:${p.controller}"
+else
+  ROLES=broker
+  LISTENERS="CLIENT://:${p.client},INTERNAL://:${p.internal}"
+fi
+cat >> "$CONFIG" <<EOF_NODE
+node.id=$NODE_ID
+process.roles=$ROLES
+listeners=$LISTENERS
+advertised.listeners=CLIENT://$HOST:${p.client},INTERNAL://$HOST:${p.internal}
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD";
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD" user_${kafkaAdminUser}="$KAFKA_ADMIN_PASSWORD";
+EOF_NODE
+/opt/kafka/bin/kafka-storage.sh format --ignore-formatted --cluster-id "$KAFKA_CLUSTER_ID" --config "$CONFIG" \\
+  --add-scram "SCRAM-SHA-512=[name=${kafkaAdminUser},password=$KAFKA_ADMIN_PASSWORD]"
+exec /opt/kafka/bin/kafka-server-start.sh "$CONFIG"
+`;
+}

@@ -1,0 +1,177 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { Neo4jConfig } from "../../config";
+import { GeneratedSecret } from "../shared/generatedSecret";
+import {
+  objectMeta,
+  plainEnv,
+  resourceRequirements,
+  secretEnv,
+  selectorLabels,
+  spreadAcrossNodes,
+  workloadLabels,
+} from "../shared/kubernetesMeta";
+import { neo4jEnvName, neo4jPorts, neo4jServerSettings } from "./neo4jSettings";
+
+export interface Neo4jClusterArgs {
+  readonly namespace: string;
+  readonly storageClassName: string;
+  readonly skipAwait: boolean;
+  readonly neo4j: Neo4jConfig;
+}
+
+/** Name of the data volume template; claims are `data-<statefulset>-<ordinal>`. */
+export const neo4jDataVolume = "data";
+
+/**
+ * A Neo4j 5 Enterprise cluster: one StatefulSet of servers that discover each
+ * other through a headless Service, a client Service for Bolt and HTTP, a
+ * PodDisruptionBudget that keeps a majority up, and a generated admin password.
+ */
+export class Neo4jCluster extends pulumi.ComponentResource {
+  /** Name of the StatefulSet (and the prefix of its pods). */
+  public readonly statefulSetName: string;
+  public readonly headlessServiceName: string;
+  /** In-cluster Bolt URL of the client Service. */
+  public readonly boltUrl: string;
+  /** Secret with keys `password` and `NEO4J_AUTH`. */
+  public readonly authSecretName: pulumi.Output<string>;
+  public readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+  constructor(name: string, args: Neo4jClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:neo4j:Neo4jCluster", name, {}, opts);
+    const labels = workloadLabels(name);
+    this.statefulSetName = name;
+    this.headlessServiceName = `${name}-headless`;
+    this.boltUrl = `neo4j://${name}.${args.namespace}.svc.cluster.local:${neo4jPorts.bolt}`;
+
+    const auth = new GeneratedSecret(
+      `${name}-auth`,
+      {
+        secretName: `${name}-auth`,
+        namespace: args.namespace,
+        labels,
+        data: (password) => ({ password, NEO4J_AUTH: pulumi.interpolate`neo4j/${password}` }),
+      },
+      { parent: this },
+    );
+    this.authSecretName = auth.secretName;
+
+    this.createServices(name, args, labels);
+    this.statefulSet = this.createStatefulSet(name, args, labels, auth.secretName);
+    this.createDisruptionBudget(name, args, labels);
+    this.registerOutputs({ authSecretName: this.authSecretName, boltUrl: this.boltUrl });
+  }
+
+  private createServices(name: string, args: Neo4jClusterArgs, labels: Record<string, string>): void {
+    const ports = Object.entries(neo4jPorts).map(([portName, port]) => ({ name: portName, port, targetPort: port }));
+    new k8s.core.v1.Service(
+      `${name}-headless`,
+      {
+        metadata: objectMeta(this.headlessServiceName, args.namespace, labels, args.skipAwait),
+        spec: { clusterIP: "None", publishNotReadyAddresses: true, selector: selectorLabels(name), ports },
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.Service(
+      `${name}-client`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          type: "ClusterIP",
+          selector: selectorLabels(name),
+          ports: ports.filter((p) => p.name === "bolt" || p.name === "http"),
+        },
+      },
+      { parent: this },
+    );
+  }
+
+  private createStatefulSet(
+    name: string,
+    args: Neo4jClusterArgs,
+    labels: Record<string, string>,
+    authSecretName: pulumi.Output<string>,
+  ): k8s.apps.v1.StatefulSet {
+    const settings = neo4jServerSettings({
+      settings: args.neo4j.settings,
+      servers: args.neo4j.servers,
+      statefulSet: name,
+      headlessService: this.headlessServiceName,
+      namespace: args.namespace,
+    });
+    const settingsEnv = Object.entries(settings).map(([setting, value]) => ({ name: neo4jEnvName(setting), value }));
+    return new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          serviceName: this.headlessServiceName,
+          replicas: args.neo4j.servers,
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: selectorLabels(name) },
+          template: {
+            metadata: { labels },
+            spec: {
+              affinity: spreadAcrossNodes(name),
+              terminationGracePeriodSeconds: 300,
+              securityContext: { runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474 },
+              containers: [
+                {
+                  name: "neo4j",
+                  image: args.neo4j.image,
+                  ports: Object.entries(neo4jPorts).map(([portName, port]) => ({ name: portName, containerPort: port })),
+                  env: [
+                    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                    secretEnv("NEO4J_AUTH", authSecretName, "NEO4J_AUTH"),
+                    ...plainEnv({ NEO4J_ACCEPT_LICENSE_AGREEMENT: "yes" }),
+                    {
+                      // Each server advertises its own stable name; Kubernetes expands $(POD_NAME).
+                      name: neo4jEnvName("server.default_advertised_address"),
+                      value: `$(POD_NAME).${this.headlessServiceName}.${args.namespace}.svc.cluster.local`,
+                    },
+                    ...settingsEnv,
+                  ],
+                  resources: resourceRequirements(args.neo4j.resources),
+                  startupProbe: { tcpSocket: { port: neo4jPorts.bolt }, periodSeconds: 10, failureThreshold: 90 },
+                  readinessProbe: { tcpSocket: { port: neo4jPorts.bolt }, periodSeconds: 10, failureThreshold: 3 },
+                  livenessProbe: {
+                    httpGet: { path: "/", port: neo4jPorts.http },
+                    periodSeconds: 20,
+                    timeoutSeconds: 10,
+                    failureThreshold: 6,
+                  },
+                  volumeMounts: [{ name: neo4jDataVolume, mountPath: "/data" }],
+                },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: neo4jDataVolume, labels },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: args.storageClassName,
+                resources: { requests: { storage: args.neo4j.volumeSize } },
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+  }
+
+  private createDisruptionBudget(name: string, args: Neo4jClusterArgs, labels: Record<string, string>): void {
+    // A Raft cluster needs a majority: allow one voluntary eviction at a time at most.
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name) } },
+      },
+      { parent: this },
+    );
+  }
+}

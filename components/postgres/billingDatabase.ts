@@ -1,0 +1,123 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { PostgresConfig } from "../../config";
+import { GeneratedSecret } from "../shared/generatedSecret";
+import { objectMeta, plainEnv, resourceRequirements, secretEnv, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
+import { billingDatabase, billingSchemaSql, billingUser } from "./billingSchema";
+
+export interface BillingDatabaseArgs {
+  readonly namespace: string;
+  readonly storageClassName: string;
+  readonly skipAwait: boolean;
+  readonly postgres: PostgresConfig;
+}
+
+export const postgresPort = 5432;
+
+/**
+ * PostgreSQL holding the billing database: a one-pod StatefulSet with its
+ * volume, a Service, a generated password and the schema applied at init.
+ */
+export class BillingDatabase extends pulumi.ComponentResource {
+  public readonly host: string;
+  public readonly database = billingDatabase;
+  public readonly user = billingUser;
+  /** Secret with keys `username` and `password`. */
+  public readonly authSecretName: pulumi.Output<string>;
+  public readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: BillingDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:postgres:BillingDatabase", name, {}, opts);
+    const labels = workloadLabels(name);
+    this.host = `${name}.${args.namespace}.svc.cluster.local`;
+
+    const auth = new GeneratedSecret(
+      `${name}-auth`,
+      {
+        secretName: `${name}-auth`,
+        namespace: args.namespace,
+        labels,
+        data: (password) => ({ username: billingUser, password }),
+      },
+      { parent: this },
+    );
+    this.authSecretName = auth.secretName;
+    this.password = auth.password;
+
+    const schema = new k8s.core.v1.ConfigMap(
+      `${name}-schema`,
+      {
+        metadata: objectMeta(`${name}-schema`, args.namespace, labels, false),
+        data: { "01-billing-schema.sql": billingSchemaSql },
+      },
+      { parent: this },
+    );
+
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          selector: selectorLabels(name),
+          ports: [{ name: "postgres", port: postgresPort, targetPort: postgresPort }],
+        },
+      },
+      { parent: this },
+    );
+
+    const probe = { exec: { command: ["pg_isready", "-U", billingUser, "-d", billingDatabase] }, periodSeconds: 10 };
+    new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          serviceName: name,
+          replicas: 1,
+          selector: { matchLabels: selectorLabels(name) },
+          template: {
+            metadata: { labels },
+            spec: {
+              securityContext: { fsGroup: 999 },
+              containers: [
+                {
+                  name: "postgres",
+                  image: args.postgres.image,
+                  ports: [{ name: "postgres", containerPort: postgresPort }],
+                  env: [
+                    ...plainEnv({
+                      POSTGRES_USER: billingUser,
+                      POSTGRES_DB: billingDatabase,
+                      PGDATA: "/var/lib/postgresql/data/pgdata",
+                    }),
+                    secretEnv("POSTGRES_PASSWORD", auth.secretName, "password"),
+                  ],
+                  resources: resourceRequirements(args.postgres.resources),
+                  readinessProbe: { ...probe, failureThreshold: 3 },
+                  livenessProbe: { ...probe, failureThreshold: 6, initialDelaySeconds: 30 },
+                  volumeMounts: [
+                    { name: "data", mountPath: "/var/lib/postgresql/data" },
+                    { name: "schema", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [{ name: "schema", configMap: { name: schema.metadata.name } }],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: "data", labels },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: args.storageClassName,
+                resources: { requests: { storage: args.postgres.volumeSize } },
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ authSecretName: this.authSecretName, host: this.host });
+  }
+}

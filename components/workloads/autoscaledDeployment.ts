@@ -1,0 +1,110 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { Autoscaling, ComputeResources } from "../../config";
+import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
+
+export interface AutoscaledDeploymentArgs {
+  readonly namespace: string;
+  readonly skipAwait: boolean;
+  readonly image: string;
+  readonly resources: ComputeResources;
+  readonly autoscaling: Autoscaling;
+  readonly env: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
+  /** The container's HTTP port: exposed by the Service and probed at `healthPath`. */
+  readonly port: number;
+  readonly healthPath: string;
+  /**
+   * When true the workload is parked: no HPA and zero replicas (maintenance).
+   * @default false
+   */
+  readonly parked?: boolean;
+}
+
+/**
+ * A stateless workload: a Deployment, an `autoscaling/v2` HPA that owns its
+ * replica count, and a ClusterIP Service.
+ */
+export class AutoscaledDeployment extends pulumi.ComponentResource {
+  public readonly deploymentName: string;
+  public readonly serviceName: string;
+  public readonly servicePort: number;
+
+  constructor(name: string, args: AutoscaledDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:workloads:AutoscaledDeployment", name, {}, opts);
+    const labels = workloadLabels(name);
+    const parked = args.parked ?? false;
+    this.deploymentName = name;
+    this.serviceName = name;
+    this.servicePort = args.port;
+
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          // The HPA owns the replica count, so the program leaves it unset (server-side apply then
+          // never resets the HPA's choice); parked, the program owns it and holds it at zero.
+          ...(parked ? { replicas: 0 } : {}),
+          selector: { matchLabels: selectorLabels(name) },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name,
+                  image: args.image,
+                  ports: [{ name: "http", containerPort: args.port }],
+                  env: args.env,
+                  resources: resourceRequirements(args.resources),
+                  readinessProbe: { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 10 },
+                  livenessProbe: {
+                    httpGet: { path: args.healthPath, port: args.port },
+                    periodSeconds: 20,
+                    failureThreshold: 6,
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+
+    if (!parked) {
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        {
+          metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            minReplicas: args.autoscaling.minReplicas,
+            maxReplicas: args.autoscaling.maxReplicas,
+            metrics: [
+              {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.autoscaling.cpuTargetPercent } },
+              },
+            ],
+            behavior: {
+              scaleDown: { stabilizationWindowSeconds: args.autoscaling.scaleDownStabilizationSeconds },
+            },
+          },
+        },
+        { parent: this },
+      );
+    }
+
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: { selector: selectorLabels(name), ports: [{ name: "http", port: args.port, targetPort: args.port }] },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

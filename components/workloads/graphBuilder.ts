@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import { GraphBuilderConfig } from "../../config";
+import { GeneratedSecret } from "../shared/generatedSecret";
+import { plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
+import { AutoscaledDeployment } from "./autoscaledDeployment";
+
+export interface GraphBuilderArgs {
+  readonly namespace: string;
+  readonly skipAwait: boolean;
+  readonly graphBuilder: GraphBuilderConfig;
+  readonly kafkaBootstrapServers: string;
+  readonly neo4jBoltUrl: string;
+  readonly neo4jAuthSecretName: pulumi.Input<string>;
+}
+
+/** The Kafka principal and consumer group of the graph-builder: it reads every client's topics. */
+export const graphBuilderPrincipal = "graph-builder";
+export const graphBuilderConsumerGroup = "kg-builder";
+export const graphBuilderMetricsPort = 9090;
+
+/** The consumer that turns each client's normalized events into its knowledge graph. */
+export class GraphBuilder extends pulumi.ComponentResource {
+  /** Secret with the graph-builder's Kafka SCRAM credential (`username`, `password`). */
+  public readonly kafkaSecretName: pulumi.Output<string>;
+  public readonly kafkaPassword: pulumi.Output<string>;
+
+  constructor(name: string, args: GraphBuilderArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:workloads:GraphBuilder", name, {}, opts);
+    const g = args.graphBuilder;
+    const kafkaCredential = new GeneratedSecret(
+      `${name}-kafka`,
+      {
+        secretName: `${name}-kafka`,
+        namespace: args.namespace,
+        labels: workloadLabels(name),
+        data: (password) => ({ username: graphBuilderPrincipal, password }),
+      },
+      { parent: this },
+    );
+    this.kafkaSecretName = kafkaCredential.secretName;
+    this.kafkaPassword = kafkaCredential.password;
+
+    new AutoscaledDeployment(
+      name,
+      {
+        namespace: args.namespace,
+        skipAwait: args.skipAwait,
+        image: g.image,
+        resources: g.resources,
+        autoscaling: g.autoscaling,
+        port: graphBuilderMetricsPort,
+        healthPath: "/healthz",
+        env: [
+          ...plainEnv({
+            KAFKA_BOOTSTRAP_SERVERS: args.kafkaBootstrapServers,
+            KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
+            KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
+            KAFKA_CONSUMER_GROUP: graphBuilderConsumerGroup,
+            KAFKA_CONSUMER_BATCH_SIZE: g.batchSize,
+            KAFKA_CONSUMER_BATCH_TIMEOUT_MS: g.batchTimeoutMs,
+            RCA_WINDOW_MIN: g.rcaWindowMinutes,
+            RCA_MAX_CAUSES: g.rcaMaxCauses,
+            NEO4J_URI: args.neo4jBoltUrl,
+            NEO4J_USER: "neo4j",
+          }),
+          secretEnv("KAFKA_SASL_USERNAME", kafkaCredential.secretName, "username"),
+          secretEnv("KAFKA_SASL_PASSWORD", kafkaCredential.secretName, "password"),
+          secretEnv("NEO4J_PASSWORD", args.neo4jAuthSecretName, "password"),
+        ],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ kafkaSecretName: this.kafkaSecretName });
+  }
+}

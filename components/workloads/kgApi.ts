@@ -1,0 +1,82 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { KgApiConfig } from "../../config";
+import { objectMeta, plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
+import { AutoscaledDeployment } from "./autoscaledDeployment";
+
+export interface KgApiArgs {
+  readonly namespace: string;
+  readonly skipAwait: boolean;
+  readonly kgApi: KgApiConfig;
+  readonly neo4jBoltUrl: string;
+  readonly neo4jAuthSecretName: pulumi.Input<string>;
+  readonly billingHost: string;
+  readonly billingDatabase: string;
+  readonly billingAuthSecretName: pulumi.Input<string>;
+}
+
+export const kgApiPort = 8080;
+
+/** The RCA query API: an autoscaled Deployment behind an Ingress. */
+export class KgApi extends pulumi.ComponentResource {
+  public readonly url: string;
+
+  constructor(name: string, args: KgApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:workloads:KgApi", name, {}, opts);
+    const api = args.kgApi;
+    this.url = `https://${api.ingressHost}`;
+
+    const workload = new AutoscaledDeployment(
+      name,
+      {
+        namespace: args.namespace,
+        skipAwait: args.skipAwait,
+        image: api.image,
+        resources: api.resources,
+        autoscaling: api.autoscaling,
+        port: kgApiPort,
+        healthPath: "/healthz",
+        env: [
+          ...plainEnv({
+            PORT: kgApiPort,
+            NEO4J_URI: args.neo4jBoltUrl,
+            NEO4J_USER: "neo4j",
+            PGHOST: args.billingHost,
+            PGDATABASE: args.billingDatabase,
+          }),
+          secretEnv("NEO4J_PASSWORD", args.neo4jAuthSecretName, "password"),
+          secretEnv("PGUSER", args.billingAuthSecretName, "username"),
+          secretEnv("PGPASSWORD", args.billingAuthSecretName, "password"),
+        ],
+      },
+      { parent: this },
+    );
+
+    new k8s.networking.v1.Ingress(
+      `${name}-ingress`,
+      {
+        metadata: objectMeta(name, args.namespace, workloadLabels(name), args.skipAwait),
+        spec: {
+          ingressClassName: api.ingressClassName,
+          rules: [
+            {
+              host: api.ingressHost,
+              http: {
+                paths: [
+                  {
+                    path: "/",
+                    pathType: "Prefix",
+                    backend: { service: { name: workload.serviceName, port: { number: workload.servicePort } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,138 @@
+import { parseNeo4jSize, parseQuantity } from "./quantity";
+
+/** Looks up a key of raw stack config: every value a string (as the engine hands it over), or absent. */
+export type RawConfig = (key: string) => string | undefined;
+
+export type QuantityKind = "cpu" | "memory" | "storage";
+
+const imagePattern = /^[a-z0-9][a-z0-9._\-/]*(:\d+)?[a-z0-9._\-/]*:([A-Za-z0-9_][A-Za-z0-9._-]{0,127})(@sha256:[a-f0-9]{64})?$/;
+const dnsLabelPattern = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const hostnamePattern = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Reads typed values out of raw stack config, collecting a problem for each
+ * key that is missing or invalid instead of stopping at the first one.
+ * Each problem names the fully qualified key and what would be valid.
+ */
+export class ConfigReader {
+  public readonly problems: string[] = [];
+  private readonly invalidKeys = new Set<string>();
+
+  constructor(
+    private readonly raw: RawConfig,
+    private readonly namespace: string,
+  ) {}
+
+  /** The key as written in a stack file, e.g. `kg-rca-server:neo4jReplicas`. */
+  qualified(key: string): string {
+    return `${this.namespace}:${key}`;
+  }
+
+  /** True when every named key parsed; cross-key rules only run on valid inputs. */
+  allValid(...keys: string[]): boolean {
+    return keys.every((key) => !this.invalidKeys.has(key));
+  }
+
+  problem(key: string, message: string): void {
+    this.invalidKeys.add(key);
+    this.problems.push(`${this.qualified(key)}: ${message}`);
+  }
+
+  /** Every key this reader was asked for: the program's config surface, checked against Pulumi.yaml. */
+  public readonly keysRead = new Set<string>();
+
+  string(key: string): string {
+    this.keysRead.add(key);
+    const value = this.raw(key);
+    if (value === undefined || value === "") {
+      this.problem(key, "is required and has no value (declare a default in Pulumi.yaml or set it in the stack file)");
+      return "";
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[]): T {
+    const value = this.string(key);
+    if (value !== "" && !(allowed as readonly string[]).includes(value)) {
+      this.problem(key, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got "${value}"`);
+    }
+    return value as T;
+  }
+
+  boolean(key: string): boolean {
+    const value = this.string(key);
+    if (value === "true") {
+      return true;
+    }
+    if (value !== "false" && value !== "") {
+      this.problem(key, `must be true or false; got "${value}"`);
+    }
+    return false;
+  }
+
+  integer(key: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+    const value = this.string(key);
+    if (value === "") {
+      return min;
+    }
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+      this.problem(key, `must be ${min === 1 && max === Number.MAX_SAFE_INTEGER ? "a positive integer" : range}; got "${value}"`);
+      return min;
+    }
+    return parsed;
+  }
+
+  positiveInteger(key: string): number {
+    return this.integer(key, 1);
+  }
+
+  /** A Kubernetes quantity such as "4Gi" or "500m", kept as written; its value is checked. */
+  quantity(key: string, kind: QuantityKind): string {
+    const value = this.string(key);
+    if (value === "") {
+      return value;
+    }
+    const parsed = parseQuantity(value);
+    if (parsed === undefined || parsed <= 0) {
+      const examples = kind === "cpu" ? `"500m", "2", "16"` : `"512Mi", "4Gi", "1Ti"`;
+      this.problem(key, `must be a positive Kubernetes quantity such as ${examples}; got "${value}"`);
+    }
+    return value;
+  }
+
+  /** A Neo4j memory size such as "32G" (digits with an optional k, m or g). */
+  neo4jSize(key: string): string {
+    const value = this.string(key);
+    if (value !== "" && (parseNeo4jSize(value) ?? 0) <= 0) {
+      this.problem(key, `must be a Neo4j memory size such as "512m" or "32G"; got "${value}"`);
+    }
+    return value;
+  }
+
+  matching(key: string, pattern: RegExp, what: string): string {
+    const value = this.string(key);
+    if (value !== "" && !pattern.test(value)) {
+      this.problem(key, `must be ${what}; got "${value}"`);
+    }
+    return value;
+  }
+
+  /** A container image with an explicit version tag: `latest` and bare names are refused. */
+  image(key: string): string {
+    const value = this.matching(key, imagePattern, `an image with an explicit version tag such as "neo4j:5.26.5-enterprise"`);
+    if (/:latest(@|$)/.test(value)) {
+      this.problem(key, `must pin an explicit version, not "latest"; got "${value}"`);
+    }
+    return value;
+  }
+
+  dnsLabel(key: string): string {
+    return this.matching(key, dnsLabelPattern, "a DNS label (lowercase letters, digits and '-', at most 63 characters)");
+  }
+
+  hostname(key: string): string {
+    return this.matching(key, hostnamePattern, "a lowercase DNS host name such as api.example.com");
+  }
+}

@@ -1,0 +1,212 @@
+import { ConfigReader, RawConfig } from "./configReader";
+import { parseNeo4jSize, parseQuantity, neo4jDurationPattern } from "./quantity";
+import {
+  Autoscaling,
+  ComputeResources,
+  GraphBuilderConfig,
+  KafkaConfig,
+  KgApiConfig,
+  Neo4jConfig,
+  PostgresConfig,
+  StackConfig,
+} from "./types";
+import { ValidationError } from "./validationError";
+
+/** The config namespace of this program: the Pulumi project name. */
+export const projectName = "kg-rca-server";
+
+const compressionTypes = ["gzip", "snappy", "lz4", "zstd", "producer", "uncompressed"] as const;
+
+function readResources(reader: ConfigReader, prefix: string): ComputeResources {
+  const keys = {
+    requestCpu: `${prefix}CpuRequest`,
+    requestMemory: `${prefix}MemoryRequest`,
+    limitCpu: `${prefix}CpuLimit`,
+    limitMemory: `${prefix}MemoryLimit`,
+  };
+  const resources: ComputeResources = {
+    requests: { cpu: reader.quantity(keys.requestCpu, "cpu"), memory: reader.quantity(keys.requestMemory, "memory") },
+    limits: { cpu: reader.quantity(keys.limitCpu, "cpu"), memory: reader.quantity(keys.limitMemory, "memory") },
+  };
+  requestWithinLimit(reader, keys.requestCpu, keys.limitCpu, resources.requests.cpu, resources.limits.cpu);
+  requestWithinLimit(reader, keys.requestMemory, keys.limitMemory, resources.requests.memory, resources.limits.memory);
+  return resources;
+}
+
+function requestWithinLimit(reader: ConfigReader, requestKey: string, limitKey: string, request: string, limit: string): void {
+  if (reader.allValid(requestKey, limitKey) && (parseQuantity(request) as number) > (parseQuantity(limit) as number)) {
+    reader.problem(requestKey, `must not exceed ${reader.qualified(limitKey)} ("${limit}"); got "${request}"`);
+  }
+}
+
+function readAutoscaling(reader: ConfigReader, prefix: string): Autoscaling {
+  const minKey = `${prefix}MinReplicas`;
+  const maxKey = `${prefix}MaxReplicas`;
+  const autoscaling: Autoscaling = {
+    minReplicas: reader.positiveInteger(minKey),
+    maxReplicas: reader.positiveInteger(maxKey),
+    cpuTargetPercent: reader.integer(`${prefix}CpuTargetPercent`, 1, 100),
+    scaleDownStabilizationSeconds: reader.integer(`${prefix}ScaleDownStabilizationSeconds`, 0, 3600),
+  };
+  if (reader.allValid(minKey, maxKey) && autoscaling.minReplicas > autoscaling.maxReplicas) {
+    reader.problem(
+      minKey,
+      `must not exceed ${reader.qualified(maxKey)} (${autoscaling.maxReplicas}); got ${autoscaling.minReplicas}`,
+    );
+  }
+  return autoscaling;
+}
+
+function readNeo4j(reader: ConfigReader): Neo4jConfig {
+  const neo4j: Neo4jConfig = {
+    image: reader.image("neo4jImage"),
+    servers: reader.positiveInteger("neo4jServers"),
+    volumeSize: reader.quantity("neo4jVolumeSize", "storage"),
+    resources: readResources(reader, "neo4j"),
+    settings: {
+      heapInitialSize: reader.neo4jSize("neo4jHeapInitialSize"),
+      heapMaxSize: reader.neo4jSize("neo4jHeapMaxSize"),
+      pageCacheSize: reader.neo4jSize("neo4jPageCacheSize"),
+      transactionTotalMax: reader.neo4jSize("neo4jTransactionTotalMax"),
+      transactionMax: reader.neo4jSize("neo4jTransactionMax"),
+      queryCacheSize: reader.positiveInteger("neo4jQueryCacheSize"),
+      checkpointIntervalTime: reader.matching("neo4jCheckpointIntervalTime", neo4jDurationPattern, `a duration such as "15m"`),
+      checkpointIntervalTx: reader.positiveInteger("neo4jCheckpointIntervalTx"),
+      boltThreadPoolMaxSize: reader.positiveInteger("neo4jBoltThreadPoolMaxSize"),
+    },
+  };
+  const s = neo4j.settings;
+  if (reader.allValid("neo4jHeapInitialSize", "neo4jHeapMaxSize") && size(s.heapInitialSize) > size(s.heapMaxSize)) {
+    reader.problem("neo4jHeapInitialSize", `must not exceed neo4jHeapMaxSize ("${s.heapMaxSize}"); got "${s.heapInitialSize}"`);
+  }
+  if (reader.allValid("neo4jTransactionMax", "neo4jTransactionTotalMax") && size(s.transactionMax) > size(s.transactionTotalMax)) {
+    reader.problem(
+      "neo4jTransactionMax",
+      `must not exceed neo4jTransactionTotalMax ("${s.transactionTotalMax}"); got "${s.transactionMax}"`,
+    );
+  }
+  // The JVM heap and the page cache live in the same container: together they must fit its memory limit.
+  if (reader.allValid("neo4jHeapMaxSize", "neo4jPageCacheSize", "neo4jMemoryLimit")) {
+    const needed = size(s.heapMaxSize) + size(s.pageCacheSize);
+    const limit = parseQuantity(neo4j.resources.limits.memory) as number;
+    if (needed > limit) {
+      reader.problem(
+        "neo4jMemoryLimit",
+        `("${neo4j.resources.limits.memory}") must hold neo4jHeapMaxSize ("${s.heapMaxSize}") plus neo4jPageCacheSize ("${s.pageCacheSize}"); raise the limit or lower the heap or page cache`,
+      );
+    }
+  }
+  return neo4j;
+}
+
+function size(neo4jSize: string): number {
+  return parseNeo4jSize(neo4jSize) as number;
+}
+
+function readKafka(reader: ConfigReader): KafkaConfig {
+  const kafka: KafkaConfig = {
+    image: reader.image("kafkaImage"),
+    brokers: reader.positiveInteger("kafkaBrokers"),
+    controllers: reader.positiveInteger("kafkaControllers"),
+    volumeSize: reader.quantity("kafkaVolumeSize", "storage"),
+    heapSize: reader.neo4jSize("kafkaHeapSize"),
+    resources: readResources(reader, "kafka"),
+    settings: {
+      defaultReplicationFactor: reader.positiveInteger("kafkaReplicationFactor"),
+      minInsyncReplicas: reader.positiveInteger("kafkaMinInsyncReplicas"),
+      compressionType: reader.oneOf("kafkaCompressionType", compressionTypes),
+      logRetentionHours: reader.positiveInteger("kafkaLogRetentionHours"),
+      logRetentionBytes: reader.integer("kafkaLogRetentionBytes", -1),
+      logSegmentBytes: reader.integer("kafkaLogSegmentBytes", 14),
+      numNetworkThreads: reader.positiveInteger("kafkaNumNetworkThreads"),
+      numIoThreads: reader.positiveInteger("kafkaNumIoThreads"),
+    },
+  };
+  const s = kafka.settings;
+  if (reader.allValid("kafkaBrokers", "kafkaReplicationFactor") && kafka.brokers < s.defaultReplicationFactor) {
+    reader.problem(
+      "kafkaBrokers",
+      `(${kafka.brokers}) must be at least kafkaReplicationFactor (${s.defaultReplicationFactor}): a topic cannot have more replicas than brokers`,
+    );
+  }
+  if (reader.allValid("kafkaMinInsyncReplicas", "kafkaReplicationFactor") && s.minInsyncReplicas >= s.defaultReplicationFactor) {
+    reader.problem(
+      "kafkaMinInsyncReplicas",
+      `(${s.minInsyncReplicas}) must be below kafkaReplicationFactor (${s.defaultReplicationFactor}) so a topic stays writable with one replica down`,
+    );
+  }
+  if (reader.allValid("kafkaControllers", "kafkaBrokers") && kafka.controllers > kafka.brokers) {
+    reader.problem("kafkaControllers", `(${kafka.controllers}) must not exceed kafkaBrokers (${kafka.brokers})`);
+  }
+  if (reader.allValid("kafkaControllers") && kafka.controllers % 2 === 0) {
+    reader.problem("kafkaControllers", `must be odd (1, 3 or 5) so the KRaft quorum has a majority; got ${kafka.controllers}`);
+  }
+  return kafka;
+}
+
+function readPostgres(reader: ConfigReader): PostgresConfig {
+  return {
+    image: reader.image("postgresImage"),
+    volumeSize: reader.quantity("postgresVolumeSize", "storage"),
+    resources: readResources(reader, "postgres"),
+  };
+}
+
+function readGraphBuilder(reader: ConfigReader): GraphBuilderConfig {
+  return {
+    image: reader.image("graphBuilderImage"),
+    autoscaling: readAutoscaling(reader, "graphBuilder"),
+    resources: readResources(reader, "graphBuilder"),
+    batchSize: reader.positiveInteger("graphBuilderBatchSize"),
+    batchTimeoutMs: reader.positiveInteger("graphBuilderBatchTimeoutMs"),
+    rcaWindowMinutes: reader.positiveInteger("graphBuilderRcaWindowMinutes"),
+    rcaMaxCauses: reader.positiveInteger("graphBuilderRcaMaxCauses"),
+  };
+}
+
+function readKgApi(reader: ConfigReader): KgApiConfig {
+  return {
+    image: reader.image("kgApiImage"),
+    autoscaling: readAutoscaling(reader, "kgApi"),
+    resources: readResources(reader, "kgApi"),
+    ingressHost: reader.hostname("kgApiIngressHost"),
+    ingressClassName: reader.dnsLabel("kgApiIngressClassName"),
+  };
+}
+
+/** Everything the reader parsed, or every problem it found at once. */
+export interface ParsedConfig {
+  readonly config: StackConfig;
+  readonly keysRead: ReadonlySet<string>;
+}
+
+/**
+ * Turns raw stack config into a validated, immutable StackConfig.
+ * Throws a ValidationError listing every invalid key; nothing is declared before this returns.
+ */
+export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
+  const reader = new ConfigReader(raw, projectName);
+  const config: StackConfig = {
+    environment: reader.oneOf("environment", ["prod", "staging", "local"]),
+    namespace: reader.dnsLabel("namespace"),
+    storageClassName: reader.dnsLabel("storageClassName"),
+    skipAwait: reader.boolean("skipAwait"),
+    neo4j: readNeo4j(reader),
+    kafka: readKafka(reader),
+    postgres: readPostgres(reader),
+    graphBuilder: readGraphBuilder(reader),
+    kgApi: readKgApi(reader),
+  };
+  if (reader.problems.length > 0) {
+    throw new ValidationError(`invalid stack config (${source})`, reader.problems);
+  }
+  return { config: deepFreeze(config), keysRead: reader.keysRead };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,54 @@
+import { BillingDatabase, GraphBuilder, KafkaCluster, KgApi, Neo4jCluster, PlatformNamespace } from "./components";
+import { loadStackConfig } from "./config";
+
+const config = loadStackConfig();
+const { namespace, storageClassName, skipAwait } = config;
+
+const platform = new PlatformNamespace("platform", { namespace });
+const inCluster = { provider: platform.provider };
+
+const neo4j = new Neo4jCluster("neo4j", { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
+const kafka = new KafkaCluster("kafka", { namespace, storageClassName, skipAwait, kafka: config.kafka }, inCluster);
+const billing = new BillingDatabase("postgresql", { namespace, storageClassName, skipAwait, postgres: config.postgres }, inCluster);
+
+const graphBuilder = new GraphBuilder(
+  "graph-builder",
+  {
+    namespace,
+    skipAwait,
+    graphBuilder: config.graphBuilder,
+    kafkaBootstrapServers: kafka.bootstrapServers,
+    neo4jBoltUrl: neo4j.boltUrl,
+    neo4jAuthSecretName: neo4j.authSecretName,
+  },
+  inCluster,
+);
+
+const kgApi = new KgApi(
+  "kg-api",
+  {
+    namespace,
+    skipAwait,
+    kgApi: config.kgApi,
+    neo4jBoltUrl: neo4j.boltUrl,
+    neo4jAuthSecretName: neo4j.authSecretName,
+    billingHost: billing.host,
+    billingDatabase: billing.database,
+    billingAuthSecretName: billing.authSecretName,
+  },
+  inCluster,
+);
+
+export const platformNamespace = namespace;
+export const endpoints = {
+  neo4jBolt: neo4j.boltUrl,
+  kafkaBootstrap: kafka.bootstrapServers,
+  postgresql: billing.host,
+  kgApi: kgApi.url,
+};
+export const secretNames = {
+  neo4jAuth: neo4j.authSecretName,
+  kafkaAdmin: kafka.adminSecretName,
+  postgresqlAuth: billing.authSecretName,
+  graphBuilderKafka: graphBuilder.kafkaSecretName,
+};

@@ -1,0 +1,38 @@
+/**
+ * npm run synth -- --stack NAME --out FILE
+ *
+ * Runs the program under the SDK's mock engine with the stack's config files
+ * and writes what it declares as JSON, secrets masked. Needs no Pulumi CLI,
+ * cluster or credentials; exits 1 with the validation message on bad config.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+import { stackConfigFromFiles } from "../config/configFiles";
+import { freshProgram, runUnderMocks } from "../tools/mockEngine";
+import { parseArgs } from "./cliArgs";
+
+const projectDir = path.resolve(__dirname, "..");
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { stack: "string", out: "string" });
+  const stack = args.stack ?? "prod";
+  const config = stackConfigFromFiles(projectDir, stack);
+  const run = await runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), config, stack);
+  const document = {
+    stack,
+    resources: run.resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })),
+  };
+  const json = `${JSON.stringify(document, null, 2)}\n`;
+  if (args.out === undefined) {
+    process.stdout.write(json);
+  } else {
+    fs.writeFileSync(args.out, json);
+    console.error(`synth: ${document.resources.length} resources of stack ${stack} written to ${args.out}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,150 @@
+/**
+ * Runs the program (or any Pulumi code) under the SDK's mock engine and
+ * records every resource it declares: type token, logical name, parent and
+ * resolved inputs, with secrets masked. Unit tests, `npm run synth` and the
+ * synth benchmark all go through here, so they see exactly what `pulumi up`
+ * would be asked to create.
+ */
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+import { projectName } from "../config";
+
+export interface DeclaredResource {
+  readonly type: string;
+  readonly name: string;
+  /** Logical name of the parent resource; null at the top of the stack. */
+  readonly parent: string | null;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+}
+
+export interface MockRun {
+  readonly resources: DeclaredResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+export const secretPlaceholder = "[secret]";
+const sigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces secret values with a placeholder and provider code with its digest. */
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(maskSecrets);
+  }
+  if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    if (record[sigKey] === secretSig) {
+      return secretPlaceholder;
+    }
+    return Object.fromEntries(
+      Object.entries(record).map(([key, inner]) => [
+        key,
+        key === "__provider" && typeof inner === "string"
+          ? `[dynamic provider code sha256:${crypto.createHash("sha256").update(inner).digest("hex").slice(0, 16)}]`
+          : maskSecrets(inner),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** Outputs the real providers compute that the program reads back (generated values). */
+function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { ...inputs, result: `mock-password-of-${name}` };
+    case "random:index/randomId:RandomId":
+      return { ...inputs, b64Url: "bW9jay1jbHVzdGVyLWlkAA", hex: "6d6f636b2d636c75737465722d6964" };
+    default:
+      return inputs;
+  }
+}
+
+interface Recorder {
+  readonly names: WeakMap<pulumi.Resource, string>;
+  readonly declared: Map<string, Omit<DeclaredResource, "inputs">>;
+  readonly inputs: Map<string, Record<string, unknown>>;
+}
+
+let current: Recorder | undefined;
+
+const key = (type: string, name: string): string => `${type}::${name}`;
+
+/**
+ * Runs `program` under mocks with the given config (keys without the project
+ * prefix) and returns what it declared. `program` typically requires the
+ * program's entry module; it must be freshly loaded for each run.
+ */
+export async function runUnderMocks(
+  program: () => unknown,
+  config: Readonly<Record<string, string>>,
+  stack: string,
+): Promise<MockRun> {
+  const recorder: Recorder = { names: new WeakMap(), declared: new Map(), inputs: new Map() };
+  current = recorder;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (current === recorder) {
+          recorder.inputs.set(key(args.type, args.name), args.inputs);
+        }
+        return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs) };
+      },
+      call: (args) => args.inputs,
+    },
+    projectName,
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${projectName}:${k}`, v]),
+    ),
+  );
+  const outputs =
+    (await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        recorder.names.set(args.resource, args.name);
+        const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
+        recorder.declared.set(key(args.type, args.name), {
+          type: args.type,
+          name: args.name,
+          parent: parent ?? null,
+          custom: args.resource instanceof pulumi.CustomResource,
+          protect: args.opts.protect === true,
+          retainOnDelete: args.opts.retainOnDelete === true,
+        });
+        return undefined;
+      });
+      return program();
+    })) ?? {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> }).waitForRPCs();
+  current = undefined;
+  const resources = [...recorder.declared.entries()]
+    .map(([k, decl]) => ({ ...decl, inputs: maskSecrets(recorder.inputs.get(k) ?? {}) as Record<string, unknown> }))
+    .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
+  return { resources, outputs: maskSecrets(await resolveOutputs(outputs)) as Record<string, unknown> };
+}
+
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const resolved = await new Promise<unknown>((resolve) => pulumi.output(outputs).apply(resolve));
+  return resolved as Record<string, unknown>;
+}
+
+/** Loads the program's entry module afresh, so each run declares everything again. */
+export function freshProgram(entry: string): () => unknown {
+  return () => {
+    for (const cached of Object.keys(require.cache)) {
+      if (!cached.includes("node_modules")) {
+        delete require.cache[cached];
+      }
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(entry) as unknown;
+  };
+}
