@@ -9,7 +9,11 @@ const inCluster = { provider: platform.provider };
 
 const neo4j = new Neo4jCluster("neo4j", { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
 const kafka = new KafkaCluster("kafka", { namespace, storageClassName, skipAwait, kafka: config.kafka }, inCluster);
-const billing = new BillingDatabase("postgresql", { namespace, storageClassName, skipAwait, postgres: config.postgres }, inCluster);
+const billing = new BillingDatabase(
+  "postgresql",
+  { namespace, storageClassName, skipAwait, postgres: config.postgres },
+  inCluster,
+);
 
 const graphBuilder = new GraphBuilder(
   "graph-builder",

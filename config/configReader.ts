@@ -5,7 +5,8 @@ export type RawConfig = (key: string) => string | undefined;
 
 export type QuantityKind = "cpu" | "memory" | "storage";
 
-const imagePattern = /^[a-z0-9][a-z0-9._\-/]*(:\d+)?[a-z0-9._\-/]*:([A-Za-z0-9_][A-Za-z0-9._-]{0,127})(@sha256:[a-f0-9]{64})?$/;
+const imagePattern =
+  /^[a-z0-9][a-z0-9._\-/]*(:\d+)?[a-z0-9._\-/]*:([A-Za-z0-9_][A-Za-z0-9._-]{0,127})(@sha256:[a-f0-9]{64})?$/;
 const dnsLabelPattern = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const hostnamePattern = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -78,7 +79,10 @@ export class ConfigReader {
     const parsed = Number(value);
     if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
       const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
-      this.problem(key, `must be ${min === 1 && max === Number.MAX_SAFE_INTEGER ? "a positive integer" : range}; got "${value}"`);
+      this.problem(
+        key,
+        `must be ${min === 1 && max === Number.MAX_SAFE_INTEGER ? "a positive integer" : range}; got "${value}"`,
+      );
       return min;
     }
     return parsed;
@@ -121,7 +125,11 @@ export class ConfigReader {
 
   /** A container image with an explicit version tag: `latest` and bare names are refused. */
   image(key: string): string {
-    const value = this.matching(key, imagePattern, `an image with an explicit version tag such as "neo4j:5.26.5-enterprise"`);
+    const value = this.matching(
+      key,
+      imagePattern,
+      `an image with an explicit version tag such as "neo4j:5.26.5-enterprise"`,
+    );
     if (/:latest(@|$)/.test(value)) {
       this.problem(key, `must pin an explicit version, not "latest"; got "${value}"`);
     }
@@ -129,7 +137,11 @@ export class ConfigReader {
   }
 
   dnsLabel(key: string): string {
-    return this.matching(key, dnsLabelPattern, "a DNS label (lowercase letters, digits and '-', at most 63 characters)");
+    return this.matching(
+      key,
+      dnsLabelPattern,
+      "a DNS label (lowercase letters, digits and '-', at most 63 characters)",
+    );
   }
 
   hostname(key: string): string {

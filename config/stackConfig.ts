@@ -33,7 +33,13 @@ function readResources(reader: ConfigReader, prefix: string): ComputeResources {
   return resources;
 }
 
-function requestWithinLimit(reader: ConfigReader, requestKey: string, limitKey: string, request: string, limit: string): void {
+function requestWithinLimit(
+  reader: ConfigReader,
+  requestKey: string,
+  limitKey: string,
+  request: string,
+  limit: string,
+): void {
   if (reader.allValid(requestKey, limitKey) && (parseQuantity(request) as number) > (parseQuantity(limit) as number)) {
     reader.problem(requestKey, `must not exceed ${reader.qualified(limitKey)} ("${limit}"); got "${request}"`);
   }
@@ -70,16 +76,26 @@ function readNeo4j(reader: ConfigReader): Neo4jConfig {
       transactionTotalMax: reader.neo4jSize("neo4jTransactionTotalMax"),
       transactionMax: reader.neo4jSize("neo4jTransactionMax"),
       queryCacheSize: reader.positiveInteger("neo4jQueryCacheSize"),
-      checkpointIntervalTime: reader.matching("neo4jCheckpointIntervalTime", neo4jDurationPattern, `a duration such as "15m"`),
+      checkpointIntervalTime: reader.matching(
+        "neo4jCheckpointIntervalTime",
+        neo4jDurationPattern,
+        `a duration such as "15m"`,
+      ),
       checkpointIntervalTx: reader.positiveInteger("neo4jCheckpointIntervalTx"),
       boltThreadPoolMaxSize: reader.positiveInteger("neo4jBoltThreadPoolMaxSize"),
     },
   };
   const s = neo4j.settings;
   if (reader.allValid("neo4jHeapInitialSize", "neo4jHeapMaxSize") && size(s.heapInitialSize) > size(s.heapMaxSize)) {
-    reader.problem("neo4jHeapInitialSize", `must not exceed neo4jHeapMaxSize ("${s.heapMaxSize}"); got "${s.heapInitialSize}"`);
+    reader.problem(
+      "neo4jHeapInitialSize",
+      `must not exceed neo4jHeapMaxSize ("${s.heapMaxSize}"); got "${s.heapInitialSize}"`,
+    );
   }
-  if (reader.allValid("neo4jTransactionMax", "neo4jTransactionTotalMax") && size(s.transactionMax) > size(s.transactionTotalMax)) {
+  if (
+    reader.allValid("neo4jTransactionMax", "neo4jTransactionTotalMax") &&
+    size(s.transactionMax) > size(s.transactionTotalMax)
+  ) {
     reader.problem(
       "neo4jTransactionMax",
       `must not exceed neo4jTransactionTotalMax ("${s.transactionTotalMax}"); got "${s.transactionMax}"`,
@@ -129,7 +145,10 @@ function readKafka(reader: ConfigReader): KafkaConfig {
       `(${kafka.brokers}) must be at least kafkaReplicationFactor (${s.defaultReplicationFactor}): a topic cannot have more replicas than brokers`,
     );
   }
-  if (reader.allValid("kafkaMinInsyncReplicas", "kafkaReplicationFactor") && s.minInsyncReplicas >= s.defaultReplicationFactor) {
+  if (
+    reader.allValid("kafkaMinInsyncReplicas", "kafkaReplicationFactor") &&
+    s.minInsyncReplicas >= s.defaultReplicationFactor
+  ) {
     reader.problem(
       "kafkaMinInsyncReplicas",
       `(${s.minInsyncReplicas}) must be below kafkaReplicationFactor (${s.defaultReplicationFactor}) so a topic stays writable with one replica down`,
@@ -139,7 +158,10 @@ function readKafka(reader: ConfigReader): KafkaConfig {
     reader.problem("kafkaControllers", `(${kafka.controllers}) must not exceed kafkaBrokers (${kafka.brokers})`);
   }
   if (reader.allValid("kafkaControllers") && kafka.controllers % 2 === 0) {
-    reader.problem("kafkaControllers", `must be odd (1, 3 or 5) so the KRaft quorum has a majority; got ${kafka.controllers}`);
+    reader.problem(
+      "kafkaControllers",
+      `must be odd (1, 3 or 5) so the KRaft quorum has a majority; got ${kafka.controllers}`,
+    );
   }
   return kafka;
 }

@@ -16,7 +16,11 @@ export function parseArgs<K extends FlagKinds>(argv: readonly string[], kinds: K
     const name = arg.slice(2);
     const kind = kinds[name];
     if (kind === undefined) {
-      throw new Error(`unknown option ${arg}; known: ${Object.keys(kinds).map((k) => `--${k}`).join(", ")}`);
+      throw new Error(
+        `unknown option ${arg}; known: ${Object.keys(kinds)
+          .map((k) => `--${k}`)
+          .join(", ")}`,
+      );
     }
     if (kind === "boolean") {
       parsed[name] = true;

@@ -89,24 +89,23 @@ export async function runUnderMocks(
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
+        const inputs = args.inputs as Record<string, unknown>;
         if (current === recorder) {
-          recorder.inputs.set(key(args.type, args.name), args.inputs);
+          recorder.inputs.set(key(args.type, args.name), inputs);
         }
-        return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs) };
+        return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs) };
       },
-      call: (args) => args.inputs,
+      call: (args) => args.inputs as Record<string, unknown>,
     },
     projectName,
     stack,
     false,
   );
   pulumi.runtime.setAllConfig(
-    Object.fromEntries(
-      Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${projectName}:${k}`, v]),
-    ),
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${projectName}:${k}`, v])),
   );
   const outputs =
-    (await pulumi.runtime.runInPulumiStack(async () => {
+    (await pulumi.runtime.runInPulumiStack(() => {
       pulumi.runtime.registerStackTransformation((args) => {
         recorder.names.set(args.resource, args.name);
         const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
@@ -120,7 +119,7 @@ export async function runUnderMocks(
         });
         return undefined;
       });
-      return program();
+      return Promise.resolve(program());
     })) ?? {};
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> }).waitForRPCs();
@@ -141,6 +140,7 @@ export function freshProgram(entry: string): () => unknown {
   return () => {
     for (const cached of Object.keys(require.cache)) {
       if (!cached.includes("node_modules")) {
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the module cache is keyed by path
         delete require.cache[cached];
       }
     }

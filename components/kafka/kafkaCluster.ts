@@ -13,7 +13,13 @@ import {
   spreadAcrossNodes,
   workloadLabels,
 } from "../shared/kubernetesMeta";
-import { kafkaAdminUser, kafkaPorts, kafkaSharedProperties, kafkaStartScript, renderProperties } from "./kafkaProperties";
+import {
+  kafkaAdminUser,
+  kafkaPorts,
+  kafkaSharedProperties,
+  kafkaStartScript,
+  renderProperties,
+} from "./kafkaProperties";
 
 export interface KafkaClusterArgs {
   readonly namespace: string;
@@ -129,7 +135,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
     name: string,
     args: KafkaClusterArgs,
     labels: Record<string, string>,
-    refs: { adminSecretName: pulumi.Output<string>; configMapName: pulumi.Output<string>; clusterId: pulumi.Output<string> },
+    refs: {
+      adminSecretName: pulumi.Output<string>;
+      configMapName: pulumi.Output<string>;
+      clusterId: pulumi.Output<string>;
+    },
   ): k8s.apps.v1.StatefulSet {
     return new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
@@ -151,7 +161,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
                   name: "kafka",
                   image: args.kafka.image,
                   command: ["/bin/bash", "/etc/kafka-config/start.sh"],
-                  ports: Object.entries(kafkaPorts).map(([portName, port]) => ({ name: portName, containerPort: port })),
+                  ports: Object.entries(kafkaPorts).map(([portName, port]) => ({
+                    name: portName,
+                    containerPort: port,
+                  })),
                   env: [
                     secretEnv("KAFKA_ADMIN_PASSWORD", refs.adminSecretName, "password"),
                     { name: "KAFKA_CLUSTER_ID", value: refs.clusterId },

@@ -6,7 +6,12 @@ export const kafkaPorts = { client: 9092, controller: 9093, internal: 9094 } as 
 /** The principal every broker and the platform's own tooling authenticate as. */
 export const kafkaAdminUser = "admin";
 
-export function kafkaBrokerAddress(statefulSet: string, headlessService: string, namespace: string, ordinal: number): string {
+export function kafkaBrokerAddress(
+  statefulSet: string,
+  headlessService: string,
+  namespace: string,
+  ordinal: number,
+): string {
   return `${statefulSet}-${ordinal}.${headlessService}.${namespace}.svc.cluster.local`;
 }
 
@@ -26,7 +31,8 @@ export function kafkaSharedProperties(args: {
   const s = args.settings;
   const voters = Array.from(
     { length: args.controllers },
-    (_, id) => `${id}@${kafkaBrokerAddress(args.statefulSet, args.headlessService, args.namespace, id)}:${kafkaPorts.controller}`,
+    (_, id) =>
+      `${id}@${kafkaBrokerAddress(args.statefulSet, args.headlessService, args.namespace, id)}:${kafkaPorts.controller}`,
   ).join(",");
   const internalTopicReplication = String(Math.min(args.brokers, s.defaultReplicationFactor));
   return {

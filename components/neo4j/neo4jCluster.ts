@@ -121,7 +121,10 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                 {
                   name: "neo4j",
                   image: args.neo4j.image,
-                  ports: Object.entries(neo4jPorts).map(([portName, port]) => ({ name: portName, containerPort: port })),
+                  ports: Object.entries(neo4jPorts).map(([portName, port]) => ({
+                    name: portName,
+                    containerPort: port,
+                  })),
                   env: [
                     { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                     secretEnv("NEO4J_AUTH", authSecretName, "NEO4J_AUTH"),

@@ -12,7 +12,12 @@ export function neo4jEnvName(setting: string): string {
 }
 
 /** Fully qualified DNS name of one server through the headless Service. */
-export function neo4jServerAddress(statefulSet: string, headlessService: string, namespace: string, ordinal: number): string {
+export function neo4jServerAddress(
+  statefulSet: string,
+  headlessService: string,
+  namespace: string,
+  ordinal: number,
+): string {
   return `${statefulSet}-${ordinal}.${headlessService}.${namespace}.svc.cluster.local`;
 }
 
@@ -31,7 +36,8 @@ export function neo4jServerSettings(args: {
   const s = args.settings;
   const discoveryEndpoints = Array.from(
     { length: args.servers },
-    (_, ordinal) => `${neo4jServerAddress(args.statefulSet, args.headlessService, args.namespace, ordinal)}:${neo4jPorts.cluster}`,
+    (_, ordinal) =>
+      `${neo4jServerAddress(args.statefulSet, args.headlessService, args.namespace, ordinal)}:${neo4jPorts.cluster}`,
   ).join(",");
   return {
     "server.memory.heap.initial_size": s.heapInitialSize,

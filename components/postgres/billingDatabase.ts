@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { PostgresConfig } from "../../config";
 import { GeneratedSecret } from "../shared/generatedSecret";
-import { objectMeta, plainEnv, resourceRequirements, secretEnv, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
+import {
+  objectMeta,
+  plainEnv,
+  resourceRequirements,
+  secretEnv,
+  selectorLabels,
+  workloadLabels,
+} from "../shared/kubernetesMeta";
 import { billingDatabase, billingSchemaSql, billingUser } from "./billingSchema";
 
 export interface BillingDatabaseArgs {

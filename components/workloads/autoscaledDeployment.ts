@@ -85,7 +85,10 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
             metrics: [
               {
                 type: "Resource",
-                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.autoscaling.cpuTargetPercent } },
+                resource: {
+                  name: "cpu",
+                  target: { type: "Utilization", averageUtilization: args.autoscaling.cpuTargetPercent },
+                },
               },
             ],
             behavior: {

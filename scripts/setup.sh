@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs everything the program and its tests need on a fresh Debian machine:
+# the Debian packages of the real servers the tests start, and the npm packages.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(postgresql prometheus git)
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# --ignore-scripts: @pulumi/kubernetes's install script would try to download a plugin binary.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --ignore-scripts --no-audit --no-fund
+fi
+echo "setup: done"

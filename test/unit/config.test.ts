@@ -1,0 +1,182 @@
+import { strict as assert } from "assert";
+
+import { declaredConfigKeys, rawConfigOf } from "../../config/configFiles";
+import { parseStackConfig, ValidationError } from "../../config";
+import { projectDir, stackConfig } from "./helpers/synthesize";
+
+function parse(overrides: Record<string, string>) {
+  return parseStackConfig(rawConfigOf(stackConfig("prod", overrides)), "test");
+}
+
+function problemsOf(overrides: Record<string, string>): readonly string[] {
+  try {
+    parse(overrides);
+  } catch (err) {
+    assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail(`config ${JSON.stringify(overrides)} was accepted`);
+}
+
+function assertRefused(overrides: Record<string, string>, key: string, fragment: string): void {
+  const problems = problemsOf(overrides);
+  assert.ok(
+    problems.some((p) => p.startsWith(`kg-rca-server:${key}`) && p.includes(fragment)),
+    `expected a problem on ${key} mentioning "${fragment}", got:\n${problems.join("\n")}`,
+  );
+}
+
+describe("stack config", () => {
+  it("reads the production stack as the operations guide describes it", () => {
+    const { config } = parse({});
+    assert.equal(config.namespace, "kg-rca-server");
+    assert.equal(config.neo4j.servers, 3);
+    assert.deepEqual(config.neo4j.settings, {
+      heapInitialSize: "32G",
+      heapMaxSize: "64G",
+      pageCacheSize: "32G",
+      transactionTotalMax: "32G",
+      transactionMax: "16G",
+      queryCacheSize: 2000,
+      checkpointIntervalTime: "15m",
+      checkpointIntervalTx: 100000,
+      boltThreadPoolMaxSize: 800,
+    });
+    assert.deepEqual(config.neo4j.resources, {
+      requests: { cpu: "16", memory: "128Gi" },
+      limits: { cpu: "32", memory: "256Gi" },
+    });
+    assert.equal(config.kafka.brokers, 5);
+    assert.deepEqual(config.kafka.settings, {
+      defaultReplicationFactor: 3,
+      minInsyncReplicas: 2,
+      compressionType: "gzip",
+      logRetentionHours: 168,
+      logRetentionBytes: 1099511627776,
+      logSegmentBytes: 1073741824,
+      numNetworkThreads: 8,
+      numIoThreads: 16,
+    });
+    assert.deepEqual(config.graphBuilder.autoscaling, {
+      minReplicas: 5,
+      maxReplicas: 50,
+      cpuTargetPercent: 70,
+      scaleDownStabilizationSeconds: 600,
+    });
+    assert.deepEqual(config.graphBuilder.resources, {
+      requests: { cpu: "2", memory: "4Gi" },
+      limits: { cpu: "4", memory: "8Gi" },
+    });
+    assert.equal(config.graphBuilder.batchSize, 100);
+    assert.equal(config.graphBuilder.batchTimeoutMs, 1000);
+    assert.equal(config.graphBuilder.rcaWindowMinutes, 15);
+    assert.equal(config.graphBuilder.rcaMaxCauses, 10);
+    assert.equal(config.kgApi.autoscaling.minReplicas, 10);
+    assert.equal(config.kgApi.autoscaling.maxReplicas, 100);
+  });
+
+  it("is immutable once parsed", () => {
+    const { config } = parse({});
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.neo4j.settings));
+  });
+
+  it("declares in Pulumi.yaml exactly the keys the program reads, each with type, description and default", () => {
+    const declared = declaredConfigKeys(projectDir);
+    const { keysRead } = parse({});
+    assert.deepEqual([...declared.keys()].sort(), [...keysRead].sort());
+    for (const [key, decl] of declared) {
+      assert.ok(["string", "integer", "boolean"].includes(decl.type), `${key} has type ${decl.type}`);
+      assert.ok(decl.description.length > 10, `${key} needs a description`);
+      assert.notEqual(decl.default, undefined, `${key} needs a default`);
+    }
+  });
+
+  describe("refuses bad values, naming the key and what would be valid", () => {
+    for (const bad of ["0", "-1", "2.5", "three", ""]) {
+      it(`a replica count of "${bad}"`, () => {
+        assertRefused({ neo4jServers: bad }, "neo4jServers", bad === "" ? "is required" : "positive integer");
+      });
+    }
+    it("an HPA bound that is not a positive integer", () => {
+      assertRefused({ kgApiMaxReplicas: "0" }, "kgApiMaxReplicas", "positive integer");
+      assertRefused({ graphBuilderMinReplicas: "1.5" }, "graphBuilderMinReplicas", "positive integer");
+    });
+    it("an HPA minimum above its maximum", () => {
+      assertRefused(
+        { graphBuilderMinReplicas: "60" },
+        "graphBuilderMinReplicas",
+        "must not exceed kg-rca-server:graphBuilderMaxReplicas (50)",
+      );
+    });
+    for (const bad of ["0", "101", "-5"]) {
+      it(`a CPU target of ${bad}`, () => {
+        assertRefused({ kgApiCpuTargetPercent: bad }, "kgApiCpuTargetPercent", "an integer from 1 to 100");
+      });
+    }
+    for (const [key, bad] of [
+      ["neo4jVolumeSize", "10GB"],
+      ["kafkaMemoryLimit", "lots"],
+      ["graphBuilderCpuRequest", "2 cores"],
+      ["postgresVolumeSize", "-5Gi"],
+    ] as const) {
+      it(`a quantity that does not parse: ${key}=${bad}`, () => {
+        assertRefused({ [key]: bad }, key, "Kubernetes quantity");
+      });
+    }
+    it("a request above its limit", () => {
+      assertRefused({ kgApiCpuRequest: "3" }, "kgApiCpuRequest", `must not exceed kg-rca-server:kgApiCpuLimit ("2")`);
+    });
+    it("a Neo4j heap plus page cache above the memory limit", () => {
+      assertRefused(
+        { neo4jMemoryLimit: "64Gi", neo4jMemoryRequest: "64Gi" },
+        "neo4jMemoryLimit",
+        "must hold neo4jHeapMaxSize",
+      );
+    });
+    it("a Neo4j size in the wrong syntax", () => {
+      assertRefused({ neo4jPageCacheSize: "32GB" }, "neo4jPageCacheSize", "Neo4j memory size");
+    });
+    it("an initial heap above the maximum heap", () => {
+      assertRefused({ neo4jHeapInitialSize: "128G" }, "neo4jHeapInitialSize", "must not exceed neo4jHeapMaxSize");
+    });
+    it("fewer Kafka brokers than the replication factor", () => {
+      assertRefused(
+        { kafkaBrokers: "2", kafkaControllers: "1" },
+        "kafkaBrokers",
+        "at least kafkaReplicationFactor (3)",
+      );
+    });
+    it("min.insync.replicas not below the replication factor", () => {
+      assertRefused(
+        { kafkaMinInsyncReplicas: "3" },
+        "kafkaMinInsyncReplicas",
+        "must be below kafkaReplicationFactor (3)",
+      );
+    });
+    it("an even or oversized controller quorum", () => {
+      assertRefused({ kafkaControllers: "2" }, "kafkaControllers", "must be odd");
+      assertRefused({ kafkaControllers: "7" }, "kafkaControllers", "must not exceed kafkaBrokers (5)");
+    });
+    for (const bad of ["neo4j", "neo4j:latest", "apache/kafka", "postgres:"]) {
+      it(`an image without a version: "${bad}"`, () => {
+        assertRefused({ neo4jImage: bad }, "neo4jImage", "explicit version");
+      });
+    }
+    it("an unknown compression type or environment", () => {
+      assertRefused({ kafkaCompressionType: "brotli" }, "kafkaCompressionType", `must be one of "gzip"`);
+      assertRefused({ environment: "production" }, "environment", `must be one of "prod", "staging", "local"`);
+    });
+    it("a boolean that is not true or false", () => {
+      assertRefused({ skipAwait: "yes" }, "skipAwait", "must be true or false");
+    });
+    it("a namespace or host that is not a DNS name", () => {
+      assertRefused({ namespace: "KG_RCA" }, "namespace", "DNS label");
+      assertRefused({ kgApiIngressHost: "https://api" }, "kgApiIngressHost", "DNS host name");
+    });
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf({ neo4jServers: "0", kafkaImage: "apache/kafka", kgApiCpuTargetPercent: "200" });
+    assert.equal(problems.length, 3, problems.join("\n"));
+  });
+});

@@ -1,0 +1,60 @@
+import * as path from "path";
+
+import { stackConfigFromFiles } from "../../../config/configFiles";
+import { DeclaredResource, MockRun, freshProgram, runUnderMocks } from "../../../tools/mockEngine";
+
+export const projectDir = path.resolve(__dirname, "../../..");
+
+/** Config of a stack as the engine would see it, with some keys overridden. */
+export function stackConfig(stack: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return { ...stackConfigFromFiles(projectDir, stack), ...overrides };
+}
+
+/** Runs the whole program under mocks for a stack, with config overrides. */
+export function synthesize(stack = "prod", overrides: Record<string, string> = {}): Promise<MockRun> {
+  return runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), stackConfig(stack, overrides), stack);
+}
+
+export function find(run: MockRun, type: string, name: string): DeclaredResource {
+  const found = run.resources.find((r) => r.type === type && r.name === name);
+  if (found === undefined) {
+    const names = run.resources.filter((r) => r.type === type).map((r) => r.name);
+    throw new Error(`no ${type} named ${name}; declared: ${names.join(", ") || "none"}`);
+  }
+  return found;
+}
+
+export function ofType(run: MockRun, type: string): DeclaredResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+/** Inputs as a loosely typed tree, for assertions on nested Kubernetes specs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Tree = any;
+
+export function inputsOf(run: MockRun, type: string, name: string): Tree {
+  return find(run, type, name).inputs;
+}
+
+export function envOf(container: Tree): Record<string, unknown> {
+  return Object.fromEntries(
+    (container.env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [
+      e.name,
+      e.value ?? e.valueFrom,
+    ]),
+  );
+}
+
+export const types = {
+  statefulSet: "kubernetes:apps/v1:StatefulSet",
+  deployment: "kubernetes:apps/v1:Deployment",
+  service: "kubernetes:core/v1:Service",
+  secret: "kubernetes:core/v1:Secret",
+  configMap: "kubernetes:core/v1:ConfigMap",
+  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  cronJob: "kubernetes:batch/v1:CronJob",
+  job: "kubernetes:batch/v1:Job",
+  password: "random:index/randomPassword:RandomPassword",
+} as const;
