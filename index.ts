@@ -1,7 +1,21 @@
-import { BillingDatabase, GraphBuilder, KafkaCluster, KgApi, Neo4jCluster, PlatformNamespace } from "./components";
+import { loadRegistry } from "./clients";
+import {
+  BillingDatabase,
+  ClientTenant,
+  GraphBuilder,
+  graphBuilderConsumerGroup,
+  graphBuilderPrincipal,
+  KafkaCluster,
+  KgApi,
+  Neo4jCluster,
+  PlatformKafkaAccess,
+  PlatformNamespace,
+} from "./components";
 import { loadStackConfig } from "./config";
 
+// Both are validated before any resource is declared: bad input changes nothing.
 const config = loadStackConfig();
+const clients = loadRegistry(config.tenants.registry);
 const { namespace, storageClassName, skipAwait } = config;
 
 const platform = new PlatformNamespace("platform", { namespace });
@@ -43,6 +57,34 @@ const kgApi = new KgApi(
   inCluster,
 );
 
+const tenantProviders = { providers: { kubernetes: platform.provider, kafka: kafka.adminProvider } };
+new PlatformKafkaAccess(
+  "platform-kafka",
+  {
+    graphBuilderUser: graphBuilderPrincipal,
+    graphBuilderPassword: graphBuilder.kafkaPassword,
+    graphBuilderConsumerGroup,
+  },
+  tenantProviders,
+);
+for (const client of clients) {
+  new ClientTenant(
+    client.id,
+    {
+      client,
+      namespace,
+      kafka: {
+        replicationFactor: config.kafka.settings.defaultReplicationFactor,
+        minInsyncReplicas: config.kafka.settings.minInsyncReplicas,
+        graphBuilderPrincipal,
+      },
+      kafkaBootstrapServers: kafka.bootstrapServers,
+      tenantDatabases: config.tenants.databases,
+    },
+    tenantProviders,
+  );
+}
+
 export const platformNamespace = namespace;
 export const endpoints = {
   neo4jBolt: neo4j.boltUrl,
@@ -56,3 +98,4 @@ export const secretNames = {
   postgresqlAuth: billing.authSecretName,
   graphBuilderKafka: graphBuilder.kafkaSecretName,
 };
+export const clientIds = clients.map((c) => c.id);

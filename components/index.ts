@@ -4,3 +4,5 @@ export * from "./postgres/billingDatabase";
 export * from "./shared/platformNamespace";
 export * from "./workloads/graphBuilder";
 export * from "./workloads/kgApi";
+export * from "./tenants/clientTenant";
+export * from "./tenants/platformKafkaAccess";

@@ -122,6 +122,11 @@ function size(neo4jSize: string): number {
 function readKafka(reader: ConfigReader): KafkaConfig {
   const kafka: KafkaConfig = {
     image: reader.image("kafkaImage"),
+    adminBootstrapServers: reader.matching(
+      "kafkaAdminBootstrapServers",
+      /^[a-z0-9.-]+:\d{1,5}(,[a-z0-9.-]+:\d{1,5})*$/,
+      `a comma-separated list of host:port, e.g. "kafka.kg-rca-server.svc.cluster.local:9092"`,
+    ),
     brokers: reader.positiveInteger("kafkaBrokers"),
     controllers: reader.positiveInteger("kafkaControllers"),
     volumeSize: reader.quantity("kafkaVolumeSize", "storage"),
@@ -218,6 +223,14 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     postgres: readPostgres(reader),
     graphBuilder: readGraphBuilder(reader),
     kgApi: readKgApi(reader),
+    tenants: {
+      registry: reader.matching(
+        "clientRegistry",
+        /^([a-z][a-z0-9-]*|file:.+\.json)$/,
+        `a registry name such as "prod", or file:PATH.json`,
+      ),
+      databases: reader.boolean("tenantDatabases"),
+    },
   };
   if (reader.problems.length > 0) {
     throw new ValidationError(`invalid stack config (${source})`, reader.problems);

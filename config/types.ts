@@ -49,6 +49,8 @@ export interface KafkaBrokerSettings {
 
 export interface KafkaConfig {
   readonly image: string;
+  /** Where the engine reaches the brokers to manage topics, users and ACLs (SASL_PLAINTEXT, admin). */
+  readonly adminBootstrapServers: string;
   readonly brokers: number;
   /** The first `controllers` brokers also form the KRaft controller quorum. */
   readonly controllers: number;
@@ -93,4 +95,12 @@ export interface StackConfig {
   readonly postgres: PostgresConfig;
   readonly graphBuilder: GraphBuilderConfig;
   readonly kgApi: KgApiConfig;
+  readonly tenants: TenantsConfig;
+}
+
+export interface TenantsConfig {
+  /** Which client registry the stack serves: a name in clients/registry.ts or `file:PATH.json`. */
+  readonly registry: string;
+  /** Create a Neo4j database per client; needs Enterprise Edition. */
+  readonly databases: boolean;
 }

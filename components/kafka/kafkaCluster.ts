@@ -1,3 +1,4 @@
+import * as kafkaProvider from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -45,6 +46,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   public readonly adminSecretName: pulumi.Output<string>;
   public readonly adminPassword: pulumi.Output<string>;
   public readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** Provider that manages topics, users, ACLs and quotas on this cluster as the super-user. */
+  public readonly adminProvider: kafkaProvider.Provider;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:kafka:KafkaCluster", name, {}, opts);
@@ -105,6 +108,18 @@ export class KafkaCluster extends pulumi.ComponentResource {
         metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
         // One broker down at a time keeps every partition at min.insync.replicas.
         spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name) } },
+      },
+      { parent: this },
+    );
+    this.adminProvider = new kafkaProvider.Provider(
+      `${name}-admin-provider`,
+      {
+        bootstrapServers: args.kafka.adminBootstrapServers.split(","),
+        saslMechanism: "scram-sha512",
+        saslUsername: kafkaAdminUser,
+        saslPassword: admin.password,
+        // The listeners are SASL_PLAINTEXT inside the cluster network.
+        tlsEnabled: false,
       },
       { parent: this },
     );

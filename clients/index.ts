@@ -1,0 +1,5 @@
+export * from "./naming";
+export * from "./plans";
+export * from "./registry";
+export * from "./types";
+export * from "./validation";

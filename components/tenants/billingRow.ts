@@ -1,0 +1,167 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The billing row of one client in PostgreSQL, as a dynamic resource.
+ *
+ * The provider's code is serialized into the state, so it is self-contained:
+ * the `pg` client is created inside each method, and the connection comes
+ * from the environment at run time (KG_RCA_BILLING_DATABASE_URL), never from
+ * inputs, so no credential reaches the state. Rows are never deleted: a
+ * delete records status `deleted` and keeps the client's history.
+ */
+
+export const billingUrlVariable = "KG_RCA_BILLING_DATABASE_URL";
+
+export interface BillingRowInputs {
+  readonly clientId: string;
+  readonly name: string;
+  readonly email: string;
+  readonly plan: string;
+  readonly status: "active" | "suspended" | "deleted";
+  /** sha256 of the client's API key, hex; the key itself lives only in a Kubernetes Secret. */
+  readonly apiKeyHash: string;
+}
+
+type Row = BillingRowInputs;
+
+const billingStatuses = ["active", "suspended", "deleted"];
+
+/** Applies the schema, then upserts the row and appends history when plan or status change, in one transaction. */
+async function writeRow(row: Row): Promise<void> {
+  const url = process.env[billingUrlVariable];
+  if (url === undefined || url === "") {
+    throw new Error(
+      `billing row ${row.clientId}: ${billingUrlVariable} is not set; it must hold the billing database URL (postgresql://billing:PASSWORD@HOST:5432/billing)`,
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require("pg") as typeof import("pg");
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10000, query_timeout: 30000 });
+  const where = (() => {
+    try {
+      const parsed = new URL(url);
+      return `${parsed.hostname}:${parsed.port === "" ? "5432" : parsed.port}`;
+    } catch {
+      return "the configured server";
+    }
+  })();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(
+      `billing row ${row.clientId}: cannot connect to the billing database at ${where}: ${(err as Error).message}`,
+    );
+  }
+  try {
+    await client.query("BEGIN");
+    await client.query(billingSchemaSql);
+    const before = await client.query<{ plan: string; status: string }>(
+      "SELECT plan, status FROM clients WHERE id = $1 FOR UPDATE",
+      [row.clientId],
+    );
+    await client.query(
+      `INSERT INTO clients (id, name, email, plan, status, api_key_hash, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), now())
+       ON CONFLICT (id) DO UPDATE SET name = $2, email = $3, plan = $4, status = $5, api_key_hash = $6, updated_at = now()`,
+      [row.clientId, row.name, row.email, row.plan, row.status, row.apiKeyHash],
+    );
+    const previous = before.rows[0];
+    if (previous === undefined || previous.plan !== row.plan || previous.status !== row.status) {
+      await client.query("INSERT INTO client_history (client_id, plan, status) VALUES ($1, $2, $3)", [
+        row.clientId,
+        row.plan,
+        row.status,
+      ]);
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw new Error(
+      `billing row ${row.clientId}: write to ${where} failed and was rolled back: ${(err as Error).message}`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The billing schema, idempotent; also mounted as the database's init script. */
+export const billingSchemaSql = `
+CREATE TABLE IF NOT EXISTS clients (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  email        TEXT NOT NULL,
+  plan         TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'deleted')),
+  api_key_hash TEXT,
+  created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at   TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS client_history (
+  seq        BIGSERIAL PRIMARY KEY,
+  client_id  TEXT NOT NULL REFERENCES clients (id),
+  plan       TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  changed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+`.trim();
+
+function checkRow(row: Partial<Row>): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  for (const property of ["clientId", "name", "email", "plan", "apiKeyHash"] as const) {
+    if (typeof row[property] !== "string" || row[property] === "") {
+      failures.push({ property, reason: `${property} must be a non-empty string` });
+    }
+  }
+  if (!billingStatuses.includes(String(row.status))) {
+    failures.push({
+      property: "status",
+      reason: `status must be one of ${billingStatuses.join(", ")}; got ${String(row.status)}`,
+    });
+  }
+  return failures;
+}
+
+export class BillingRowProvider implements pulumi.dynamic.ResourceProvider<Row, Row> {
+  check(_olds: Row, news: Row): Promise<pulumi.dynamic.CheckResult<Row>> {
+    const failures = checkRow(news);
+    return Promise.resolve(failures.length > 0 ? { failures } : { inputs: news });
+  }
+
+  diff(_id: string, olds: Row, news: Row): Promise<pulumi.dynamic.DiffResult> {
+    const fields = ["clientId", "name", "email", "plan", "status", "apiKeyHash"] as const;
+    const changed = fields.filter((f) => olds[f] !== news[f]);
+    return Promise.resolve({
+      changes: changed.length > 0,
+      replaces: changed.includes("clientId") ? ["clientId"] : [],
+      deleteBeforeReplace: false,
+    });
+  }
+
+  async create(inputs: Row): Promise<pulumi.dynamic.CreateResult<Row>> {
+    await writeRow(inputs);
+    return { id: inputs.clientId, outs: inputs };
+  }
+
+  async update(_id: string, _olds: Row, news: Row): Promise<pulumi.dynamic.UpdateResult<Row>> {
+    await writeRow(news);
+    return { outs: news };
+  }
+
+  /** Billing history is never deleted: the row is kept with status `deleted`. */
+  async delete(_id: string, props: Row): Promise<void> {
+    await writeRow({ ...props, status: "deleted" });
+  }
+}
+
+/** One provider object for every billing row: its code is serialized once. */
+export const billingRowProvider = new BillingRowProvider();
+
+export class BillingRow extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    args: { [K in keyof BillingRowInputs]: pulumi.Input<BillingRowInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(billingRowProvider, name, args, opts, "kg-rca", "BillingRow");
+  }
+}

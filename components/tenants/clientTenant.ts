@@ -1,0 +1,151 @@
+import * as crypto from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as kafka from "@pulumi/kafka";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+import { ClientEntry, kafkaPrincipal, planOf } from "../../clients";
+import { workloadLabels } from "../shared/kubernetesMeta";
+import { BillingRow } from "./billingRow";
+import { Neo4jDatabase } from "./neo4jDatabase";
+import { PlatformKafka, tenantPlan, TenantPlan } from "./tenantPlan";
+
+export interface ClientTenantArgs {
+  readonly client: ClientEntry;
+  readonly namespace: string;
+  readonly kafka: PlatformKafka;
+  /** Bootstrap address written into the client's credential Secret. */
+  readonly kafkaBootstrapServers: string;
+  /** Create a Neo4j database per client (needs Enterprise Edition). */
+  readonly tenantDatabases: boolean;
+}
+
+/**
+ * Everything one client of the registry implies: topics, a SCRAM user,
+ * ACLs on its own prefix, quotas, a Neo4j database, an API key and its
+ * billing row. What exists follows the client's lifecycle status (see
+ * clients/types.ts); the decisions are made by `tenantPlan`.
+ */
+export class ClientTenant extends pulumi.ComponentResource {
+  public readonly plan: TenantPlan;
+
+  /** `opts.providers` must carry the kubernetes and kafka providers; children inherit them. */
+  constructor(name: string, args: ClientTenantArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:tenants:ClientTenant", name, {}, opts);
+    const client = args.client;
+    const plan = tenantPlan(client, args.kafka);
+    this.plan = plan;
+    // Stateful resources: protected while the client is active or suspended; offboarding lifts it first.
+    const stateful: pulumi.CustomResourceOptions = { parent: this, protect: plan.protect };
+
+    for (const topic of plan.topics) {
+      new kafka.Topic(
+        `${name}-${topic.kind}-topic`,
+        {
+          name: topic.name,
+          partitions: topic.partitions,
+          replicationFactor: args.kafka.replicationFactor,
+          config: topic.config,
+        },
+        stateful,
+      );
+    }
+    for (const acl of plan.acls) {
+      new kafka.Acl(
+        `${name}-acl-${acl.role}`,
+        {
+          aclResourceType: acl.resourceType,
+          aclResourceName: acl.resourceName,
+          resourcePatternTypeFilter: acl.patternType,
+          aclPrincipal: acl.principal,
+          aclHost: "*",
+          aclOperation: acl.operation,
+          aclPermissionType: "Allow",
+        },
+        { parent: this },
+      );
+    }
+    if (plan.quota !== undefined) {
+      new kafka.Quota(
+        `${name}-quota`,
+        { entityType: "user", entityName: client.id, config: plan.quota },
+        { parent: this },
+      );
+    }
+    if (plan.databaseName !== undefined && args.tenantDatabases) {
+      new Neo4jDatabase(`${name}-database`, { databaseName: plan.databaseName }, stateful);
+    }
+    const apiKeyHash =
+      plan.secrets === undefined ? placeholderHash(client.id) : this.createCredentials(name, args, plan.secrets);
+    new BillingRow(
+      `${name}-billing`,
+      {
+        clientId: client.id,
+        name: client.name,
+        email: client.email,
+        plan: client.plan,
+        status: plan.billingStatus,
+        apiKeyHash,
+      },
+      // Billing history outlives the client: the row is never removed by the engine.
+      { parent: this, protect: true },
+    );
+    this.registerOutputs({ topics: plan.topics.map((t) => t.name), billingStatus: plan.billingStatus });
+  }
+
+  /** The SCRAM user and API key, each delivered in a Secret; returns the hash the billing row keeps. */
+  private createCredentials(
+    name: string,
+    args: ClientTenantArgs,
+    secrets: { kafka: string; apiKey: string },
+  ): pulumi.Output<string> {
+    const client = args.client;
+    const labels = { ...workloadLabels("client-tenant"), "kg-rca/client-id": client.id };
+    const kafkaPassword = new random.RandomPassword(
+      `${name}-kafka-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    new kafka.UserScramCredential(
+      `${name}-scram-user`,
+      { username: client.id, scramMechanism: "SCRAM-SHA-512", scramIterations: 8192, password: kafkaPassword.result },
+      { parent: this, additionalSecretOutputs: ["password"] },
+    );
+    new k8s.core.v1.Secret(
+      `${name}-kafka-credentials`,
+      {
+        metadata: { name: secrets.kafka, namespace: args.namespace, labels },
+        type: "Opaque",
+        stringData: pulumi.secret({
+          username: client.id,
+          password: kafkaPassword.result,
+          mechanism: "SCRAM-SHA-512",
+          bootstrapServers: args.kafkaBootstrapServers,
+          topicPrefix: `${client.id}.`,
+          principal: kafkaPrincipal(client.id),
+        }),
+      },
+      { parent: this },
+    );
+    const apiKey = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this });
+    new k8s.core.v1.Secret(
+      `${name}-api-key`,
+      {
+        metadata: { name: secrets.apiKey, namespace: args.namespace, labels },
+        type: "Opaque",
+        stringData: pulumi.secret({
+          apiKey: apiKey.result,
+          rateLimitPerMinute: String(planOf(client.plan).apiRateLimitPerMinute),
+        }),
+      },
+      { parent: this },
+    );
+    // A sha256 of a 48-character random key reveals nothing: kept in plain so billing diffs stay reviewable.
+    return pulumi.unsecret(apiKey.result.apply((key) => crypto.createHash("sha256").update(key).digest("hex")));
+  }
+}
+
+/** An offboarded client has no key any more; its tombstone row records that instead of a hash. */
+function placeholderHash(clientId: string): string {
+  return `revoked:${clientId}`;
+}

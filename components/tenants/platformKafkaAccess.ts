@@ -1,0 +1,44 @@
+import * as kafka from "@pulumi/kafka";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface PlatformKafkaAccessArgs {
+  /** The graph-builder's principal name and its generated password. */
+  readonly graphBuilderUser: string;
+  readonly graphBuilderPassword: pulumi.Input<string>;
+  readonly graphBuilderConsumerGroup: string;
+}
+
+/**
+ * The platform's own Kafka identity: the graph-builder's SCRAM user and its
+ * consumer group. Its read access to client topics is granted per client by
+ * each ClientTenant, on that client's prefix.
+ */
+export class PlatformKafkaAccess extends pulumi.ComponentResource {
+  constructor(name: string, args: PlatformKafkaAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:tenants:PlatformKafkaAccess", name, {}, opts);
+    new kafka.UserScramCredential(
+      `${name}-graph-builder-user`,
+      {
+        username: args.graphBuilderUser,
+        scramMechanism: "SCRAM-SHA-512",
+        scramIterations: 8192,
+        password: args.graphBuilderPassword,
+      },
+      { parent: this, additionalSecretOutputs: ["password"] },
+    );
+    new kafka.Acl(
+      `${name}-graph-builder-group`,
+      {
+        aclResourceType: "Group",
+        aclResourceName: args.graphBuilderConsumerGroup,
+        resourcePatternTypeFilter: "Literal",
+        aclPrincipal: `User:${args.graphBuilderUser}`,
+        aclHost: "*",
+        aclOperation: "Read",
+        aclPermissionType: "Allow",
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}
