@@ -26,6 +26,17 @@ export interface MockRun {
   readonly outputs: Record<string, unknown>;
 }
 
+/** The program failed; `declared` counts the resources it had declared before failing. */
+export class MockRunError extends Error {
+  constructor(
+    public readonly cause: unknown,
+    public readonly declared: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "MockRunError";
+  }
+}
+
 export const secretPlaceholder = "[secret]";
 const sigKey = "4dabf18193072939515e22adb298388d";
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
@@ -104,23 +115,30 @@ export async function runUnderMocks(
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${projectName}:${k}`, v])),
   );
-  const outputs =
-    (await pulumi.runtime.runInPulumiStack(() => {
-      pulumi.runtime.registerStackTransformation((args) => {
-        recorder.names.set(args.resource, args.name);
-        const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
-        recorder.declared.set(key(args.type, args.name), {
-          type: args.type,
-          name: args.name,
-          parent: parent ?? null,
-          custom: args.resource instanceof pulumi.CustomResource,
-          protect: args.opts.protect === true,
-          retainOnDelete: args.opts.retainOnDelete === true,
+  let outputs: Record<string, unknown>;
+  try {
+    outputs =
+      (await pulumi.runtime.runInPulumiStack(() => {
+        pulumi.runtime.registerStackTransformation((args) => {
+          recorder.names.set(args.resource, args.name);
+          const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
+          recorder.declared.set(key(args.type, args.name), {
+            type: args.type,
+            name: args.name,
+            parent: parent ?? null,
+            custom: args.resource instanceof pulumi.CustomResource,
+            protect: args.opts.protect === true,
+            retainOnDelete: args.opts.retainOnDelete === true,
+          });
+          return undefined;
         });
-        return undefined;
-      });
-      return Promise.resolve(program());
-    })) ?? {};
+        return Promise.resolve(program());
+      })) ?? {};
+  } catch (err) {
+    current = undefined;
+    await ignoreEchoesOf(err);
+    throw new MockRunError(err, recorder.declared.size);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> }).waitForRPCs();
   current = undefined;
@@ -128,6 +146,21 @@ export async function runUnderMocks(
     .map(([k, decl]) => ({ ...decl, inputs: maskSecrets(recorder.inputs.get(k) ?? {}) as Record<string, unknown> }))
     .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
   return { resources, outputs: maskSecrets(await resolveOutputs(outputs)) as Record<string, unknown> };
+}
+
+/**
+ * The SDK rejects a second promise with the program's error (the stack's
+ * output data), which nobody awaits under mocks: swallow exactly that echo.
+ */
+async function ignoreEchoesOf(error: unknown): Promise<void> {
+  const onUnhandled = (reason: unknown): void => {
+    if (reason !== error) {
+      throw reason;
+    }
+  };
+  process.on("unhandledRejection", onUnhandled);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  process.removeListener("unhandledRejection", onUnhandled);
 }
 
 async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {

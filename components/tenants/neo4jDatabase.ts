@@ -70,7 +70,7 @@ async function connect(purpose: string): Promise<Connection> {
     maxTransactionRetryTime: 5000,
   });
   try {
-    await driver.verifyConnectivity({ database: "system" });
+    await driver.getServerInfo({ database: "system" });
   } catch (err) {
     await driver.close();
     const e = err as { code?: string; message: string };
@@ -106,7 +106,8 @@ async function withConnection<T>(purpose: string, work: (c: Connection) => Promi
 /** Multi-database administration is Enterprise-only: say so before Neo4j answers with a generic error. */
 async function requireEnterprise(c: Connection, purpose: string): Promise<void> {
   const rows = await c.run(editionCypher);
-  const edition = String(rows[0]?.edition ?? "unknown");
+  const reported = rows[0]?.edition;
+  const edition = typeof reported === "string" ? reported : "unknown";
   if (edition !== "enterprise") {
     throw new Error(
       `${purpose}: Neo4j at ${c.uri} is ${edition} edition, which has a single database and cannot CREATE or DROP DATABASE; per-client databases need Enterprise Edition (or set kg-rca-server:tenantDatabases to false)`,
