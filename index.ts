@@ -18,7 +18,19 @@ const config = loadStackConfig();
 const clients = loadRegistry(config.tenants.registry);
 const { namespace, storageClassName, skipAwait } = config;
 
-const platform = new PlatformNamespace("platform", { namespace });
+const platform = new PlatformNamespace("platform", {
+  namespace,
+  storageClassName,
+  storageClassProvisioner: config.storageClassProvisioner,
+  volumeSizes: {
+    neo4jVolumeSize: config.neo4j.volumeSize,
+    kafkaVolumeSize: config.kafka.volumeSize,
+    postgresVolumeSize: config.postgres.volumeSize,
+    backupLocalVolumeSize: config.backups.localVolumeSize,
+  },
+  kafkaBrokers: config.kafka.brokers,
+  kafkaDrainedBrokers: config.kafka.drainedBrokers,
+});
 const inCluster = { provider: platform.provider };
 
 const neo4j = new Neo4jCluster("neo4j", { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);

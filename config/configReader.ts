@@ -52,6 +52,12 @@ export class ConfigReader {
     return value;
   }
 
+  /** A string that may be empty (an empty value means "not set"). */
+  optional(key: string): string {
+    this.keysRead.add(key);
+    return this.raw(key) ?? "";
+  }
+
   oneOf<T extends string>(key: string, allowed: readonly T[]): T {
     const value = this.string(key);
     if (value !== "" && !(allowed as readonly string[]).includes(value)) {
@@ -134,6 +140,41 @@ export class ConfigReader {
       this.problem(key, `must pin an explicit version, not "latest"; got "${value}"`);
     }
     return value;
+  }
+
+  /** A number such as 0.85, within [min, max]. */
+  ratio(key: string, min: number, max: number): number {
+    const value = this.string(key);
+    const parsed = Number(value);
+    if (value !== "" && (!/^\d+(\.\d+)?$/.test(value) || parsed < min || parsed > max)) {
+      this.problem(key, `must be a number from ${min} to ${max}; got "${value}"`);
+      return min;
+    }
+    return parsed;
+  }
+
+  /** A Prometheus duration such as "5m", "90s" or "1h". */
+  promDuration(key: string): string {
+    return this.matching(key, /^(\d+(ms|s|m|h|d|w|y))+$/, `a Prometheus duration such as "30s", "5m" or "1h"`);
+  }
+
+  /** A five-field cron schedule. */
+  cronSchedule(key: string): string {
+    return this.matching(key, /^(\S+\s+){4}\S+$/, `a five-field cron schedule such as "0 2 * * *"`);
+  }
+
+  /** A comma-separated list of non-negative integers, possibly empty. */
+  integerList(key: string): number[] {
+    this.keysRead.add(key);
+    const value = this.raw(key) ?? "";
+    if (value.trim() === "") {
+      return [];
+    }
+    if (!/^\d+(\s*,\s*\d+)*$/.test(value.trim())) {
+      this.problem(key, `must be a comma-separated list of broker ids such as "5,6", or empty; got "${value}"`);
+      return [];
+    }
+    return value.split(",").map((v) => Number(v.trim()));
   }
 
   dnsLabel(key: string): string {

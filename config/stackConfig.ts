@@ -2,6 +2,8 @@ import { ConfigReader, RawConfig } from "./configReader";
 import { parseNeo4jSize, parseQuantity, neo4jDurationPattern } from "./quantity";
 import {
   Autoscaling,
+  BackupsConfig,
+  MonitoringConfig,
   ComputeResources,
   GraphBuilderConfig,
   KafkaConfig,
@@ -128,6 +130,7 @@ function readKafka(reader: ConfigReader): KafkaConfig {
       `a comma-separated list of host:port, e.g. "kafka.kg-rca-server.svc.cluster.local:9092"`,
     ),
     brokers: reader.positiveInteger("kafkaBrokers"),
+    drainedBrokers: reader.integerList("kafkaDrainedBrokers"),
     controllers: reader.positiveInteger("kafkaControllers"),
     volumeSize: reader.quantity("kafkaVolumeSize", "storage"),
     heapSize: reader.neo4jSize("kafkaHeapSize"),
@@ -201,6 +204,68 @@ function readKgApi(reader: ConfigReader): KgApiConfig {
   };
 }
 
+function readBackups(reader: ConfigReader): BackupsConfig {
+  const backups: BackupsConfig = {
+    awsEnabled: reader.boolean("awsEnabled"),
+    bucketName: reader.matching(
+      "backupBucketName",
+      /^(?!xn--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+      "an S3 bucket name: 3-63 lowercase letters, digits and '-'",
+    ),
+    archiveAfterDays: reader.positiveInteger("backupArchiveAfterDays"),
+    archiveStorageClass: reader.oneOf("backupArchiveStorageClass", [
+      "STANDARD_IA",
+      "GLACIER_IR",
+      "GLACIER",
+      "DEEP_ARCHIVE",
+    ]),
+    expireAfterDays: reader.positiveInteger("backupExpireAfterDays"),
+    oidcProviderArn: reader.matching(
+      "backupOidcProviderArn",
+      /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/,
+      "the ARN of the cluster's IAM OIDC provider, arn:aws:iam::ACCOUNT:oidc-provider/ISSUER",
+    ),
+    neo4jSchedule: reader.cronSchedule("backupNeo4jSchedule"),
+    postgresSchedule: reader.cronSchedule("backupPostgresSchedule"),
+    timeZone: reader.matching(
+      "backupTimeZone",
+      /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/,
+      `an IANA time zone such as "Etc/UTC" or "Europe/Berlin"`,
+    ),
+    localRetentionDays: reader.positiveInteger("backupLocalRetentionDays"),
+    localVolumeSize: reader.quantity("backupLocalVolumeSize", "storage"),
+    awsCliImage: reader.image("awsCliImage"),
+  };
+  if (
+    reader.allValid("backupArchiveAfterDays", "backupExpireAfterDays") &&
+    backups.expireAfterDays <= backups.archiveAfterDays
+  ) {
+    reader.problem(
+      "backupExpireAfterDays",
+      `(${backups.expireAfterDays}) must be after backupArchiveAfterDays (${backups.archiveAfterDays}): backups are archived before they expire`,
+    );
+  }
+  return backups;
+}
+
+function readMonitoring(reader: ConfigReader): MonitoringConfig {
+  return {
+    prometheusOperator: reader.boolean("prometheusOperator"),
+    alerts: {
+      neo4jDownFor: reader.promDuration("alertNeo4jDownFor"),
+      kafkaBrokerDownFor: reader.promDuration("alertKafkaBrokerDownFor"),
+      consumerLagMessages: reader.positiveInteger("alertConsumerLagMessages"),
+      consumerLagFor: reader.promDuration("alertConsumerLagFor"),
+      rcaAccuracyMin: reader.ratio("alertRcaAccuracyMin", 0, 1),
+      rcaAccuracyFor: reader.promDuration("alertRcaAccuracyFor"),
+      diskUsageRatio: reader.ratio("alertDiskUsageRatio", 0, 1),
+      diskUsageFor: reader.promDuration("alertDiskUsageFor"),
+      podRestartsPerHour: reader.positiveInteger("alertPodRestartsPerHour"),
+      podRestartsFor: reader.promDuration("alertPodRestartsFor"),
+    },
+  };
+}
+
 /** Everything the reader parsed, or every problem it found at once. */
 export interface ParsedConfig {
   readonly config: StackConfig;
@@ -217,6 +282,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     environment: reader.oneOf("environment", ["prod", "staging", "local"]),
     namespace: reader.dnsLabel("namespace"),
     storageClassName: reader.dnsLabel("storageClassName"),
+    storageClassProvisioner: reader.optional("storageClassProvisioner"),
     skipAwait: reader.boolean("skipAwait"),
     neo4j: readNeo4j(reader),
     kafka: readKafka(reader),
@@ -231,6 +297,9 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
       ),
       databases: reader.boolean("tenantDatabases"),
     },
+    backups: readBackups(reader),
+    monitoring: readMonitoring(reader),
+    maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
   };
   if (reader.problems.length > 0) {
     throw new ValidationError(`invalid stack config (${source})`, reader.problems);

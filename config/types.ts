@@ -52,6 +52,8 @@ export interface KafkaConfig {
   /** Where the engine reaches the brokers to manage topics, users and ACLs (SASL_PLAINTEXT, admin). */
   readonly adminBootstrapServers: string;
   readonly brokers: number;
+  /** Broker ids already drained of partitions: only these may be removed by lowering `brokers`. */
+  readonly drainedBrokers: readonly number[];
   /** The first `controllers` brokers also form the KRaft controller quorum. */
   readonly controllers: number;
   readonly volumeSize: string;
@@ -88,6 +90,8 @@ export interface StackConfig {
   readonly environment: Environment;
   readonly namespace: string;
   readonly storageClassName: string;
+  /** Non-empty: the program declares the StorageClass with this provisioner (local stacks). */
+  readonly storageClassProvisioner: string;
   /** Skip waiting for pods to become ready: for API servers without kubelets. */
   readonly skipAwait: boolean;
   readonly neo4j: Neo4jConfig;
@@ -96,6 +100,51 @@ export interface StackConfig {
   readonly graphBuilder: GraphBuilderConfig;
   readonly kgApi: KgApiConfig;
   readonly tenants: TenantsConfig;
+  readonly backups: BackupsConfig;
+  readonly monitoring: MonitoringConfig;
+  /** kg-api parked at zero replicas and the Ingress serving a 503 maintenance page. */
+  readonly maintenance: MaintenanceConfig;
+}
+
+export interface BackupsConfig {
+  /** Declare AWS resources (bucket, IAM role). Off where no AWS account or provider is available. */
+  readonly awsEnabled: boolean;
+  readonly bucketName: string;
+  readonly archiveAfterDays: number;
+  readonly archiveStorageClass: string;
+  readonly expireAfterDays: number;
+  /** ARN of the cluster's IAM OIDC provider, trusted to let the backup ServiceAccount assume the role. */
+  readonly oidcProviderArn: string;
+  readonly neo4jSchedule: string;
+  readonly postgresSchedule: string;
+  readonly timeZone: string;
+  readonly localRetentionDays: number;
+  readonly localVolumeSize: string;
+  readonly awsCliImage: string;
+}
+
+export interface AlertThresholds {
+  readonly neo4jDownFor: string;
+  readonly kafkaBrokerDownFor: string;
+  readonly consumerLagMessages: number;
+  readonly consumerLagFor: string;
+  readonly rcaAccuracyMin: number;
+  readonly rcaAccuracyFor: string;
+  readonly diskUsageRatio: number;
+  readonly diskUsageFor: string;
+  readonly podRestartsPerHour: number;
+  readonly podRestartsFor: string;
+}
+
+export interface MonitoringConfig {
+  /** Deliver alert rules as a PrometheusRule (Prometheus Operator) or as a plain rules ConfigMap. */
+  readonly prometheusOperator: boolean;
+  readonly alerts: AlertThresholds;
+}
+
+export interface MaintenanceConfig {
+  readonly enabled: boolean;
+  readonly pageImage: string;
 }
 
 export interface TenantsConfig {

@@ -6,9 +6,9 @@
 # written into the repository. A second run only checks the cache.
 #
 # Usage: scripts/toolchain.sh [COMPONENT...]
-#   components: pulumi language-nodejs kubernetes-provider kube etcd (default: all)
+#   components: pulumi language-nodejs kubernetes-provider kube etcd env (default: all)
 # Then:   source "$HOME/.cache/kg-rca-toolchain/env.sh"
-# Local cluster for tests: scripts/toolchain/local-cluster.sh start|stop DIR
+# Local API server for tests: scripts/toolchain/local-cluster.sh start|stop DIR
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,27 +16,30 @@ repo=$(dirname "$here")
 tc=$here/toolchain
 cache=${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}
 
-# ---- versions -----------------------------------------------------------------
-# The CLI must match @pulumi/pulumi in package.json (3.248.0: newest that runs on Node 20).
+# ---- versions ---------------------------------------------------------------------
+# The CLI must match @pulumi/pulumi in package.json (3.248.0: the newest that runs on Node 20).
 PULUMI_VERSION=v3.248.0
-# The language host has its own module with no tags and the proxy here refuses it
-# (403 "This module version is not available" for every version, list included).
-# It is built instead from scripts/toolchain/language-nodejs (our own small host)
-# against sdk/v3 at PULUMI_VERSION; see the README there.
-# The kubernetes provider module has no tags either, and the proxy serves exactly
-# one pseudo-version of it (the v4.34.2 commit is refused); the provider speaks a
-# stable gRPC protocol, so this one serves @pulumi/kubernetes 4.34.2 programs.
-K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
+# Pulumi's Node.js language host is a module of its own
+# (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) that has no
+# tags, and the module proxy here refuses it: 403 "This module version is not
+# available" for its version list, @latest and the pseudo-version of the
+# v3.248.0 commit. We build our own small host instead (toolchain/language-nodejs),
+# compiled against sdk/v3 at PULUMI_VERSION so that it speaks the CLI's protocol.
+# The kubernetes provider module has no tags either (so no v4.34.2), and the proxy
+# serves exactly one pseudo-version of it (commit f47bc2d6 of January 2026,
+# released as ~4.24/4.25; it requires pulumi sdk v3.215.0 and client-go v0.33).
+# The provider protocol is stable, so it serves @pulumi/kubernetes 4.34.2
+# programs; resources added to the SDK after it are unknown to it.
 K8S_PROVIDER_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 # Control plane: k8s.io/kubernetes plus its staging modules at the matching v0.N.M.
 KUBERNETES_VERSION=v1.34.4
 
-# Bump when a component's recipe changes so that cached builds are redone.
+# Bump when a component's recipe changes, so that cached builds are redone.
 RECIPE=1
 
-# ---- Go environment -------------------------------------------------------------
-# Own module and build caches, so the whole toolchain lives (and is measured and
-# removed) under one directory.
+# ---- Go environment ---------------------------------------------------------------
+# Own module and build caches, so that the whole toolchain lives (and is measured
+# and removed) under one directory.
 export GOMODCACHE=$cache/go/mod
 export GOCACHE=$cache/go/build
 export GOPATH=$cache/go/path
@@ -45,7 +48,7 @@ export GOTOOLCHAIN=local
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-buildvcs=false"
 GOBUILD=(nice -n 10 go build -trimpath)
 
-# ---- step reporting -------------------------------------------------------------
+# ---- step reporting ---------------------------------------------------------------
 current_step="start"
 on_exit() {
   local rc=$?
@@ -60,8 +63,8 @@ step() {
   echo "toolchain: $1"
 }
 
-# run_logged LOG CMD...: runs CMD with its output in LOG; on failure shows the end
-# of the log, since `go get`/`go build` print pages of "downloading" lines.
+# run_logged LOG CMD...: runs CMD with its output appended to LOG; on failure shows
+# the end of the log (`go get` prints pages of "downloading" lines).
 run_logged() {
   local log=$1
   shift
@@ -79,13 +82,11 @@ elapsed() {
   printf '%dm%02ds' $((s / 60)) $((s % 60))
 }
 
-# is_cached DIR BIN...: the component in DIR was built by this recipe and its
-# binaries are there.
+# is_cached DIR BIN...: DIR holds a build by this recipe with all of BIN in DIR/bin.
 is_cached() {
-  local dir=$1
+  local dir=$1 b
   shift
   [ -f "$dir/.built" ] && [ "$(cat "$dir/.built")" = "recipe=$RECIPE" ] || return 1
-  local b
   for b in "$@"; do [ -x "$dir/bin/$b" ] || return 1; done
 }
 
@@ -93,8 +94,7 @@ mark_built() {
   echo "recipe=$RECIPE" >"$1/.built"
 }
 
-# module_dir MODULE@VERSION: downloads a module into the module cache and prints
-# its directory.
+# module_dir MODULE@VERSION: downloads a module into the module cache, prints its directory.
 module_dir() {
   go mod download -json "$1" | node -e '
     const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -102,11 +102,240 @@ module_dir() {
     console.log(m.Dir);'
 }
 
-# new_wrapper DIR NAME: a fresh wrapper module in DIR/src.
-new_wrapper() {
-  local src=$1/src
-  rm -rf "$src"
-  mkdir -p "$src" "$1/bin"
-  (cd "$src" && go mod init "kgrca.local/toolchain/$2" >/dev/null 2>&1)
+# module_replaces GOMOD: prints a `-replace=OLD=NEW@VERSION` argument for each replace
+# directive of GOMOD that points at another module version. Replaces that point at a
+# directory (../sdk, ./staging/...) are left out: those directories are not in the
+# module zip, which is why `go install MODULE@VERSION` refuses such modules.
+module_replaces() {
+  go mod edit -json "$1" | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    for (const r of m.Replace || []) {
+      if (!r.New.Version) continue;
+      const old = r.Old.Version ? `${r.Old.Path}@${r.Old.Version}` : r.Old.Path;
+      console.log(`-replace=${old}=${r.New.Path}@${r.New.Version}`);
+    }'
 }
 
+# new_wrapper DIR NAME: starts a fresh wrapper module in DIR/src, cd's into it.
+new_wrapper() {
+  rm -rf "$1/src" "$1/bin"
+  mkdir -p "$1/src" "$1/bin"
+  : >"$1/build.log"
+  cd "$1/src"
+  go mod init "kgrca.local/toolchain/$2" >/dev/null 2>&1
+}
+
+# ---- 1. Pulumi CLI ----------------------------------------------------------------
+build_pulumi() {
+  local dir=$cache/pulumi-$PULUMI_VERSION
+  if is_cached "$dir" pulumi; then
+    echo "toolchain: pulumi CLI $PULUMI_VERSION is cached in $dir/bin"
+    return
+  fi
+  local t0 log=$dir/build.log pkg
+  t0=$(date +%s)
+  step "building pulumi CLI $PULUMI_VERSION (cold build takes ~12 min)"
+  new_wrapper "$dir" pulumi-cli
+  step "pulumi CLI: reading the replace directives of pkg/v3@$PULUMI_VERSION"
+  pkg=$(module_dir "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION")
+  # pkg/v3 replaces sdk/v3 with ../sdk; we require sdk/v3 at the same tag instead
+  # and repeat its other replaces.
+  local -a replaces
+  mapfile -t replaces < <(module_replaces "$pkg/go.mod")
+  if [ "${#replaces[@]}" -gt 0 ]; then go mod edit "${replaces[@]}"; fi
+  step "pulumi CLI: resolving dependencies"
+  run_logged "$log" go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" \
+    "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
+  step "pulumi CLI: compiling"
+  # Pulumi's release build stamps the version the same way; the CLI checks plugins'
+  # and projects' version requirements against it.
+  run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  mark_built "$dir"
+  echo "toolchain: built pulumi CLI $PULUMI_VERSION in $(elapsed "$t0")"
+}
+
+# ---- 2. Node.js language host -----------------------------------------------------
+build_language_nodejs() {
+  local dir=$cache/pulumi-language-nodejs-$PULUMI_VERSION-kgrca
+  if is_cached "$dir" pulumi-language-nodejs; then
+    echo "toolchain: pulumi-language-nodejs $PULUMI_VERSION is cached in $dir/bin"
+  else
+    local t0 log=$dir/build.log
+    t0=$(date +%s)
+    step "building pulumi-language-nodejs for $PULUMI_VERSION (cold build takes ~2 min)"
+    new_wrapper "$dir" pulumi-language-nodejs
+    cp "$tc/language-nodejs/main.go" .
+    step "pulumi-language-nodejs: resolving dependencies"
+    run_logged "$log" go get "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
+    run_logged "$log" go mod tidy
+    step "pulumi-language-nodejs: compiling"
+    run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-language-nodejs" \
+      -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" .
+    mark_built "$dir"
+    echo "toolchain: built pulumi-language-nodejs in $(elapsed "$t0")"
+  fi
+  # The CLI looks for its language hosts next to its own executable first and
+  # warns on every command when it has to take one from elsewhere on PATH, so the
+  # host is linked in beside it (as Pulumi's own distribution ships them).
+  ln -sfn "$dir/bin/pulumi-language-nodejs" "$cache/pulumi-$PULUMI_VERSION/bin/pulumi-language-nodejs"
+}
+
+# ---- 3. Kubernetes resource provider ----------------------------------------------
+build_kubernetes_provider() {
+  local dir=$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION
+  if is_cached "$dir" pulumi-resource-kubernetes; then
+    echo "toolchain: pulumi-resource-kubernetes $K8S_PROVIDER_VERSION is cached in $dir/bin"
+    return
+  fi
+  local t0 log=$dir/build.log mod
+  local module=github.com/pulumi/pulumi-kubernetes/provider/v4
+  t0=$(date +%s)
+  step "building pulumi-resource-kubernetes $K8S_PROVIDER_VERSION (cold build takes ~8 min)"
+  new_wrapper "$dir" pulumi-resource-kubernetes
+  mod=$(module_dir "$module@$K8S_PROVIDER_VERSION")
+  local -a replaces
+  mapfile -t replaces < <(module_replaces "$mod/go.mod")
+  if [ "${#replaces[@]}" -gt 0 ]; then go mod edit "${replaces[@]}"; fi
+  step "pulumi-resource-kubernetes: writing the embedded schema and terraform mapping"
+  cp "$tc/kubernetes-provider/main.go" .
+  # What the provider's generate.go does in its release build: the schema with
+  # its version set, and the terraform mapping, both compacted.
+  node -e '
+    const fs = require("fs");
+    const [dir, version] = process.argv.slice(1);
+    const schema = JSON.parse(fs.readFileSync(`${dir}/cmd/pulumi-resource-kubernetes/schema.json`, "utf8"));
+    schema.version = version;
+    fs.writeFileSync("schema-embed.json", JSON.stringify(schema));
+    const mapping = JSON.parse(fs.readFileSync(`${dir}/cmd/pulumi-resource-kubernetes/terraform-mapping.json`, "utf8"));
+    fs.writeFileSync("terraform-mapping-embed.json", JSON.stringify(mapping));
+  ' "$mod" "${K8S_PROVIDER_VERSION#v}"
+  step "pulumi-resource-kubernetes: resolving dependencies"
+  run_logged "$log" go get "$module@$K8S_PROVIDER_VERSION"
+  run_logged "$log" go mod tidy
+  step "pulumi-resource-kubernetes: compiling"
+  run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-resource-kubernetes" \
+    -ldflags "-s -w -X $module/pkg/version.Version=${K8S_PROVIDER_VERSION#v}" .
+  mark_built "$dir"
+  echo "toolchain: built pulumi-resource-kubernetes in $(elapsed "$t0")"
+}
+
+# ---- 4. kube-apiserver and kube-controller-manager --------------------------------
+build_kube() {
+  local dir=$cache/kubernetes-$KUBERNETES_VERSION
+  if is_cached "$dir" kube-apiserver kube-controller-manager; then
+    echo "toolchain: kube-apiserver/kube-controller-manager $KUBERNETES_VERSION are cached in $dir/bin"
+    return
+  fi
+  local t0 log=$dir/build.log mod
+  # Staging modules are published as v0.MINOR.PATCH for Kubernetes v1.MINOR.PATCH.
+  local staging=v0.${KUBERNETES_VERSION#v1.}
+  t0=$(date +%s)
+  step "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION (cold build takes ~20 min)"
+  new_wrapper "$dir" kubernetes
+  mod=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    if (m.Error) { console.error(m.Error); process.exit(1); }
+    console.log(m.GoMod);')
+  step "kubernetes: replacing the staging modules with their published $staging"
+  # k8s.io/kubernetes requires each staging module as v0.0.0 and replaces it with
+  # ./staging/src/k8s.io/NAME; we point each of those at the published version.
+  # Its godebug settings are repeated too: they only take effect in the main module.
+  local -a edits
+  mapfile -t edits < <(go mod edit -json "$mod" | node -e '
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const staging = process.argv[1];
+    for (const r of m.Replace || []) {
+      if (r.New.Version) console.log(`-replace=${r.Old.Path}=${r.New.Path}@${r.New.Version}`);
+      else if (r.New.Path.startsWith("./staging/")) console.log(`-replace=${r.Old.Path}=${r.Old.Path}@${staging}`);
+    }
+    for (const g of m.Godebug || []) console.log(`-godebug=${g.Key}=${g.Value}`);
+  ' "$staging")
+  go mod edit "${edits[@]}"
+  step "kubernetes: resolving dependencies"
+  run_logged "$log" go get "k8s.io/kubernetes@$KUBERNETES_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION"
+  step "kubernetes: compiling kube-apiserver and kube-controller-manager"
+  # Kubernetes' own build stamps these; clients (and the pulumi provider) read the
+  # server version from /version.
+  local v=k8s.io/component-base/version minor
+  minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
+  run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/" \
+    -ldflags "-s -w -X $v.gitVersion=$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+  mark_built "$dir"
+  echo "toolchain: built kube-apiserver and kube-controller-manager in $(elapsed "$t0")"
+}
+
+# ---- 5. etcd and openssl (Debian) -------------------------------------------------
+install_debian_tools() {
+  local -a missing=()
+  command -v etcd >/dev/null || missing+=(etcd-server)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ "${#missing[@]}" -eq 0 ]; then
+    echo "toolchain: etcd, openssl and curl are installed"
+    return
+  fi
+  step "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# ---- 6. env.sh --------------------------------------------------------------------
+write_env() {
+  step "writing $cache/env.sh"
+  local sdk=$repo/node_modules/@pulumi/pulumi cli_bin=$cache/pulumi-$PULUMI_VERSION/bin
+  # The dynamic-provider plugin (pulumi-resource-pulumi-nodejs) is a shell script
+  # shipped at the top of @pulumi/pulumi, which the engine runs from PATH. It finds
+  # @pulumi/pulumi from the program's directory, so one copy serves any project.
+  # Like the language host it is a "bundled" plugin: linked in beside the CLI, it
+  # runs without a "using ... from $PATH" warning on every update.
+  local shim=""
+  if [ -x "$sdk/pulumi-resource-pulumi-nodejs" ]; then
+    shim=$sdk
+    [ -d "$cli_bin" ] && ln -sfn "$sdk/pulumi-resource-pulumi-nodejs" "$cli_bin/pulumi-resource-pulumi-nodejs"
+  else
+    echo "toolchain: warning: $sdk/pulumi-resource-pulumi-nodejs not found (npm ci first): dynamic providers will not run" >&2
+  fi
+  {
+    echo "# Written by $repo/scripts/toolchain.sh; source it to use the toolchain."
+    echo "export PATH=\"$cli_bin:$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION/bin:$cache/kubernetes-$KUBERNETES_VERSION/bin\${PATH:+:\$PATH}\""
+    if [ -n "$shim" ]; then echo "export PATH=\"\$PATH:$shim\""; fi
+    # Policy packs need no pulumi-analyzer-policy shim: with a Node.js language
+    # host present, the CLI runs them through its RunPlugin call.
+    echo "export PULUMI_SKIP_UPDATE_CHECK=true"
+    echo "export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
+  } >"$cache/env.sh"
+}
+
+main() {
+  mkdir -p "$cache"
+  local -a what=("$@")
+  [ "${#what[@]}" -gt 0 ] || what=(etcd pulumi language-nodejs kubernetes-provider kube env)
+  local c t0
+  t0=$(date +%s)
+  for c in "${what[@]}"; do
+    case $c in
+      pulumi) build_pulumi ;;
+      language-nodejs) build_language_nodejs ;;
+      kubernetes-provider) build_kubernetes_provider ;;
+      kube) build_kube ;;
+      etcd) install_debian_tools ;;
+      env) write_env ;;
+      *)
+        echo "toolchain: unknown component: $c (components: pulumi language-nodejs kubernetes-provider kube etcd env)" >&2
+        exit 2
+        ;;
+    esac
+  done
+  current_step=done
+  echo "toolchain: ready in $(elapsed "$t0"); cache uses $(du -sh "$cache" | cut -f1)"
+  echo "toolchain: to use it: source $cache/env.sh"
+}
+
+main "$@"

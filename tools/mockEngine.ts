@@ -70,6 +70,9 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { ...inputs, result: `mock-password-of-${name}` };
     case "random:index/randomId:RandomId":
       return { ...inputs, b64Url: "bW9jay1jbHVzdGVyLWlkAA", hex: "6d6f636b2d636c75737465722d6964" };
+    case "kubernetes:storage.k8s.io/v1:StorageClass":
+      // What a `.get` of the cluster's class reads back: an expandable class.
+      return { allowVolumeExpansion: true, ...inputs };
     default:
       return inputs;
   }

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 
 import { KafkaConfig } from "../../config";
 import { GeneratedSecret } from "../shared/generatedSecret";
+import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
   objectMeta,
   plainEnv,
@@ -97,10 +98,24 @@ export class KafkaCluster extends pulumi.ComponentResource {
     );
 
     this.createServices(name, args, labels);
+    const claims = declareStatefulSetClaims(
+      {
+        statefulSet: name,
+        template: kafkaDataVolume,
+        replicas: args.kafka.brokers,
+        retiring: args.kafka.drainedBrokers,
+        size: args.kafka.volumeSize,
+        storageClassName: args.storageClassName,
+        namespace: args.namespace,
+        labels,
+      },
+      this,
+    );
     this.statefulSet = this.createStatefulSet(name, args, labels, {
       adminSecretName: admin.secretName,
       configMapName: configMap.metadata.name,
       clusterId: clusterId.b64Url,
+      claims,
     });
     new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,
@@ -154,6 +169,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       adminSecretName: pulumi.Output<string>;
       configMapName: pulumi.Output<string>;
       clusterId: pulumi.Output<string>;
+      claims: pulumi.Resource[];
     },
   ): k8s.apps.v1.StatefulSet {
     return new k8s.apps.v1.StatefulSet(
@@ -164,6 +180,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
           serviceName: this.headlessServiceName,
           replicas: args.kafka.brokers,
           podManagementPolicy: "Parallel",
+          persistentVolumeClaimRetentionPolicy: retainClaims,
           selector: { matchLabels: selectorLabels(name) },
           template: {
             metadata: { labels },
@@ -210,7 +227,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this },
+      // The claim template is immutable: size changes go to the declared claims instead (see volumeClaims.ts).
+      { parent: this, dependsOn: refs.claims, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
   }
 }

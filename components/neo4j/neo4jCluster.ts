@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { Neo4jConfig } from "../../config";
 import { GeneratedSecret } from "../shared/generatedSecret";
+import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
   objectMeta,
   plainEnv,
@@ -59,7 +60,19 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     this.authSecretName = auth.secretName;
 
     this.createServices(name, args, labels);
-    this.statefulSet = this.createStatefulSet(name, args, labels, auth.secretName);
+    const claims = declareStatefulSetClaims(
+      {
+        statefulSet: name,
+        template: neo4jDataVolume,
+        replicas: args.neo4j.servers,
+        size: args.neo4j.volumeSize,
+        storageClassName: args.storageClassName,
+        namespace: args.namespace,
+        labels,
+      },
+      this,
+    );
+    this.statefulSet = this.createStatefulSet(name, args, labels, auth.secretName, claims);
     this.createDisruptionBudget(name, args, labels);
     this.registerOutputs({ authSecretName: this.authSecretName, boltUrl: this.boltUrl });
   }
@@ -93,6 +106,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     args: Neo4jClusterArgs,
     labels: Record<string, string>,
     authSecretName: pulumi.Output<string>,
+    claims: pulumi.Resource[],
   ): k8s.apps.v1.StatefulSet {
     const settings = neo4jServerSettings({
       settings: args.neo4j.settings,
@@ -110,6 +124,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
           serviceName: this.headlessServiceName,
           replicas: args.neo4j.servers,
           podManagementPolicy: "Parallel",
+          persistentVolumeClaimRetentionPolicy: retainClaims,
           selector: { matchLabels: selectorLabels(name) },
           template: {
             metadata: { labels },
@@ -162,7 +177,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this },
+      // The claim template is immutable: size changes go to the declared claims instead (see volumeClaims.ts).
+      { parent: this, dependsOn: claims, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
   }
 

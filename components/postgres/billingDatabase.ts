@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { PostgresConfig } from "../../config";
 import { GeneratedSecret } from "../shared/generatedSecret";
+import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
   objectMeta,
   plainEnv,
@@ -73,6 +74,18 @@ export class BillingDatabase extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const claims = declareStatefulSetClaims(
+      {
+        statefulSet: name,
+        template: "data",
+        replicas: 1,
+        size: args.postgres.volumeSize,
+        storageClassName: args.storageClassName,
+        namespace: args.namespace,
+        labels,
+      },
+      this,
+    );
     const probe = { exec: { command: ["pg_isready", "-U", billingUser, "-d", billingDatabase] }, periodSeconds: 10 };
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
@@ -81,6 +94,7 @@ export class BillingDatabase extends pulumi.ComponentResource {
         spec: {
           serviceName: name,
           replicas: 1,
+          persistentVolumeClaimRetentionPolicy: retainClaims,
           selector: { matchLabels: selectorLabels(name) },
           template: {
             metadata: { labels },
@@ -123,7 +137,8 @@ export class BillingDatabase extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this },
+      // The claim template is immutable: size changes go to the declared claim instead (see volumeClaims.ts).
+      { parent: this, dependsOn: claims, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
     this.registerOutputs({ authSecretName: this.authSecretName, host: this.host });
   }

@@ -1,16 +1,28 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { PlatformGuard } from "../storage/platformGuard";
 import { workloadLabels } from "./kubernetesMeta";
 
 export interface PlatformNamespaceArgs {
   readonly namespace: string;
+  readonly storageClassName: string;
+  /**
+   * When set, the program declares the StorageClass itself (with expansion
+   * allowed) using this provisioner; when empty, the class is the cluster's and is read.
+   */
+  readonly storageClassProvisioner: string;
+  /** Configured data volume sizes, keyed by config key, for the guard. */
+  readonly volumeSizes: Record<string, string>;
+  readonly kafkaBrokers: number;
+  readonly kafkaDrainedBrokers: readonly number[];
 }
 
 /**
- * The platform's namespace and the Kubernetes provider every other component
- * uses. The namespace is retained on delete: deleting it would take every
- * volume claim, secret and database with it.
+ * The platform's namespace, the Kubernetes provider every other component
+ * uses, and the guard that refuses data-losing changes before anything is
+ * touched (the provider depends on it). The namespace is retained on delete:
+ * deleting it would take every claim, secret and database with it.
  */
 export class PlatformNamespace extends pulumi.ComponentResource {
   public readonly name: string;
@@ -19,17 +31,52 @@ export class PlatformNamespace extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:shared:PlatformNamespace", name, {}, opts);
     this.name = args.namespace;
+    const expandable = this.storageClassExpandable(name, args);
+    const guard = new PlatformGuard(
+      `${name}-guard`,
+      {
+        volumeSizes: args.volumeSizes,
+        storageClassExpandable: expandable,
+        kafkaBrokers: args.kafkaBrokers,
+        kafkaDrainedBrokers: [...args.kafkaDrainedBrokers],
+      },
+      { parent: this },
+    );
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: args.namespace, labels: workloadLabels("kg-rca-server") } },
-      { parent: this, retainOnDelete: true },
+      { parent: this, retainOnDelete: true, dependsOn: [guard] },
     );
-    // Objects without a namespace land in the platform's; the provider waits for it to exist.
+    // Objects without a namespace land in the platform's; the provider waits for it (and so for the guard).
     this.provider = new k8s.Provider(
       `${name}-kubernetes`,
       { namespace: args.namespace, enableServerSideApply: true },
-      { parent: this, dependsOn: [namespace] },
+      { parent: this, dependsOn: [namespace, guard] },
     );
     this.registerOutputs({ name: this.name });
+  }
+
+  private storageClassExpandable(name: string, args: PlatformNamespaceArgs): pulumi.Input<boolean> {
+    if (args.storageClassProvisioner !== "") {
+      new k8s.storage.v1.StorageClass(
+        `${name}-storage-class`,
+        {
+          metadata: { name: args.storageClassName },
+          provisioner: args.storageClassProvisioner,
+          allowVolumeExpansion: true,
+          reclaimPolicy: "Retain",
+          volumeBindingMode: "WaitForFirstConsumer",
+        },
+        { parent: this },
+      );
+      return true;
+    }
+    // The cluster's class, read at preview time through a provider that does not wait for the guard.
+    const reader = new k8s.Provider(`${name}-reader`, {}, { parent: this });
+    const existing = k8s.storage.v1.StorageClass.get(`${name}-storage-class`, args.storageClassName, {
+      parent: this,
+      provider: reader,
+    });
+    return existing.allowVolumeExpansion.apply((allowed) => allowed === true);
   }
 }

@@ -5,6 +5,7 @@
 #   scripts/services/kafka.sh start DIR    # format (first time), start, wait until ready
 #   scripts/services/kafka.sh stop DIR     # stop the broker recorded in DIR/kafka.pid
 #   scripts/services/kafka.sh status DIR   # exit 0 when running
+#   scripts/services/kafka.sh tool DIR CLASS ARGS...  # run a Kafka CLI class
 #
 # Environment (defaults in brackets):
 #   KAFKA_VERSION         org.apache.kafka:kafka_2.13 version [4.1.2]
@@ -37,10 +38,12 @@ LIB="$CACHE/lib"
 log() { echo "[kafka] $*" >&2; }
 die() { echo "[kafka] ERROR: $*" >&2; exit 1; }
 
-usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: $0 start|stop|status DIR | tool DIR MAIN_CLASS [ARGS...]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
 CMD="$1"
 DIR="$2"
+shift 2
+case "$CMD" in tool) [ $# -ge 1 ] || usage ;; *) [ $# -eq 0 ] || usage ;; esac
 
 pid_alive() { [ -f "$DIR/kafka.pid" ] && kill -0 "$(cat "$DIR/kafka.pid")" 2>/dev/null; }
 
@@ -52,13 +55,15 @@ ensure_jars() {
   log "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central into $LIB"
   rm -rf "$LIB"
   mkdir -p "$LIB"
-  nice -n 10 mvn -B -q -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
+  nice -n 10 mvn -B -Dstyle.color=never -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
     -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$LIB" \
-    || die "Maven could not resolve Kafka $KAFKA_VERSION"
+    >"$CACHE/mvn.log" 2>&1 || { tail -n 30 "$CACHE/mvn.log" >&2; die "Maven could not resolve Kafka $KAFKA_VERSION (log: $CACHE/mvn.log)"; }
   touch "$LIB/.complete"
 }
 
 kjava() { java -cp "$LIB/*" "$@"; }
+# A Kafka CLI class (TopicCommand, AclCommand, ...) with the tools log config.
+ktool() { kjava -Dlog4j2.configurationFile="$DIR/tools-log4j2.properties" "$@"; }
 
 # JAAS value for a SCRAM/PLAIN client login; quotes in passwords are escaped.
 jaas() {
@@ -123,6 +128,18 @@ sasl.jaas.config=$(jaas "$scram" "$KAFKA_ADMIN_USER" "$KAFKA_ADMIN_PASSWORD")
 EOF
   )
 
+  # Kafka CLI tools (ready check, `kafka.sh tool`): warnings to stderr, so that
+  # client-side errors such as authorization failures are visible.
+  cat >"$DIR/tools-log4j2.properties" <<EOF
+appender.err.type=Console
+appender.err.name=STDERR
+appender.err.target=SYSTEM_ERR
+appender.err.layout.type=PatternLayout
+appender.err.layout.pattern=[%d] %p %m (%c)%n
+rootLogger.level=WARN
+rootLogger.appenderRef.err.ref=STDERR
+EOF
+
   cat >"$DIR/log4j2.properties" <<EOF
 # Broker log: DIR/logs/server.log (stdout only gets JVM errors).
 appender.file.type=File
@@ -140,9 +157,9 @@ EOF
 format_storage() {
   [ -f "$DIR/data/meta.properties" ] && return 0
   local cluster_id
-  cluster_id="$(kjava kafka.tools.StorageTool random-uuid 2>/dev/null)" || die "StorageTool random-uuid failed"
+  cluster_id="$(ktool kafka.tools.StorageTool random-uuid)" || die "StorageTool random-uuid failed"
   log "formatting $DIR/data (cluster $cluster_id), SCRAM-SHA-512 credential for $KAFKA_ADMIN_USER"
-  kjava -Dlog4j2.configurationFile="$DIR/log4j2.properties" kafka.tools.StorageTool format \
+  ktool kafka.tools.StorageTool format \
     --config "$DIR/server.properties" --cluster-id "$cluster_id" \
     --add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USER,password=$KAFKA_ADMIN_PASSWORD]" \
     >"$DIR/logs/format.log" 2>&1 || { cat "$DIR/logs/format.log" >&2; die "storage format failed"; }
@@ -176,8 +193,7 @@ start() {
   local deadline=$(( $(date +%s) + KAFKA_START_TIMEOUT ))
   while :; do
     pid_alive || { tail -n 40 "$DIR/logs/server.log" "$DIR/logs/stdout.log" >&2 2>/dev/null; die "broker exited during startup (logs in $DIR/logs)"; }
-    if port_open "$KAFKA_PORT" && kjava -Dlog4j2.configurationFile="$DIR/log4j2.properties" \
-         org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" \
+    if port_open "$KAFKA_PORT" && ktool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" \
          --command-config "$DIR/admin.properties" --list >/dev/null 2>"$DIR/logs/ready-check.log"; then
       break
     fi
@@ -198,8 +214,18 @@ stop() {
   rm -f "$DIR/kafka.pid"
 }
 
+# Run a Kafka CLI class against the broker of DIR, e.g.
+#   kafka.sh tool DIR org.apache.kafka.tools.AclCommand --bootstrap-server \
+#     127.0.0.1:19092 --command-config DIR/admin.properties --list
+tool() {
+  [ -f "$LIB/.complete" ] || die "Kafka jars not resolved yet: run start first"
+  DIR="$(cd "$DIR" && pwd)"
+  ktool "$@"
+}
+
 case "$CMD" in
   start) start ;;
+  tool) tool "$@" ;;
   stop) stop ;;
   status) if pid_alive; then echo "running (pid $(cat "$DIR/kafka.pid"))"; else echo "stopped"; exit 1; fi ;;
   *) usage ;;

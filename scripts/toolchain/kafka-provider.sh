@@ -96,7 +96,7 @@ step "generate Pulumi schema"
 STEP_LOG="$LOG_DIR/emit-schema.log"
 "$WORK/stage1" --emit-schema >"$WORK/schema.json.new" 2>"$STEP_LOG"
 for tok in kafka:index/topic:Topic kafka:index/acl:Acl kafka:index/quota:Quota \
-           kafka:index/userScramCredential:UserScramCredential kafka:index:getTopic; do
+           kafka:index/userScramCredential:UserScramCredential kafka:index:getTopic kafka:index:getTopics; do
   grep -q "\"$tok\"" "$WORK/schema.json.new" || { echo "schema lacks $tok" >&2; false; }
 done
 mv "$WORK/schema.json.new" "$WORK/schema.json"

@@ -20,6 +20,7 @@ func envDefault(value interface{}, envVars ...string) *tfbridge.SchemaInfo {
 // that tokens and property names are the ones the @pulumi/kafka SDK sends:
 // kafka:index/topic:Topic, kafka:index/acl:Acl, kafka:index/quota:Quota,
 // kafka:index/userScramCredential:UserScramCredential, kafka:index:getTopic(s).
+// Property names follow from the Terraform names (snake_case -> camelCase).
 func providerInfo() tfbridge.ProviderInfo {
 	info := tfbridge.ProviderInfo{
 		P:           shimv2.NewProvider(kafka.Provider()),
@@ -45,9 +46,15 @@ func providerInfo() tfbridge.ProviderInfo {
 				},
 			},
 		},
+		// The SDK invokes data sources as kafka:index:getX, not the
+		// kafka:index/getX:getX that the token strategy below would produce.
+		DataSources: map[string]*tfbridge.DataSourceInfo{
+			"kafka_topic":  {Tok: "kafka:index:getTopic"},
+			"kafka_topics": {Tok: "kafka:index:getTopics"},
+		},
 	}
-	// Everything else: kafka_foo_bar -> kafka:index/fooBar:FooBar (resources)
-	// and kafka:index:getFooBar (data sources), all in the "index" module.
+	// Everything else: kafka_foo_bar -> kafka:index/fooBar:FooBar, all in the
+	// "index" module (entries set above are kept as they are).
 	info.MustComputeTokens(tokens.SingleModule("kafka_", "index", tokens.MakeStandard("kafka")))
 	// Topic names become optional and auto-named (name-<random>), as in the SDK.
 	info.SetAutonaming(255, "-")

@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A guard that refuses, before anything changes, config changes that would
+ * lose data: shrinking a volume, growing one on a StorageClass that cannot
+ * expand, or removing Kafka brokers that still hold partitions.
+ *
+ * The engine calls `check(olds, news)` with the inputs saved in state, so the
+ * guard compares the new config with what was last applied. Every other
+ * resource waits for the guard (the Kubernetes provider depends on it), so a
+ * refusal leaves state and cluster untouched. Its code is serialized into
+ * the state: it is self-contained.
+ */
+
+export interface GuardInputs {
+  /** Configured size of each kind of data volume, keyed by the config key that sets it. */
+  readonly volumeSizes: Readonly<Record<string, string>>;
+  /** Whether the StorageClass allows expansion; undefined when unknown (e.g. before it exists). */
+  readonly storageClassExpandable?: boolean;
+  readonly kafkaBrokers: number;
+  readonly kafkaDrainedBrokers: readonly number[];
+}
+
+const units: Readonly<Record<string, number>> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  "": 1,
+};
+
+/** Bytes of a storage quantity; NaN when it does not parse (config validation has refused those already). */
+function bytes(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)([KMGTPE]i|[kMGTPE])?$/.exec(quantity);
+  return match === null ? NaN : Number(match[1]) * (units[match[2] ?? ""] ?? NaN);
+}
+
+/** Every reason the change from `olds` to `news` must not be applied; empty when it is safe. */
+export function guardProblems(olds: Partial<GuardInputs> | undefined, news: GuardInputs): string[] {
+  const problems: string[] = [];
+  const before = olds?.volumeSizes ?? {};
+  for (const [key, size] of Object.entries(news.volumeSizes)) {
+    const previous = before[key];
+    if (previous === undefined || bytes(size) === bytes(previous)) {
+      continue;
+    }
+    if (bytes(size) < bytes(previous)) {
+      problems.push(
+        `kg-rca-server:${key}: volumes never shrink: the claims hold ${previous} and the change asks for ${size}. Set it back to ${previous} or more (to shrink, migrate the data to new volumes).`,
+      );
+    } else if (news.storageClassExpandable !== true) {
+      problems.push(
+        `kg-rca-server:${key}: growing ${previous} to ${size} needs a StorageClass with allowVolumeExpansion: true, and kg-rca-server:storageClassName's class does not allow it (or was not found).`,
+      );
+    }
+  }
+  const previousBrokers = olds?.kafkaBrokers;
+  if (previousBrokers !== undefined && news.kafkaBrokers < previousBrokers) {
+    const removed = Array.from({ length: previousBrokers - news.kafkaBrokers }, (_, i) => news.kafkaBrokers + i);
+    const notDrained = removed.filter((id) => !news.kafkaDrainedBrokers.includes(id));
+    if (notDrained.length > 0) {
+      problems.push(
+        `kg-rca-server:kafkaBrokers: lowering ${previousBrokers} to ${news.kafkaBrokers} removes broker(s) ${removed.join(", ")}, and ${notDrained.join(", ")} ${notDrained.length === 1 ? "is" : "are"} not drained. Reassign their partitions first, then list them in kg-rca-server:kafkaDrainedBrokers.`,
+      );
+    }
+  }
+  return problems;
+}
+
+export class PlatformGuardProvider implements pulumi.dynamic.ResourceProvider<GuardInputs, GuardInputs> {
+  check(olds: GuardInputs | undefined, news: GuardInputs): Promise<pulumi.dynamic.CheckResult<GuardInputs>> {
+    const problems = guardProblems(olds, news);
+    return Promise.resolve(
+      problems.length === 0 ? { inputs: news } : { failures: problems.map((reason) => ({ property: "", reason })) },
+    );
+  }
+
+  diff(_id: string, olds: GuardInputs, news: GuardInputs): Promise<pulumi.dynamic.DiffResult> {
+    return Promise.resolve({ changes: JSON.stringify(olds) !== JSON.stringify(news) });
+  }
+
+  create(inputs: GuardInputs): Promise<pulumi.dynamic.CreateResult<GuardInputs>> {
+    return Promise.resolve({ id: "platform-guard", outs: inputs });
+  }
+
+  update(_id: string, _olds: GuardInputs, news: GuardInputs): Promise<pulumi.dynamic.UpdateResult<GuardInputs>> {
+    return Promise.resolve({ outs: news });
+  }
+}
+
+export const platformGuardProvider = new PlatformGuardProvider();
+
+export class PlatformGuard extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    args: { [K in keyof GuardInputs]: pulumi.Input<GuardInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(platformGuardProvider, name, args, opts, "kg-rca", "PlatformGuard");
+  }
+}
