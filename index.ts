@@ -1,5 +1,7 @@
 import { loadRegistry } from "./clients";
 import {
+  BackupJobs,
+  BackupStorage,
   BillingDatabase,
   ClientTenant,
   GraphBuilder,
@@ -65,6 +67,30 @@ const kgApi = new KgApi(
     billingHost: billing.host,
     billingDatabase: billing.database,
     billingAuthSecretName: billing.authSecretName,
+    maintenance: config.maintenance,
+  },
+  inCluster,
+);
+
+const backupStorage = config.backups.awsEnabled
+  ? new BackupStorage("backups", { namespace, backups: config.backups })
+  : undefined;
+new BackupJobs(
+  "backup-jobs",
+  {
+    namespace,
+    storageClassName,
+    backups: config.backups,
+    roleArn: backupStorage?.roleArn,
+    neo4jImage: config.neo4j.image,
+    neo4jBackupServers: neo4j.backupServers,
+    postgresImage: config.postgres.image,
+    postgres: {
+      host: billing.host,
+      database: billing.database,
+      user: billing.user,
+      authSecretName: billing.authSecretName,
+    },
   },
   inCluster,
 );
@@ -104,6 +130,7 @@ export const endpoints = {
   postgresql: billing.host,
   kgApi: kgApi.url,
 };
+export const backupBucket = backupStorage?.bucketName ?? config.backups.bucketName;
 export const secretNames = {
   neo4jAuth: neo4j.authSecretName,
   kafkaAdmin: kafka.adminSecretName,

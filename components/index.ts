@@ -6,3 +6,5 @@ export * from "./workloads/graphBuilder";
 export * from "./workloads/kgApi";
 export * from "./tenants/clientTenant";
 export * from "./tenants/platformKafkaAccess";
+export * from "./backups/backupJobs";
+export * from "./backups/backupStorage";

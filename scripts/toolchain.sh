@@ -82,16 +82,22 @@ elapsed() {
   printf '%dm%02ds' $((s / 60)) $((s % 60))
 }
 
-# is_cached DIR BIN...: DIR holds a build by this recipe with all of BIN in DIR/bin.
+# is_cached DIR KEY BIN...: DIR holds a build by this recipe from sources with
+# checksum KEY ("" for none of ours), with all of BIN in DIR/bin.
 is_cached() {
-  local dir=$1 b
-  shift
-  [ -f "$dir/.built" ] && [ "$(cat "$dir/.built")" = "recipe=$RECIPE" ] || return 1
+  local dir=$1 key=$2 b
+  shift 2
+  [ -f "$dir/.built" ] && [ "$(cat "$dir/.built")" = "recipe=$RECIPE${key:+ $key}" ] || return 1
   for b in "$@"; do [ -x "$dir/bin/$b" ] || return 1; done
 }
 
 mark_built() {
-  echo "recipe=$RECIPE" >"$1/.built"
+  echo "recipe=$RECIPE${2:+ $2}" >"$1/.built"
+}
+
+# checksum FILE...: a key for builds that compile sources of ours.
+checksum() {
+  cat "$@" | sha256sum | cut -c1-16
 }
 
 # module_dir MODULE@VERSION: downloads a module into the module cache, prints its directory.
@@ -128,7 +134,7 @@ new_wrapper() {
 # ---- 1. Pulumi CLI ----------------------------------------------------------------
 build_pulumi() {
   local dir=$cache/pulumi-$PULUMI_VERSION
-  if is_cached "$dir" pulumi; then
+  if is_cached "$dir" "" pulumi; then
     echo "toolchain: pulumi CLI $PULUMI_VERSION is cached in $dir/bin"
     return
   fi
@@ -152,14 +158,15 @@ build_pulumi() {
   run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi" \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-  mark_built "$dir"
+  mark_built "$dir" ""
   echo "toolchain: built pulumi CLI $PULUMI_VERSION in $(elapsed "$t0")"
 }
 
 # ---- 2. Node.js language host -----------------------------------------------------
 build_language_nodejs() {
-  local dir=$cache/pulumi-language-nodejs-$PULUMI_VERSION-kgrca
-  if is_cached "$dir" pulumi-language-nodejs; then
+  local dir=$cache/pulumi-language-nodejs-$PULUMI_VERSION-kgrca key
+  key=$(checksum "$tc/language-nodejs/main.go")
+  if is_cached "$dir" "$key" pulumi-language-nodejs; then
     echo "toolchain: pulumi-language-nodejs $PULUMI_VERSION is cached in $dir/bin"
   else
     local t0 log=$dir/build.log
@@ -173,7 +180,7 @@ build_language_nodejs() {
     step "pulumi-language-nodejs: compiling"
     run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-language-nodejs" \
       -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" .
-    mark_built "$dir"
+    mark_built "$dir" "$key"
     echo "toolchain: built pulumi-language-nodejs in $(elapsed "$t0")"
   fi
   # The CLI looks for its language hosts next to its own executable first and
@@ -184,8 +191,9 @@ build_language_nodejs() {
 
 # ---- 3. Kubernetes resource provider ----------------------------------------------
 build_kubernetes_provider() {
-  local dir=$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION
-  if is_cached "$dir" pulumi-resource-kubernetes; then
+  local dir=$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION key
+  key=$(checksum "$tc/kubernetes-provider/main.go")
+  if is_cached "$dir" "$key" pulumi-resource-kubernetes; then
     echo "toolchain: pulumi-resource-kubernetes $K8S_PROVIDER_VERSION is cached in $dir/bin"
     return
   fi
@@ -217,14 +225,14 @@ build_kubernetes_provider() {
   step "pulumi-resource-kubernetes: compiling"
   run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-resource-kubernetes" \
     -ldflags "-s -w -X $module/pkg/version.Version=${K8S_PROVIDER_VERSION#v}" .
-  mark_built "$dir"
+  mark_built "$dir" "$key"
   echo "toolchain: built pulumi-resource-kubernetes in $(elapsed "$t0")"
 }
 
 # ---- 4. kube-apiserver and kube-controller-manager --------------------------------
 build_kube() {
   local dir=$cache/kubernetes-$KUBERNETES_VERSION
-  if is_cached "$dir" kube-apiserver kube-controller-manager; then
+  if is_cached "$dir" "" kube-apiserver kube-controller-manager; then
     echo "toolchain: kube-apiserver/kube-controller-manager $KUBERNETES_VERSION are cached in $dir/bin"
     return
   fi
@@ -265,7 +273,7 @@ build_kube() {
   run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/" \
     -ldflags "-s -w -X $v.gitVersion=$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
-  mark_built "$dir"
+  mark_built "$dir" ""
   echo "toolchain: built kube-apiserver and kube-controller-manager in $(elapsed "$t0")"
 }
 

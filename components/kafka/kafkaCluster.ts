@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as kafkaProvider from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +19,7 @@ import {
 import {
   kafkaAdminUser,
   kafkaPorts,
+  kafkaRebalanceScript,
   kafkaSharedProperties,
   kafkaStartScript,
   renderProperties,
@@ -72,28 +74,26 @@ export class KafkaCluster extends pulumi.ComponentResource {
     // KRaft needs one cluster id for the life of the cluster: generated once and kept in state.
     const clusterId = new random.RandomId(`${name}-cluster-id`, { byteLength: 16 }, { parent: this });
 
+    const configData = {
+      "server.properties": renderProperties(
+        kafkaSharedProperties({
+          settings: args.kafka.settings,
+          brokers: args.kafka.brokers,
+          controllers: args.kafka.controllers,
+          statefulSet: name,
+          headlessService: this.headlessServiceName,
+          namespace: args.namespace,
+        }),
+      ),
+      "start.sh": kafkaStartScript({
+        controllers: args.kafka.controllers,
+        headlessService: this.headlessServiceName,
+        namespace: args.namespace,
+      }),
+    };
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      {
-        metadata: objectMeta(`${name}-config`, args.namespace, labels, false),
-        data: {
-          "server.properties": renderProperties(
-            kafkaSharedProperties({
-              settings: args.kafka.settings,
-              brokers: args.kafka.brokers,
-              controllers: args.kafka.controllers,
-              statefulSet: name,
-              headlessService: this.headlessServiceName,
-              namespace: args.namespace,
-            }),
-          ),
-          "start.sh": kafkaStartScript({
-            controllers: args.kafka.controllers,
-            headlessService: this.headlessServiceName,
-            namespace: args.namespace,
-          }),
-        },
-      },
+      { metadata: objectMeta(`${name}-config`, args.namespace, labels, false), data: configData },
       { parent: this },
     );
 
@@ -116,6 +116,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       configMapName: configMap.metadata.name,
       clusterId: clusterId.b64Url,
       claims,
+      // Brokers read the config only at start: a changed config must roll the pods.
+      configChecksum: crypto.createHash("sha256").update(JSON.stringify(configData)).digest("hex"),
     });
     new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,
@@ -126,6 +128,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.createRebalanceJob(name, args, labels, admin.secretName, this.statefulSet);
     this.adminProvider = new kafkaProvider.Provider(
       `${name}-admin-provider`,
       {
@@ -139,6 +142,60 @@ export class KafkaCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.registerOutputs({ adminSecretName: this.adminSecretName, bootstrapServers: this.bootstrapServers });
+  }
+
+  /**
+   * Adding brokers does not move existing partitions. The Job is named after
+   * the broker count, so each change of the count declares a new run over all
+   * brokers; its progress is the Job's, not the deployment's.
+   */
+  private createRebalanceJob(
+    name: string,
+    args: KafkaClusterArgs,
+    labels: Record<string, string>,
+    adminSecretName: pulumi.Output<string>,
+    statefulSet: k8s.apps.v1.StatefulSet,
+  ): void {
+    const jobName = `${name}-rebalance-${args.kafka.brokers}`;
+    new k8s.batch.v1.Job(
+      `${name}-rebalance`,
+      {
+        metadata: {
+          name: jobName,
+          namespace: args.namespace,
+          labels,
+          // A rebalance can run for hours: the update must not wait for it.
+          annotations: { "pulumi.com/skipAwait": "true" },
+        },
+        spec: {
+          backoffLimit: 3,
+          activeDeadlineSeconds: 24 * 3600,
+          template: {
+            metadata: { labels: { ...labels, app: jobName } },
+            spec: {
+              restartPolicy: "Never",
+              containers: [
+                {
+                  name: "rebalance",
+                  image: args.kafka.image,
+                  command: [
+                    "/bin/bash",
+                    "-c",
+                    kafkaRebalanceScript({ brokers: args.kafka.brokers, bootstrapServers: this.bootstrapServers }),
+                  ],
+                  env: [secretEnv("KAFKA_ADMIN_PASSWORD", adminSecretName, "password")],
+                  resources: resourceRequirements({
+                    requests: { cpu: "100m", memory: "512Mi" },
+                    limits: { cpu: "1", memory: "1Gi" },
+                  }),
+                },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this, dependsOn: [statefulSet], deleteBeforeReplace: true },
+    );
   }
 
   private createServices(name: string, args: KafkaClusterArgs, labels: Record<string, string>): void {
@@ -170,6 +227,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       configMapName: pulumi.Output<string>;
       clusterId: pulumi.Output<string>;
       claims: pulumi.Resource[];
+      configChecksum: string;
     },
   ): k8s.apps.v1.StatefulSet {
     return new k8s.apps.v1.StatefulSet(
@@ -183,7 +241,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
           persistentVolumeClaimRetentionPolicy: retainClaims,
           selector: { matchLabels: selectorLabels(name) },
           template: {
-            metadata: { labels },
+            metadata: { labels, annotations: { "kg-rca/config-sha256": refs.configChecksum } },
             spec: {
               affinity: spreadAcrossNodes(name),
               terminationGracePeriodSeconds: 120,

@@ -111,3 +111,37 @@ EOF_NODE
 exec /opt/kafka/bin/kafka-server-start.sh "$CONFIG"
 `;
 }
+
+/**
+ * The partition rebalance the guide runs by hand after adding brokers:
+ * wait until every broker is registered, let Kafka propose an assignment of
+ * all topics over brokers 0..N-1, execute it throttled, and wait until it is
+ * complete (the last --verify also lifts the throttle).
+ */
+export function kafkaRebalanceScript(args: { readonly brokers: number; readonly bootstrapServers: string }): string {
+  const brokerList = Array.from({ length: args.brokers }, (_, id) => id).join(",");
+  return `#!/bin/bash
+set -euo pipefail
+BIN=/opt/kafka/bin
+CONN="--bootstrap-server ${args.bootstrapServers} --command-config /tmp/admin.properties"
+cat > /tmp/admin.properties <<EOF_PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD";
+EOF_PROPS
+until [ "$($BIN/kafka-broker-api-versions.sh $CONN 2>/dev/null | grep -c '(id: ')" -ge ${args.brokers} ]; do
+  echo "waiting for ${args.brokers} brokers to register"; sleep 10
+done
+TOPICS=$($BIN/kafka-topics.sh $CONN --list --exclude-internal)
+if [ -z "$TOPICS" ]; then echo "no topics to rebalance"; exit 0; fi
+printf '%s\\n' $TOPICS | awk 'BEGIN { printf "{\\"version\\":1,\\"topics\\":[" } { printf "%s{\\"topic\\":\\"%s\\"}", (NR > 1 ? "," : ""), $0 } END { print "]}" }' > /tmp/topics.json
+$BIN/kafka-reassign-partitions.sh $CONN --topics-to-move-json-file /tmp/topics.json --broker-list ${brokerList} --generate \\
+  | sed -n '/Proposed partition reassignment configuration/{n;p}' > /tmp/plan.json
+$BIN/kafka-reassign-partitions.sh $CONN --reassignment-json-file /tmp/plan.json --execute --throttle 50000000
+until ! $BIN/kafka-reassign-partitions.sh $CONN --reassignment-json-file /tmp/plan.json --verify | grep -q "in progress"; do
+  echo "reassignment in progress"; sleep 30
+done
+$BIN/kafka-reassign-partitions.sh $CONN --reassignment-json-file /tmp/plan.json --verify
+echo "partitions spread over brokers ${brokerList}"
+`;
+}

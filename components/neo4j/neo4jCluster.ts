@@ -13,7 +13,7 @@ import {
   spreadAcrossNodes,
   workloadLabels,
 } from "../shared/kubernetesMeta";
-import { neo4jEnvName, neo4jPorts, neo4jServerSettings } from "./neo4jSettings";
+import { neo4jEnvName, neo4jPorts, neo4jServerAddress, neo4jServerSettings } from "./neo4jSettings";
 
 export interface Neo4jClusterArgs {
   readonly namespace: string;
@@ -39,12 +39,19 @@ export class Neo4jCluster extends pulumi.ComponentResource {
   /** Secret with keys `password` and `NEO4J_AUTH`. */
   public readonly authSecretName: pulumi.Output<string>;
   public readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** `host:port` of every server's online-backup listener. */
+  public readonly backupServers: string[];
 
   constructor(name: string, args: Neo4jClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:neo4j:Neo4jCluster", name, {}, opts);
     const labels = workloadLabels(name);
     this.statefulSetName = name;
     this.headlessServiceName = `${name}-headless`;
+    this.backupServers = Array.from(
+      { length: args.neo4j.servers },
+      (_, ordinal) =>
+        `${neo4jServerAddress(name, this.headlessServiceName, args.namespace, ordinal)}:${neo4jPorts.backup}`,
+    );
     this.boltUrl = `neo4j://${name}.${args.namespace}.svc.cluster.local:${neo4jPorts.bolt}`;
 
     const auth = new GeneratedSecret(

@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { KgApiConfig } from "../../config";
+import { KgApiConfig, MaintenanceConfig } from "../../config";
 import { objectMeta, plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
 import { AutoscaledDeployment } from "./autoscaledDeployment";
+import { MaintenancePage } from "./maintenancePage";
 
 export interface KgApiArgs {
   readonly namespace: string;
@@ -14,11 +15,17 @@ export interface KgApiArgs {
   readonly billingHost: string;
   readonly billingDatabase: string;
   readonly billingAuthSecretName: pulumi.Input<string>;
+  readonly maintenance: MaintenanceConfig;
 }
 
 export const kgApiPort = 8080;
 
-/** The RCA query API: an autoscaled Deployment behind an Ingress. */
+/**
+ * The RCA query API: an autoscaled Deployment behind an Ingress. In
+ * maintenance mode the Deployment is parked at zero without its HPA and the
+ * Ingress points at a page that answers 503; leaving maintenance declares
+ * exactly what was there before.
+ */
 export class KgApi extends pulumi.ComponentResource {
   public readonly url: string;
 
@@ -35,6 +42,7 @@ export class KgApi extends pulumi.ComponentResource {
         image: api.image,
         resources: api.resources,
         autoscaling: api.autoscaling,
+        parked: args.maintenance.enabled,
         port: kgApiPort,
         healthPath: "/healthz",
         env: [
@@ -53,6 +61,13 @@ export class KgApi extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const backend = args.maintenance.enabled
+      ? new MaintenancePage(
+          `${name}-maintenance`,
+          { namespace: args.namespace, skipAwait: args.skipAwait, image: args.maintenance.pageImage },
+          { parent: this },
+        )
+      : workload;
     new k8s.networking.v1.Ingress(
       `${name}-ingress`,
       {
@@ -67,7 +82,7 @@ export class KgApi extends pulumi.ComponentResource {
                   {
                     path: "/",
                     pathType: "Prefix",
-                    backend: { service: { name: workload.serviceName, port: { number: workload.servicePort } } },
+                    backend: { service: { name: backend.serviceName, port: { number: backend.servicePort } } },
                   },
                 ],
               },

@@ -285,10 +285,14 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	dir := programDir(info, req.GetPwd())
 	o := optionsOf(info)
 
-	// Policy packs are started as `run-policy-pack ENGINE_ADDRESS PACK_DIR`, other
-	// plugins (component providers written in TypeScript) as `run-plugin DIR ARGS...`.
+	// Policy packs are started as `run-policy-pack ENGINE_ADDRESS PACK_DIR` in the
+	// pack's directory (@pulumi/policy reads the pack's version from
+	// ./package.json); other plugins (component providers written in TypeScript)
+	// as `run-plugin DIR ARGS...` in the directory the engine asks for.
 	var args []string
+	cwd := req.GetPwd()
 	if req.GetKind() == "analyzer" {
+		cwd = dir
 		script, err := sdkScript(dir, "run-policy-pack")
 		if err != nil {
 			return err
@@ -309,7 +313,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	defer closer.Close()
 
 	cmd := exec.Command("node", args...)
-	cmd.Dir = req.GetPwd()
+	cmd.Dir = cwd
 	cmd.Env = runtimeEnv(o, req.GetEnv()...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := h.start(cmd); err != nil {

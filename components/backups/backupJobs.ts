@@ -1,0 +1,165 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { BackupsConfig, ComputeResources } from "../../config";
+import { objectMeta, plainEnv, resourceRequirements, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
+import { backupServiceAccount } from "./backupPolicies";
+import {
+  backupMountPath,
+  neo4jBackupScript,
+  neo4jUploadScript,
+  postgresDumpScript,
+  postgresUploadScript,
+} from "./backupScripts";
+
+export interface BackupJobsArgs {
+  readonly namespace: string;
+  readonly storageClassName: string;
+  readonly backups: BackupsConfig;
+  /** IAM role the ServiceAccount maps to; absent where AWS resources are off. */
+  readonly roleArn?: pulumi.Input<string>;
+  readonly neo4jImage: string;
+  /** `host:port` of each Neo4j server's backup listener. */
+  readonly neo4jBackupServers: readonly string[];
+  readonly postgresImage: string;
+  readonly postgres: {
+    readonly host: string;
+    readonly database: string;
+    readonly user: string;
+    readonly authSecretName: pulumi.Input<string>;
+  };
+}
+
+const jobResources: ComputeResources = {
+  requests: { cpu: "500m", memory: "2Gi" },
+  limits: { cpu: "2", memory: "4Gi" },
+};
+const uploadResources: ComputeResources = {
+  requests: { cpu: "100m", memory: "256Mi" },
+  limits: { cpu: "1", memory: "1Gi" },
+};
+
+/**
+ * The nightly backups as CronJobs: Neo4j (online backup of every database,
+ * kept locally for a few days) and PostgreSQL (`pg_dump -F c`), each uploaded
+ * to the backup bucket by the AWS CLI under the ServiceAccount's IAM role.
+ * Never two runs at once, bounded retries and history.
+ */
+export class BackupJobs extends pulumi.ComponentResource {
+  constructor(name: string, args: BackupJobsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:backups:BackupJobs", name, {}, opts);
+    const labels = workloadLabels(name);
+    const b = args.backups;
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      {
+        metadata: {
+          name: backupServiceAccount,
+          namespace: args.namespace,
+          labels,
+          // IAM roles for service accounts: the pods get web-identity credentials, never static keys.
+          ...(args.roleArn === undefined ? {} : { annotations: { "eks.amazonaws.com/role-arn": args.roleArn } }),
+        },
+      },
+      { parent: this },
+    );
+    const localCopies = new k8s.core.v1.PersistentVolumeClaim(
+      `${name}-neo4j-local`,
+      {
+        metadata: {
+          name: "neo4j-backups",
+          namespace: args.namespace,
+          labels,
+          annotations: { "pulumi.com/skipAwait": "true" },
+        },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: args.storageClassName,
+          resources: { requests: { storage: b.localVolumeSize } },
+        },
+      },
+      { parent: this, protect: true },
+    );
+
+    this.cronJob(`${name}-neo4j`, "neo4j-backup", b.neo4jSchedule, args, labels, serviceAccount, {
+      initContainers: [
+        {
+          name: "backup",
+          image: args.neo4jImage,
+          command: [
+            "/bin/bash",
+            "-c",
+            neo4jBackupScript({ servers: args.neo4jBackupServers, localRetentionDays: b.localRetentionDays }),
+          ],
+          env: plainEnv({ NEO4J_ACCEPT_LICENSE_AGREEMENT: "yes" }),
+          resources: resourceRequirements(jobResources),
+          volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
+        },
+      ],
+      containers: [this.uploadContainer(args, neo4jUploadScript(b.bucketName))],
+      volumes: [{ name: "backups", persistentVolumeClaim: { claimName: localCopies.metadata.name } }],
+    });
+
+    this.cronJob(`${name}-postgresql`, "postgresql-backup", b.postgresSchedule, args, labels, serviceAccount, {
+      initContainers: [
+        {
+          name: "dump",
+          image: args.postgresImage,
+          command: ["/bin/bash", "-c", postgresDumpScript(args.postgres)],
+          env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
+          resources: resourceRequirements(jobResources),
+          volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
+        },
+      ],
+      containers: [this.uploadContainer(args, postgresUploadScript(b.bucketName))],
+      volumes: [{ name: "backups", emptyDir: {} }],
+    });
+    this.registerOutputs({});
+  }
+
+  private uploadContainer(args: BackupJobsArgs, script: string): k8s.types.input.core.v1.Container {
+    return {
+      name: "upload",
+      image: args.backups.awsCliImage,
+      command: ["/bin/bash", "-c", script],
+      resources: resourceRequirements(uploadResources),
+      volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }],
+    };
+  }
+
+  private cronJob(
+    logicalName: string,
+    jobName: string,
+    schedule: string,
+    args: BackupJobsArgs,
+    labels: Record<string, string>,
+    serviceAccount: k8s.core.v1.ServiceAccount,
+    pod: Pick<k8s.types.input.core.v1.PodSpec, "initContainers" | "containers" | "volumes">,
+  ): void {
+    new k8s.batch.v1.CronJob(
+      logicalName,
+      {
+        metadata: objectMeta(jobName, args.namespace, labels, false),
+        spec: {
+          schedule,
+          timeZone: args.backups.timeZone,
+          concurrencyPolicy: "Forbid",
+          startingDeadlineSeconds: 3600,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 5,
+          jobTemplate: {
+            spec: {
+              backoffLimit: 2,
+              activeDeadlineSeconds: 6 * 3600,
+              template: {
+                metadata: { labels: { ...labels, job: jobName } },
+                spec: { restartPolicy: "Never", serviceAccountName: serviceAccount.metadata.name, ...pod },
+              },
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+  }
+}

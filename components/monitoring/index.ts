@@ -1,0 +1,3 @@
+export * from "./alertRules";
+export * from "./dashboards";
+export * from "./monitoring";

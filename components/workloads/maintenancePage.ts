@@ -1,0 +1,104 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
+
+export interface MaintenancePageArgs {
+  readonly namespace: string;
+  readonly skipAwait: boolean;
+  readonly image: string;
+}
+
+export const maintenancePagePort = 8080;
+
+/** nginx answers every request with 503 and a short page, so clients and probes see planned downtime. */
+export function maintenanceNginxConfig(): string {
+  return `server {
+  listen ${maintenancePagePort};
+  location = /maintenance.html {
+    internal;
+    root /usr/share/nginx/html;
+  }
+  error_page 503 /maintenance.html;
+  location / {
+    add_header Retry-After 3600 always;
+    return 503;
+  }
+}
+`;
+}
+
+export const maintenanceHtml = `<!doctype html>
+<html><head><title>KG RCA: scheduled maintenance</title></head>
+<body><h1>Scheduled maintenance</h1><p>The KG RCA API is down for planned maintenance and will be back shortly.</p></body></html>
+`;
+
+/** The page the kg-api Ingress points at during a maintenance window. */
+export class MaintenancePage extends pulumi.ComponentResource {
+  public readonly serviceName: string;
+  public readonly servicePort = maintenancePagePort;
+
+  constructor(name: string, args: MaintenancePageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kg-rca:workloads:MaintenancePage", name, {}, opts);
+    const labels = workloadLabels(name);
+    this.serviceName = name;
+    const content = new k8s.core.v1.ConfigMap(
+      `${name}-content`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, false),
+        data: { "default.conf": maintenanceNginxConfig(), "maintenance.html": maintenanceHtml },
+      },
+      { parent: this },
+    );
+    new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: selectorLabels(name) },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name: "nginx",
+                  image: args.image,
+                  ports: [{ name: "http", containerPort: maintenancePagePort }],
+                  resources: resourceRequirements({
+                    requests: { cpu: "50m", memory: "32Mi" },
+                    limits: { cpu: "200m", memory: "64Mi" },
+                  }),
+                  volumeMounts: [
+                    { name: "content", mountPath: "/etc/nginx/conf.d/default.conf", subPath: "default.conf" },
+                    {
+                      name: "content",
+                      mountPath: "/usr/share/nginx/html/maintenance.html",
+                      subPath: "maintenance.html",
+                    },
+                  ],
+                  // The page answers 503 by design: probe the port, not a path.
+                  readinessProbe: { tcpSocket: { port: maintenancePagePort }, periodSeconds: 5 },
+                },
+              ],
+              volumes: [{ name: "content", configMap: { name: content.metadata.name } }],
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        spec: {
+          selector: selectorLabels(name),
+          ports: [{ name: "http", port: maintenancePagePort, targetPort: maintenancePagePort }],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}
