@@ -74,7 +74,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       // What a `.get` of the cluster's class reads back: an expandable class.
       return { allowVolumeExpansion: true, ...inputs };
     default:
-      return inputs;
+      // AWS resources report an ARN the program may reference (the backup role's, for its ServiceAccount).
+      return type.startsWith("aws:") ? { arn: `arn:aws:mock::000000000000:${name}`, ...inputs } : inputs;
   }
 }
 

@@ -172,6 +172,11 @@ start() {
   if pid_alive; then log "already running (pid $(cat "$DIR/kafka.pid"))"; return 0; fi
   port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is already in use"
   port_open "$KAFKA_CONTROLLER_PORT" && die "port $KAFKA_CONTROLLER_PORT is already in use"
+  # The --add-scram parser splits on "," and "]" and has no quoting, and the
+  # password also goes into JAAS strings: keep it to a safe character set.
+  case "$KAFKA_ADMIN_PASSWORD" in
+    ""|*[,\[\]\"\\\'[:space:]]*) die "KAFKA_ADMIN_PASSWORD must be non-empty, without spaces or any of , [ ] \" ' \\" ;;
+  esac
   ensure_jars
   mkdir -p "$DIR"
   DIR="$(cd "$DIR" && pwd)"

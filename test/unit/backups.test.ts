@@ -1,0 +1,206 @@
+import { strict as assert } from "assert";
+
+import {
+  backupRolePolicy,
+  backupRoleTrustPolicy,
+  oidcIssuer,
+  tlsOnlyBucketPolicy,
+} from "../../components/backups/backupPolicies";
+import { MockRun } from "../../tools/mockEngine";
+import { find, inputsOf, ofType, synthesize, Tree, types } from "./helpers/synthesize";
+
+const oidcArn = "arn:aws:iam::000000000000:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
+
+describe("backups", () => {
+  let run: MockRun;
+  before(async () => {
+    run = await synthesize("prod");
+  });
+
+  describe("bucket", () => {
+    it("is named from config and protected from deletion", () => {
+      const bucket = find(run, "aws:s3/bucket:Bucket", "backups-bucket");
+      assert.deepEqual(bucket.inputs, { bucket: "kg-rca-backups", forceDestroy: false });
+      assert.equal(bucket.protect, true);
+      assert.equal(bucket.parent, "backups");
+    });
+
+    it("is versioned, encrypted and blocks every kind of public access", () => {
+      assert.deepEqual(
+        inputsOf(run, "aws:s3/bucketVersioning:BucketVersioning", "backups-versioning").versioningConfiguration,
+        {
+          status: "Enabled",
+        },
+      );
+      assert.deepEqual(
+        inputsOf(
+          run,
+          "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+          "backups-encryption",
+        ).rules,
+        [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+      );
+      const block: Tree = inputsOf(
+        run,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "backups-public-access",
+      );
+      assert.deepEqual(
+        [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+        [true, true, true, true],
+      );
+    });
+
+    it("archives then expires backups by the configured lifecycle", async () => {
+      const changed = await synthesize("prod", {
+        backupArchiveAfterDays: "14",
+        backupExpireAfterDays: "90",
+        backupArchiveStorageClass: "DEEP_ARCHIVE",
+      });
+      const rule: Tree = inputsOf(
+        changed,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "backups-lifecycle",
+      ).rules[0];
+      assert.deepEqual(rule.transitions, [{ days: 14, storageClass: "DEEP_ARCHIVE" }]);
+      assert.deepEqual(rule.expiration, { days: 90 });
+      assert.deepEqual(rule.noncurrentVersionExpiration, { noncurrentDays: 90 });
+      assert.equal(rule.status, "Enabled");
+    });
+
+    it("refuses an expiry that does not come after the archive transition", async () => {
+      await assert.rejects(
+        synthesize("prod", { backupArchiveAfterDays: "30", backupExpireAfterDays: "30" }),
+        /backupExpireAfterDays: \(30\) must be after backupArchiveAfterDays \(30\)/,
+      );
+    });
+
+    it("denies every request without TLS", () => {
+      const policy = tlsOnlyBucketPolicy("arn:aws:s3:::kg-rca-backups");
+      assert.deepEqual(policy.Statement[0], {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: ["arn:aws:s3:::kg-rca-backups", "arn:aws:s3:::kg-rca-backups/*"],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      });
+    });
+  });
+
+  describe("IAM role", () => {
+    it("is assumable only by the backup ServiceAccount through the cluster's OIDC provider", () => {
+      assert.equal(oidcIssuer(oidcArn), "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE");
+      const trust = backupRoleTrustPolicy(oidcArn, "kg-rca-server");
+      assert.deepEqual(trust.Statement[0], {
+        Effect: "Allow",
+        Principal: { Federated: oidcArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:kg-rca-server:kg-rca-backup",
+            "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:aud": "sts.amazonaws.com",
+          },
+        },
+      });
+      const role: Tree = inputsOf(run, "aws:iam/role:Role", "backups-role");
+      assert.deepEqual(JSON.parse(role.assumeRolePolicy), trust);
+    });
+
+    it("may write and read only the two backup prefixes, and delete nothing", () => {
+      const statements = backupRolePolicy("arn:aws:s3:::b").Statement;
+      assert.deepEqual(statements[1]?.Resource, ["arn:aws:s3:::b/neo4j/*", "arn:aws:s3:::b/postgresql/*"]);
+      assert.ok(!JSON.stringify(statements).includes("Delete"));
+    });
+
+    it("is mapped onto the backup ServiceAccount, with no static keys anywhere", () => {
+      const sa: Tree = inputsOf(run, "kubernetes:core/v1:ServiceAccount", "backup-jobs-service-account");
+      assert.equal(sa.metadata.name, "kg-rca-backup");
+      assert.equal(sa.metadata.annotations["eks.amazonaws.com/role-arn"], "arn:aws:mock::000000000000:backups-role");
+      assert.doesNotMatch(JSON.stringify(run.resources), /AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
+    });
+  });
+
+  describe("CronJobs", () => {
+    const spec = (name: string): Tree => inputsOf(run, types.cronJob, name).spec;
+
+    it("back up Neo4j at 02:00 and PostgreSQL at 03:00 in the configured time zone, never overlapping", () => {
+      for (const [name, schedule] of [
+        ["backup-jobs-neo4j", "0 2 * * *"],
+        ["backup-jobs-postgresql", "0 3 * * *"],
+      ] as const) {
+        const s = spec(name);
+        assert.equal(s.schedule, schedule);
+        assert.equal(s.timeZone, "Etc/UTC");
+        assert.equal(s.concurrencyPolicy, "Forbid");
+        assert.deepEqual(
+          [s.successfulJobsHistoryLimit, s.failedJobsHistoryLimit, s.jobTemplate.spec.backoffLimit],
+          [3, 5, 2],
+        );
+        const pod = s.jobTemplate.spec.template.spec;
+        assert.equal(pod.serviceAccountName, "kg-rca-backup");
+        for (const c of [...pod.initContainers, ...pod.containers]) {
+          assert.ok(c.resources.requests.cpu && c.resources.limits.memory, `${name}/${c.name} has resources`);
+        }
+      }
+      assert.deepEqual(
+        ofType(run, types.cronJob)
+          .map((r) => (r.inputs as Tree).metadata.name)
+          .sort(),
+        ["neo4j-backup", "postgresql-backup"],
+      );
+    });
+
+    it("take an online Neo4j backup of every database from the running cluster and upload it by date", () => {
+      const pod = spec("backup-jobs-neo4j").jobTemplate.spec.template.spec;
+      const backup: string = pod.initContainers[0].command[2];
+      assert.equal(pod.initContainers[0].image, "neo4j:5.26.5-enterprise");
+      assert.match(
+        backup,
+        /neo4j-admin database backup --from=neo4j-0\.neo4j-headless\.kg-rca-server\.svc\.cluster\.local:6362,neo4j-1\.[^,]+:6362,neo4j-2\.[^ ]+:6362 --to-path="\$TARGET" --include-metadata=all '\*'/,
+      );
+      assert.doesNotMatch(backup, /database dump/);
+      assert.match(backup, /find \/backups -mindepth 1 -maxdepth 1 -type d -mtime \+7 -print -exec rm -rf/);
+      const upload: string = pod.containers[0].command[2];
+      assert.match(upload, /aws s3 sync "\/backups\/\$DATE" "s3:\/\/kg-rca-backups\/neo4j\/\$DATE\/"/);
+      assert.equal(pod.containers[0].image, "amazon/aws-cli:2.17.52");
+      assert.equal(pod.volumes[0].persistentVolumeClaim.claimName, "neo4j-backups");
+    });
+
+    it("dump PostgreSQL in custom format with the password from its Secret", () => {
+      const pod = spec("backup-jobs-postgresql").jobTemplate.spec.template.spec;
+      assert.match(
+        pod.initContainers[0].command[2],
+        /pg_dump -h postgresql\.kg-rca-server\.svc\.cluster\.local -U billing -d billing -F c -f "\$FILE"/,
+      );
+      assert.deepEqual(pod.initContainers[0].env, [
+        { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "postgresql-auth", key: "password" } } },
+      ]);
+      assert.match(
+        pod.containers[0].command[2],
+        /aws s3 cp "\/backups\/\$FILE" "s3:\/\/kg-rca-backups\/postgresql\/\$FILE"/,
+      );
+    });
+
+    it("follow schedule and time zone from config, and refuse a malformed schedule", async () => {
+      const changed = await synthesize("prod", { backupNeo4jSchedule: "30 1 * * 0", backupTimeZone: "Europe/Berlin" });
+      const s: Tree = inputsOf(changed, types.cronJob, "backup-jobs-neo4j").spec;
+      assert.deepEqual([s.schedule, s.timeZone], ["30 1 * * 0", "Europe/Berlin"]);
+      await assert.rejects(
+        synthesize("prod", { backupPostgresSchedule: "daily" }),
+        /backupPostgresSchedule: must be a five-field cron schedule/,
+      );
+    });
+  });
+
+  it("with AWS switched off, declares no AWS resource and keeps the jobs without a role", async () => {
+    const local = await synthesize("prod", { awsEnabled: "false" });
+    assert.deepEqual(
+      local.resources.filter((r) => r.type.startsWith("aws:")),
+      [],
+    );
+    const sa: Tree = inputsOf(local, "kubernetes:core/v1:ServiceAccount", "backup-jobs-service-account");
+    assert.equal(sa.metadata.annotations, undefined);
+    assert.equal(ofType(local, types.cronJob).length, 2);
+  });
+});
