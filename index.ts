@@ -9,6 +9,7 @@ import {
   graphBuilderPrincipal,
   KafkaCluster,
   KgApi,
+  Monitoring,
   Neo4jCluster,
   PlatformKafkaAccess,
   PlatformNamespace,
@@ -71,6 +72,8 @@ const kgApi = new KgApi(
   },
   inCluster,
 );
+
+new Monitoring("monitoring", { namespace, skipAwait, monitoring: config.monitoring }, inCluster);
 
 const backupStorage = config.backups.awsEnabled
   ? new BackupStorage("backups", { namespace, backups: config.backups })

@@ -8,3 +8,4 @@ export * from "./tenants/clientTenant";
 export * from "./tenants/platformKafkaAccess";
 export * from "./backups/backupJobs";
 export * from "./backups/backupStorage";
+export * from "./monitoring";

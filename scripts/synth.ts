@@ -1,5 +1,5 @@
 /**
- * npm run synth -- --stack NAME --out FILE
+ * npm run synth -- --stack NAME --out FILE [--set KEY=VALUE,KEY=VALUE]
  *
  * Runs the program under the SDK's mock engine with the stack's config files
  * and writes what it declares as JSON, secrets masked. Needs no Pulumi CLI,
@@ -15,9 +15,10 @@ import { parseArgs } from "./cliArgs";
 const projectDir = path.resolve(__dirname, "..");
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { stack: "string", out: "string" });
+  const args = parseArgs(process.argv.slice(2), { stack: "string", out: "string", set: "string" });
   const stack = args.stack ?? "prod";
-  const config = stackConfigFromFiles(projectDir, stack);
+  // --set shows what a config change would declare without editing the stack file.
+  const config = { ...stackConfigFromFiles(projectDir, stack), ...parseOverrides(args.set ?? "") };
   const run = await runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), config, stack);
   const document = {
     stack,
@@ -30,6 +31,18 @@ async function main(): Promise<void> {
     fs.writeFileSync(args.out, json);
     console.error(`synth: ${document.resources.length} resources of stack ${stack} written to ${args.out}`);
   }
+}
+
+function parseOverrides(text: string): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const pair of text.split(",").filter((p) => p !== "")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) {
+      throw new Error(`--set expects KEY=VALUE pairs separated by commas; got "${pair}"`);
+    }
+    overrides[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return overrides;
 }
 
 main().catch((err: unknown) => {

@@ -77,6 +77,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
       parent: this,
       provider: reader,
     });
-    return existing.allowVolumeExpansion.apply((allowed) => allowed === true);
+    // Absent on classes that never set it; the guard treats anything but true as not expandable.
+    return existing.allowVolumeExpansion;
   }
 }

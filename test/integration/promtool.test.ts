@@ -6,7 +6,7 @@ import * as yaml from "js-yaml";
 
 import { AlertThresholds, parseStackConfig } from "../../config";
 import { rawConfigOf } from "../../config/configFiles";
-import { alertRuleGroups, durationSeconds, renderRulesYaml } from "../../components/monitoring";
+import { alertRuleGroups, durationSeconds, grafanaDashboards, renderRulesYaml } from "../../components/monitoring";
 import { stackConfig } from "../unit/helpers/synthesize";
 import { promtool, promtoolPath } from "../support/promtool";
 
@@ -219,10 +219,12 @@ function unitTests(all: readonly AlertScenario[]): TestGroup[] {
 describe("alert rules under the real promtool", function () {
   this.timeout(60000);
   let dir: string;
+  let defaults: AlertThresholds;
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-promtool-"));
     promtoolPath(); // fails (not skips) with the setup hint when promtool is missing
+    defaults = parseStackConfig(rawConfigOf(stackConfig("prod")), "test").config.monitoring.alerts;
   });
   after(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -256,7 +258,6 @@ describe("alert rules under the real promtool", function () {
     return tests.length;
   }
 
-  const defaults = parseStackConfig(rawConfigOf(stackConfig("prod")), "test").config.monitoring.alerts;
   const changed: AlertThresholds = {
     neo4jDownFor: "0m",
     kafkaBrokerDownFor: "90s",
@@ -283,5 +284,30 @@ describe("alert rules under the real promtool", function () {
   it("fires each alert after its hold time and not on the threshold, with changed thresholds", () => {
     // Neo4jDown with no hold time has no pending step: 6 alerts x 4 cases - 1.
     assert.equal(runUnitTests("changed", changed, "Neo4j is down"), 23);
+  });
+
+  it("parses every dashboard query as PromQL, Grafana variables filled in", () => {
+    const exprs = grafanaDashboards(namespace, defaults).flatMap((d) =>
+      d.panels.flatMap((p) => p.targets.map((t) => ({ panel: `${d.title} / ${p.title}`, expr: t.expr }))),
+    );
+    // Grafana substitutes these before the query reaches Prometheus.
+    const filled = exprs.map((e) => e.expr.replaceAll("$client_id", "acme-abc123").replaceAll("$__range", "6h"));
+    assert.ok(
+      filled.every((e) => !e.includes("$")),
+      filled.join("\n"),
+    );
+    const file = path.join(dir, "dashboard-queries.rules.yaml");
+    fs.writeFileSync(
+      file,
+      yaml.dump(
+        {
+          groups: [
+            { name: "dashboards", rules: filled.map((expr, i) => ({ record: `dashboard:query_${i}:check`, expr })) },
+          ],
+        },
+        { lineWidth: -1 },
+      ),
+    );
+    assert.match(check(["check", "rules", path.basename(file)]), new RegExp(`SUCCESS: ${exprs.length} rules found`));
   });
 });

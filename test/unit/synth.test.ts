@@ -40,19 +40,17 @@ describe("npm run synth", function () {
   });
 
   it("exits non-zero with the validation message and writes nothing on bad config", () => {
-    const projectCopy = fs.mkdtempSync(path.join(os.tmpdir(), "synth-bad-"));
-    fs.writeFileSync(
-      path.join(projectDir, "Pulumi.synthtest.yaml"),
-      "config:\n  kg-rca-server:kafkaBrokers: 2\n  kg-rca-server:kafkaControllers: 1\n",
-    );
-    try {
-      const out = path.join(projectCopy, "bad.json");
-      const result = runSynth(["--stack", "synthtest", "--out", out]);
-      assert.equal(result.status, 1);
-      assert.match(result.stderr, /kg-rca-server:kafkaBrokers: \(2\) must be at least kafkaReplicationFactor \(3\)/);
-      assert.equal(fs.existsSync(out), false);
-    } finally {
-      fs.rmSync(path.join(projectDir, "Pulumi.synthtest.yaml"));
-    }
+    const out = path.join(dir, "bad.json");
+    const result = runSynth(["--stack", "prod", "--set", "kafkaBrokers=2,kafkaControllers=1", "--out", out]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /kg-rca-server:kafkaBrokers: \(2\) must be at least kafkaReplicationFactor \(3\)/);
+    assert.equal(fs.existsSync(out), false);
+  });
+
+  it("prints no secret value on its output streams", () => {
+    const result = runSynth(["--stack", "prod"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.doesNotMatch(result.stdout + result.stderr, /mock-password/);
+    assert.match(result.stdout, /"stringData": "\[secret\]"/);
   });
 });

@@ -1,0 +1,203 @@
+import { strict as assert } from "assert";
+
+import { guardProblems, GuardInputs } from "../../components/storage/platformGuard";
+import { MockRun } from "../../tools/mockEngine";
+import { find, inputsOf, ofType, synthesize, Tree, types } from "./helpers/synthesize";
+
+const pvcType = "kubernetes:core/v1:PersistentVolumeClaim";
+const guardType = "pulumi-nodejs:dynamic/kg-rca:PlatformGuard";
+
+/** Resources that are not part of the maintenance switch, with their inputs. */
+function snapshot(run: MockRun): Record<string, unknown> {
+  return Object.fromEntries(run.resources.map((r) => [`${r.type} ${r.name}`, r.inputs]));
+}
+
+describe("maintenance mode", () => {
+  let normal: MockRun;
+  let maintenance: MockRun;
+  before(async () => {
+    normal = await synthesize("prod");
+    maintenance = await synthesize("prod", { maintenanceMode: "true" });
+  });
+
+  it("parks kg-api at zero replicas with its autoscaler out of the way", () => {
+    assert.equal(inputsOf(maintenance, types.deployment, "kg-api-deployment").spec.replicas, 0);
+    assert.equal(
+      ofType(maintenance, types.hpa).some((r) => r.name === "kg-api-hpa"),
+      false,
+    );
+    assert.ok(
+      ofType(maintenance, types.hpa).some((r) => r.name === "graph-builder-hpa"),
+      "graph-builder keeps ingesting",
+    );
+  });
+
+  it("points the Ingress at a page that answers 503", () => {
+    const rule: Tree = inputsOf(maintenance, types.ingress, "kg-api-ingress").spec.rules[0];
+    assert.deepEqual(rule.http.paths[0].backend, { service: { name: "kg-api-maintenance", port: { number: 8080 } } });
+    const conf: string = inputsOf(maintenance, types.configMap, "kg-api-maintenance-content").data["default.conf"];
+    assert.match(conf, /location \/ \{\n {4}add_header Retry-After 3600 always;\n {4}return 503;/);
+    assert.match(conf, /error_page 503 \/maintenance\.html;/);
+    const page: Tree = inputsOf(maintenance, types.deployment, "kg-api-maintenance-deployment").spec.template.spec
+      .containers[0];
+    assert.equal(page.image, "nginx:1.27.2");
+  });
+
+  it("turned off, declares exactly what was there before", async () => {
+    const after = await synthesize("prod", { maintenanceMode: "false" });
+    assert.deepEqual(snapshot(after), snapshot(normal));
+    assert.equal(
+      normal.resources.some((r) => r.name.startsWith("kg-api-maintenance")),
+      false,
+    );
+  });
+});
+
+describe("storage growth", () => {
+  it("declares every claim under the StatefulSet controller's name, sized from config and protected", async () => {
+    const run = await synthesize("prod");
+    const claims = ofType(run, pvcType).filter((r) => r.name.includes("-claim-"));
+    assert.deepEqual(claims.map((c) => (c.inputs as Tree).metadata.name).sort(), [
+      "data-kafka-0",
+      "data-kafka-1",
+      "data-kafka-2",
+      "data-kafka-3",
+      "data-kafka-4",
+      "data-neo4j-0",
+      "data-neo4j-1",
+      "data-neo4j-2",
+      "data-postgresql-0",
+    ]);
+    assert.ok(claims.every((c) => c.protect));
+    const neo4jClaim: Tree = inputsOf(run, pvcType, "neo4j-claim-1");
+    assert.deepEqual(neo4jClaim.spec, {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "gp3-expandable",
+      resources: { requests: { storage: "500Gi" } },
+    });
+  });
+
+  it("grows the claims, not the StatefulSet's immutable template", async () => {
+    const grown = await synthesize("prod", { neo4jVolumeSize: "1Ti" });
+    assert.equal(inputsOf(grown, pvcType, "neo4j-claim-0").spec.resources.requests.storage, "1Ti");
+    const statefulSet: Tree = inputsOf(grown, types.statefulSet, "neo4j-statefulset");
+    assert.deepEqual(statefulSet.spec.persistentVolumeClaimRetentionPolicy, {
+      whenDeleted: "Retain",
+      whenScaled: "Retain",
+    });
+    // The template is ignored on update (ignoreChanges), so its change can never force a replacement.
+    assert.equal(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Ti");
+  });
+
+  it("hands every volume size and the broker count to the guard, which everything else waits for", async () => {
+    const run = await synthesize("prod");
+    const guard: Tree = inputsOf(run, guardType, "platform-guard");
+    assert.deepEqual(guard.volumeSizes, {
+      neo4jVolumeSize: "500Gi",
+      kafkaVolumeSize: "1Ti",
+      postgresVolumeSize: "50Gi",
+      backupLocalVolumeSize: "2Ti",
+    });
+    assert.equal(guard.storageClassExpandable, true);
+    assert.equal(guard.kafkaBrokers, 5);
+    assert.equal(find(run, guardType, "platform-guard").parent, "platform");
+  });
+
+  describe("the guard", () => {
+    const base: GuardInputs = {
+      volumeSizes: { neo4jVolumeSize: "500Gi", kafkaVolumeSize: "1Ti" },
+      storageClassExpandable: true,
+      kafkaBrokers: 5,
+      kafkaDrainedBrokers: [],
+    };
+
+    it("accepts a first deployment, an unchanged one and growth on an expandable class", () => {
+      assert.deepEqual(guardProblems(undefined, base), []);
+      assert.deepEqual(guardProblems(base, base), []);
+      assert.deepEqual(
+        guardProblems(base, { ...base, volumeSizes: { ...base.volumeSizes, neo4jVolumeSize: "1Ti" } }),
+        [],
+      );
+      assert.deepEqual(
+        guardProblems(base, { ...base, volumeSizes: { ...base.volumeSizes, kafkaVolumeSize: "1024Gi" } }),
+        [],
+      );
+    });
+
+    it("refuses a shrink, naming the key and the size to restore", () => {
+      assert.deepEqual(
+        guardProblems(base, { ...base, volumeSizes: { ...base.volumeSizes, neo4jVolumeSize: "100Gi" } }),
+        [
+          "kg-rca-server:neo4jVolumeSize: volumes never shrink: the claims hold 500Gi and the change asks for 100Gi. Set it back to 500Gi or more (to shrink, migrate the data to new volumes).",
+        ],
+      );
+    });
+
+    it("refuses growth on a StorageClass that cannot expand", () => {
+      const problems = guardProblems(base, {
+        ...base,
+        storageClassExpandable: false,
+        volumeSizes: { ...base.volumeSizes, kafkaVolumeSize: "2Ti" },
+      });
+      assert.equal(problems.length, 1);
+      assert.match(
+        problems[0] ?? "",
+        /kafkaVolumeSize: growing 1Ti to 2Ti needs a StorageClass with allowVolumeExpansion: true/,
+      );
+    });
+
+    it("refuses removing brokers that were not drained, and allows it once they are listed", () => {
+      assert.deepEqual(guardProblems({ ...base, kafkaBrokers: 7 }, base), [
+        "kg-rca-server:kafkaBrokers: lowering 7 to 5 removes broker(s) 5, 6, and 5, 6 are not drained. Reassign their partitions first, then list them in kg-rca-server:kafkaDrainedBrokers.",
+      ]);
+      assert.match(
+        guardProblems({ ...base, kafkaBrokers: 7 }, { ...base, kafkaDrainedBrokers: [6] })[0] ?? "",
+        /and 5 is not drained/,
+      );
+      assert.deepEqual(guardProblems({ ...base, kafkaBrokers: 7 }, { ...base, kafkaDrainedBrokers: [5, 6] }), []);
+    });
+  });
+});
+
+describe("Kafka scale-out", () => {
+  it("raises the brokers and declares a rebalance Job over all of them", async () => {
+    const run = await synthesize("prod", { kafkaBrokers: "7" });
+    assert.equal(inputsOf(run, types.statefulSet, "kafka-statefulset").spec.replicas, 7);
+    const job: Tree = inputsOf(run, types.job, "kafka-rebalance");
+    assert.equal(job.metadata.name, "kafka-rebalance-7");
+    assert.equal(job.metadata.annotations["pulumi.com/skipAwait"], "true");
+    const script: string = job.spec.template.spec.containers[0].command[2];
+    assert.match(script, /grep -c '\(id: '\)" -ge 7 \]/);
+    assert.match(script, /--broker-list 0,1,2,3,4,5,6 --generate/);
+    assert.match(script, /--reassignment-json-file \/tmp\/plan\.json --execute --throttle 50000000/);
+    assert.deepEqual(job.spec.template.spec.containers[0].env, [
+      { name: "KAFKA_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: "kafka-admin", key: "password" } } },
+    ]);
+    assert.equal(inputsOf(run, types.pdb, "kafka-pdb").spec.maxUnavailable, 1);
+    assert.equal(ofType(run, pvcType).filter((r) => r.name.startsWith("kafka-claim-")).length, 7);
+  });
+
+  it("keeps the claims of drained brokers, unprotected, until a later change removes them", async () => {
+    const run = await synthesize("prod", { kafkaBrokers: "5", kafkaDrainedBrokers: "5,6" });
+    const claims = ofType(run, pvcType).filter((r) => r.name.startsWith("kafka-claim-"));
+    assert.deepEqual(
+      claims.map((c) => [c.name, c.protect]),
+      [
+        ["kafka-claim-0", true],
+        ["kafka-claim-1", true],
+        ["kafka-claim-2", true],
+        ["kafka-claim-3", true],
+        ["kafka-claim-4", true],
+        ["kafka-claim-5", false],
+        ["kafka-claim-6", false],
+      ],
+    );
+  });
+
+  it("refuses a malformed drained-broker list", async () => {
+    await assert.rejects(
+      synthesize("prod", { kafkaDrainedBrokers: "five" }),
+      /kafkaDrainedBrokers: must be a comma-separated list of broker ids/,
+    );
+  });
+});
