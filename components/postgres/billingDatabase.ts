@@ -140,6 +140,15 @@ export class BillingDatabase extends pulumi.ComponentResource {
       // The claim template is immutable: size changes go to the declared claim instead (see volumeClaims.ts).
       { parent: this, dependsOn: claims, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        // The only billing replica: a node drain waits until an operator moves it deliberately.
+        spec: { minAvailable: 1, selector: { matchLabels: selectorLabels(name) } },
+      },
+      { parent: this },
+    );
     this.registerOutputs({ authSecretName: this.authSecretName, host: this.host });
   }
 }

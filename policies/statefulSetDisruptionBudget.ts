@@ -1,0 +1,44 @@
+import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+
+import { Props, resourceTypes } from "./policyTypes";
+
+function selects(selector: Props | undefined, labels: Record<string, string>): boolean {
+  const matchLabels = (selector?.matchLabels ?? {}) as Record<string, string>;
+  const keys = Object.keys(matchLabels);
+  return keys.length > 0 && keys.every((key) => labels[key] === matchLabels[key]);
+}
+
+function namespaceOf(resource: PolicyResource): string | undefined {
+  return ((resource.props as Props).metadata as Props | undefined)?.namespace as string | undefined;
+}
+
+/** A StatefulSet with volumes holds data: voluntary evictions must be bounded by a PodDisruptionBudget. */
+export function statefulSetDisruptionBudget(enforcementLevel: EnforcementLevel = "mandatory"): StackValidationPolicy {
+  return {
+    name: "statefulset-has-pdb",
+    description: "Every StatefulSet with volume claim templates has a PodDisruptionBudget selecting its pods.",
+    enforcementLevel,
+    validateStack: (args, reportViolation) => {
+      const budgets = args.resources.filter((r) => r.type === resourceTypes.pdb);
+      for (const statefulSet of args.resources.filter((r) => r.type === resourceTypes.statefulSet)) {
+        const spec = ((statefulSet.props as Props).spec ?? {}) as Props;
+        if (((spec.volumeClaimTemplates ?? []) as unknown[]).length === 0) {
+          continue;
+        }
+        const podMetadata = ((spec.template as Props | undefined)?.metadata ?? {}) as Props;
+        const podLabels = (podMetadata.labels ?? {}) as Record<string, string>;
+        const covered = budgets.some(
+          (pdb) =>
+            namespaceOf(pdb) === namespaceOf(statefulSet) &&
+            selects(((pdb.props as Props).spec as Props | undefined)?.selector as Props | undefined, podLabels),
+        );
+        if (!covered) {
+          reportViolation(
+            `StatefulSet ${statefulSet.name} has volumes but no PodDisruptionBudget selects its pods: a node drain could evict them all at once. Declare a PodDisruptionBudget in its component.`,
+            statefulSet.urn,
+          );
+        }
+      }
+    },
+  };
+}

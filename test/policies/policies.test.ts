@@ -1,0 +1,372 @@
+import { strict as assert } from "assert";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+import { guardrails } from "../../policies/guardrails";
+import { partitionReplicasPerBroker } from "../../policies/partitionsPerBroker";
+import { backupBucketHardening } from "../../policies/backupBucketHardening";
+import { containerResources } from "../../policies/containerResources";
+import { cronJobConcurrency } from "../../policies/cronJobConcurrency";
+import { hpaBounds } from "../../policies/hpaBounds";
+import { noPasswordLiterals } from "../../policies/noPasswordLiterals";
+import { partitionsPerBroker } from "../../policies/partitionsPerBroker";
+import { statefulResourcesProtected } from "../../policies/statefulResourcesProtected";
+import { statefulSetDisruptionBudget } from "../../policies/statefulSetDisruptionBudget";
+import { tenantAclIsolation } from "../../policies/tenantAclIsolation";
+import { topicReplication } from "../../policies/topicReplication";
+import { DeclaredResource, MockRun } from "../../tools/mockEngine";
+import { synthesize, Tree } from "../unit/helpers/synthesize";
+import { resourceViolations, stackViolations, withChange, without } from "./harness";
+
+const acl = "kafka:index/acl:Acl";
+const topic = "kafka:index/topic:Topic";
+
+function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy): policy is StackValidationPolicy {
+  return "validateStack" in policy;
+}
+
+async function violations(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  resources: readonly DeclaredResource[],
+  config = {},
+) {
+  return isStackPolicy(policy)
+    ? stackViolations(policy, resources, config)
+    : resourceViolations(policy, resources, config);
+}
+
+describe("policy pack", () => {
+  let prod: MockRun;
+  before(async () => {
+    prod = await synthesize("prod");
+  });
+
+  it("has ten policies with unique names, each at a configurable enforcement level", () => {
+    const policies = guardrails("advisory");
+    assert.equal(policies.length, 10);
+    assert.equal(new Set(policies.map((p) => p.name)).size, 10);
+    assert.ok(policies.every((p) => p.enforcementLevel === "advisory"));
+    assert.ok(guardrails().every((p) => p.enforcementLevel === "mandatory"));
+  });
+
+  it("passes the production stack as declared (the compliant fixture)", async () => {
+    for (const policy of guardrails()) {
+      assert.deepEqual(await violations(policy, prod.resources), [], policy.name);
+    }
+  });
+
+  describe("tenant-acl-isolation", () => {
+    const policy = tenantAclIsolation();
+    const name = "client-newco-xyz789-acl-topic-read";
+    it("refuses a client ACL on another client's prefix", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, acl, name, (r) => (r.inputs.aclResourceName = "client-acme-abc123.")),
+      );
+      assert.deepEqual(found, [
+        `ACL ${name} gives client User:client-newco-xyz789 Prefixed access to "client-acme-abc123.": a client may only hold PREFIXED ACLs on its own prefix "client-newco-xyz789.". Declare client ACLs through ClientTenant.`,
+      ]);
+    });
+    it("refuses a wildcard resource", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, acl, name, (r) => (r.inputs.aclResourceName = "*")),
+      );
+      assert.match(found[0] ?? "", /wildcards give access to every tenant/);
+    });
+    it("refuses a LITERAL pattern", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, acl, name, (r) => (r.inputs.resourcePatternTypeFilter = "Literal")),
+      );
+      assert.match(found[0] ?? "", /gives client User:client-newco-xyz789 Literal access/);
+    });
+    it("refuses a wildcard principal, even on a platform ACL", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, acl, "client-newco-xyz789-acl-graph-builder-read", (r) => (r.inputs.aclPrincipal = "User:*")),
+      );
+      assert.equal(found.length, 1);
+    });
+  });
+
+  describe("topic-replication", () => {
+    const policy = topicReplication();
+    const name = "client-newco-xyz789-events-topic";
+    it("refuses a replication factor below 3 in prod", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, topic, name, (r) => (r.inputs.replicationFactor = 2)),
+      );
+      assert.match(found[0] ?? "", /has replication factor 2: prod topics need at least 3/);
+    });
+    it("refuses min.insync.replicas below 2 in prod", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, topic, name, (r) => ((r.inputs.config as Tree)["min.insync.replicas"] = "1")),
+      );
+      assert.match(found[0] ?? "", /has min\.insync\.replicas 1/);
+    });
+    it("does not apply outside prod", async () => {
+      const changed = withChange(prod, topic, name, (r) => (r.inputs.replicationFactor = 1));
+      assert.deepEqual(await violations(policy, changed, { environment: "local" }), []);
+    });
+  });
+
+  describe("container-resources-and-pinned-images", () => {
+    const policy = containerResources();
+    it("refuses a container without limits", async () => {
+      const found = await violations(
+        policy,
+        withChange(
+          prod,
+          "kubernetes:apps/v1:Deployment",
+          "kg-api-deployment",
+          (r) => delete (r.inputs as Tree).spec.template.spec.containers[0].resources.limits,
+        ),
+      );
+      assert.deepEqual(found, [
+        "kg-api-deployment, container kg-api: no limits.cpu, limits.memory. Set CPU and memory requests and limits so the scheduler and the node can account for it.",
+      ]);
+    });
+    it("refuses an init container without requests", async () => {
+      const found = await violations(
+        policy,
+        withChange(
+          prod,
+          "kubernetes:batch/v1:CronJob",
+          "backup-jobs-neo4j",
+          (r) => delete (r.inputs as Tree).spec.jobTemplate.spec.template.spec.initContainers[0].resources.requests,
+        ),
+      );
+      assert.match(found[0] ?? "", /backup-jobs-neo4j, container backup: no requests\.cpu, requests\.memory/);
+    });
+    for (const image of ["neo4j", "neo4j:latest", "registry:5000/neo4j"]) {
+      it(`refuses the image "${image}"`, async () => {
+        const found = await violations(
+          policy,
+          withChange(
+            prod,
+            "kubernetes:apps/v1:StatefulSet",
+            "neo4j-statefulset",
+            (r) => ((r.inputs as Tree).spec.template.spec.containers[0].image = image),
+          ),
+        );
+        assert.match(found[0] ?? "", new RegExp(`image "${image}" has no explicit version`));
+      });
+    }
+  });
+
+  describe("hpa-bounds", () => {
+    const policy = hpaBounds();
+    it("refuses min above max", async () => {
+      const found = await violations(
+        policy,
+        withChange(
+          prod,
+          "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+          "kg-api-hpa",
+          (r) => ((r.inputs as Tree).spec.minReplicas = 200),
+        ),
+      );
+      assert.deepEqual(found, [
+        "HPA kg-api-hpa has minReplicas 200 above maxReplicas 100. Lower the minimum or raise the maximum.",
+      ]);
+    });
+    it("refuses a single replica in prod, allows it elsewhere", async () => {
+      const changed = withChange(
+        prod,
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        "graph-builder-hpa",
+        (r) => ((r.inputs as Tree).spec.minReplicas = 1),
+      );
+      assert.match((await violations(policy, changed))[0] ?? "", /allows 1 replica in prod/);
+      assert.deepEqual(await violations(policy, changed, { environment: "local" }), []);
+    });
+  });
+
+  describe("statefulset-has-pdb", () => {
+    it("refuses a StatefulSet with volumes and no budget", async () => {
+      const found = await violations(
+        statefulSetDisruptionBudget(),
+        without(prod, "kubernetes:policy/v1:PodDisruptionBudget", "neo4j-pdb"),
+      );
+      assert.match(
+        found[0] ?? "",
+        /StatefulSet neo4j-statefulset has volumes but no PodDisruptionBudget selects its pods/,
+      );
+    });
+    it("refuses a budget that selects other pods", async () => {
+      const found = await violations(
+        statefulSetDisruptionBudget(),
+        withChange(
+          prod,
+          "kubernetes:policy/v1:PodDisruptionBudget",
+          "kafka-pdb",
+          (r) => ((r.inputs as Tree).spec.selector.matchLabels = { app: "other" }),
+        ),
+      );
+      assert.match(found[0] ?? "", /StatefulSet kafka-statefulset/);
+    });
+  });
+
+  describe("backup-bucket-hardening", () => {
+    const policy = backupBucketHardening();
+    it("refuses a bucket without versioning", async () => {
+      const found = await violations(
+        policy,
+        withChange(
+          prod,
+          "aws:s3/bucketVersioning:BucketVersioning",
+          "backups-versioning",
+          (r) => ((r.inputs as Tree).versioningConfiguration.status = "Suspended"),
+        ),
+      );
+      assert.deepEqual(found, [
+        "Bucket backups-bucket lacks versioning enabled. Declare the bucket through BackupStorage, which sets versioning, encryption, lifecycle and the public-access block.",
+      ]);
+    });
+    it("refuses a bucket without encryption", async () => {
+      const found = await violations(
+        policy,
+        without(
+          prod,
+          "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+          "backups-encryption",
+        ),
+      );
+      assert.match(found[0] ?? "", /lacks default server-side encryption/);
+    });
+    it("refuses a bucket without a lifecycle", async () => {
+      const found = await violations(
+        policy,
+        without(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backups-lifecycle"),
+      );
+      assert.match(found[0] ?? "", /lacks an enabled lifecycle rule/);
+    });
+    it("refuses a bucket whose public access is not fully blocked", async () => {
+      const found = await violations(
+        policy,
+        withChange(
+          prod,
+          "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+          "backups-public-access",
+          (r) => ((r.inputs as Tree).restrictPublicBuckets = false),
+        ),
+      );
+      assert.match(found[0] ?? "", /lacks all four public-access blocks on/);
+    });
+  });
+
+  describe("cronjob-no-concurrent-runs", () => {
+    it("refuses a CronJob that allows overlapping runs", async () => {
+      const found = await violations(
+        cronJobConcurrency(),
+        withChange(
+          prod,
+          "kubernetes:batch/v1:CronJob",
+          "backup-jobs-postgresql",
+          (r) => ((r.inputs as Tree).spec.concurrencyPolicy = "Allow"),
+        ),
+      );
+      assert.deepEqual(found, [
+        'CronJob backup-jobs-postgresql has concurrencyPolicy Allow: runs can overlap. Set spec.concurrencyPolicy to "Forbid".',
+      ]);
+    });
+  });
+
+  describe("no-password-literals", () => {
+    const policy = noPasswordLiterals();
+    it("refuses a password in a container's env value", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, "kubernetes:apps/v1:Deployment", "kg-api-deployment", (r) =>
+          ((r.inputs as Tree).spec.template.spec.containers[0].env as Tree[]).push({
+            name: "PGPASSWORD",
+            value: "hunter2hunter2",
+          }),
+        ),
+      );
+      assert.deepEqual(found, [
+        "kg-api-deployment, container kg-api, env PGPASSWORD: a credential as a literal value. Use valueFrom.secretKeyRef to a Secret.",
+      ]);
+    });
+    it("refuses a password written into a ConfigMap", async () => {
+      const found = await violations(
+        policy,
+        withChange(
+          prod,
+          "kubernetes:core/v1:ConfigMap",
+          "kafka-config",
+          (r) =>
+            ((r.inputs as Tree).data["server.properties"] =
+              `${String((r.inputs as Tree).data["server.properties"])}sasl.jaas.config=... password="s3cretValue";\n`),
+        ),
+      );
+      assert.match(
+        found[0] ?? "",
+        /ConfigMap kafka-config, key server\.properties: looks like a credential in plain text/,
+      );
+    });
+  });
+
+  describe("stateful-resources-protected", () => {
+    const policy = statefulResourcesProtected();
+    it("refuses an unprotected topic of an active client", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, topic, "client-acme-abc123-events-topic", (r) => (r.protect = false)),
+      );
+      assert.match(
+        found[0] ?? "",
+        /client-acme-abc123-events-topic is not protected, but its client client-acme-abc123 is active/,
+      );
+    });
+    it("refuses an unprotected billing row, claim or bucket", async () => {
+      for (const [type, name] of [
+        ["pulumi-nodejs:dynamic/kg-rca:BillingRow", "client-acme-abc123-billing"],
+        ["kubernetes:core/v1:PersistentVolumeClaim", "neo4j-claim-0"],
+        ["aws:s3/bucket:Bucket", "backups-bucket"],
+      ] as const) {
+        const found = await violations(
+          policy,
+          withChange(prod, type, name, (r) => (r.protect = false)),
+        );
+        assert.equal(found.length, 1, `${name}: ${found.join("; ")}`);
+      }
+    });
+    it("allows an offboarding client's data to be unprotected", async () => {
+      const { registryFile, client } = await import("../unit/helpers/registryFile");
+      const registry = registryFile([client("leaving-1", { status: "offboarding" })]);
+      const run = await synthesize("prod", { clientRegistry: registry });
+      assert.deepEqual(await violations(policy, run.resources, { clientRegistry: registry }), []);
+      assert.ok(run.resources.some((r) => r.type === topic && !r.protect));
+    });
+    it("allows the claims of drained brokers to be unprotected", async () => {
+      const run = await synthesize("prod", { kafkaBrokers: "5", kafkaDrainedBrokers: "5,6" });
+      assert.deepEqual(await violations(policy, run.resources), []);
+    });
+  });
+
+  describe("partitions-per-broker", () => {
+    it("computes partition replicas per broker", () => {
+      assert.equal(
+        partitionReplicasPerBroker(
+          [
+            { partitions: 12, replicationFactor: 3 },
+            { partitions: 6, replicationFactor: 3 },
+          ],
+          5,
+        ),
+        11,
+      );
+    });
+    it("refuses a stack whose topics exceed the ceiling, naming the broker count needed", async () => {
+      const found = await violations(partitionsPerBroker(), prod.resources, { maxPartitionReplicasPerBroker: 20 });
+      assert.deepEqual(found.length, 1);
+      assert.match(
+        found[0] ?? "",
+        /put \d+ partition replicas on each of 5 brokers, above the ceiling of 20\. Raise kg-rca-server:kafkaBrokers to at least \d+/,
+      );
+    });
+  });
+});
