@@ -14,11 +14,12 @@ import {
   PlatformKafkaAccess,
   PlatformNamespace,
 } from "./components";
-import { loadStackConfig } from "./config";
+import { loadStackConfig, loadStackSecrets } from "./config";
 
 // Both are validated before any resource is declared: bad input changes nothing.
 const config = loadStackConfig();
 const clients = loadRegistry(config.tenants.registry);
+const secrets = loadStackSecrets();
 const { namespace, storageClassName, skipAwait } = config;
 
 const platform = new PlatformNamespace("platform", {
@@ -37,7 +38,11 @@ const platform = new PlatformNamespace("platform", {
 const inCluster = { provider: platform.provider };
 
 const neo4j = new Neo4jCluster("neo4j", { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
-const kafka = new KafkaCluster("kafka", { namespace, storageClassName, skipAwait, kafka: config.kafka }, inCluster);
+const kafka = new KafkaCluster(
+  "kafka",
+  { namespace, storageClassName, skipAwait, kafka: config.kafka, adminPassword: secrets.kafkaAdminPassword },
+  inCluster,
+);
 const billing = new BillingDatabase(
   "postgresql",
   { namespace, storageClassName, skipAwait, postgres: config.postgres },

@@ -10,6 +10,7 @@ export interface DeclaredKey {
   readonly type: "string" | "integer" | "boolean" | "array";
   readonly description: string;
   readonly default?: unknown;
+  readonly secret?: boolean;
 }
 
 function readYaml(file: string): Record<string, unknown> {

@@ -121,7 +121,7 @@ function size(neo4jSize: string): number {
   return parseNeo4jSize(neo4jSize) as number;
 }
 
-function readKafka(reader: ConfigReader): KafkaConfig {
+function readKafka(reader: ConfigReader, environment: string): KafkaConfig {
   const kafka: KafkaConfig = {
     image: reader.image("kafkaImage"),
     adminBootstrapServers: reader.matching(
@@ -153,9 +153,12 @@ function readKafka(reader: ConfigReader): KafkaConfig {
       `(${kafka.brokers}) must be at least kafkaReplicationFactor (${s.defaultReplicationFactor}): a topic cannot have more replicas than brokers`,
     );
   }
+  // A local stack may run one broker (replication 1, min.insync 1); every other stack keeps a replica to spare.
+  const singleReplicaLocal = environment === "local" && s.defaultReplicationFactor === 1 && s.minInsyncReplicas === 1;
   if (
     reader.allValid("kafkaMinInsyncReplicas", "kafkaReplicationFactor") &&
-    s.minInsyncReplicas >= s.defaultReplicationFactor
+    s.minInsyncReplicas >= s.defaultReplicationFactor &&
+    !singleReplicaLocal
   ) {
     reader.problem(
       "kafkaMinInsyncReplicas",
@@ -278,14 +281,15 @@ export interface ParsedConfig {
  */
 export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
   const reader = new ConfigReader(raw, projectName);
+  const environment = reader.oneOf("environment", ["prod", "staging", "local"]);
   const config: StackConfig = {
-    environment: reader.oneOf("environment", ["prod", "staging", "local"]),
+    environment,
     namespace: reader.dnsLabel("namespace"),
     storageClassName: reader.dnsLabel("storageClassName"),
     storageClassProvisioner: reader.optional("storageClassProvisioner"),
     skipAwait: reader.boolean("skipAwait"),
     neo4j: readNeo4j(reader),
-    kafka: readKafka(reader),
+    kafka: readKafka(reader, environment),
     postgres: readPostgres(reader),
     graphBuilder: readGraphBuilder(reader),
     kgApi: readKgApi(reader),

@@ -30,6 +30,11 @@ export interface KafkaClusterArgs {
   readonly storageClassName: string;
   readonly skipAwait: boolean;
   readonly kafka: KafkaConfig;
+  /**
+   * The super-user's password, for brokers the program does not run itself.
+   * @default generated
+   */
+  readonly adminPassword?: pulumi.Output<string>;
 }
 
 /** Name of the log volume template; claims are `data-<statefulset>-<ordinal>`. */
@@ -66,6 +71,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         namespace: args.namespace,
         labels,
         data: (password) => ({ username: kafkaAdminUser, password }),
+        password: args.adminPassword,
       },
       { parent: this },
     );

@@ -9,6 +9,11 @@ export interface GeneratedSecretArgs {
   readonly labels: Record<string, string>;
   /** The Secret's keys, built from the generated password (e.g. `{ password: p, NEO4J_AUTH: neo4j/p }`). */
   readonly data: (password: pulumi.Output<string>) => Record<string, pulumi.Input<string>>;
+  /**
+   * A password given by the stack instead of generated (e.g. for brokers the program does not run).
+   * @default generated
+   */
+  readonly password?: pulumi.Output<string>;
 }
 
 /**
@@ -21,13 +26,15 @@ export class GeneratedSecret extends pulumi.ComponentResource {
 
   constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:shared:GeneratedSecret", name, {}, opts);
-    const password = new random.RandomPassword(
-      `${name}-password`,
-      // No shell or URL metacharacters: the value ends up in JAAS files, connection strings and env.
-      { length: 32, special: true, overrideSpecial: "-_" },
-      { parent: this, additionalSecretOutputs: ["result"] },
-    );
-    this.password = pulumi.secret(password.result);
+    const password =
+      args.password ??
+      new random.RandomPassword(
+        `${name}-password`,
+        // No shell or URL metacharacters: the value ends up in JAAS files, connection strings and env.
+        { length: 32, special: true, overrideSpecial: "-_" },
+        { parent: this, additionalSecretOutputs: ["result"] },
+      ).result;
+    this.password = pulumi.secret(password);
     const data = args.data(this.password);
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 
 import { declaredConfigKeys, rawConfigOf } from "../../config/configFiles";
-import { parseStackConfig, ValidationError } from "../../config";
+import { parseStackConfig, secretConfigKeys, ValidationError } from "../../config";
 import { projectDir, stackConfig } from "./helpers/synthesize";
 
 function parse(overrides: Record<string, string>) {
@@ -83,11 +83,16 @@ describe("stack config", () => {
   it("declares in Pulumi.yaml exactly the keys the program reads, each with type, description and default", () => {
     const declared = declaredConfigKeys(projectDir);
     const { keysRead } = parse({});
-    assert.deepEqual([...declared.keys()].sort(), [...keysRead].sort());
+    assert.deepEqual([...declared.keys()].sort(), [...keysRead, ...secretConfigKeys].sort());
     for (const [key, decl] of declared) {
       assert.ok(["string", "integer", "boolean"].includes(decl.type), `${key} has type ${decl.type}`);
       assert.ok(decl.description.length > 10, `${key} needs a description`);
-      assert.notEqual(decl.default, undefined, `${key} needs a default`);
+      if ((secretConfigKeys as readonly string[]).includes(key)) {
+        // A default secret would be a password shared by every stack.
+        assert.equal(decl.default, undefined, `${key} must have no default`);
+      } else {
+        assert.notEqual(decl.default, undefined, `${key} needs a default`);
+      }
     }
   });
 
@@ -152,6 +157,16 @@ describe("stack config", () => {
         "kafkaMinInsyncReplicas",
         "must be below kafkaReplicationFactor (3)",
       );
+    });
+    it("a single-replica Kafka outside a local stack", () => {
+      const single = {
+        kafkaBrokers: "1",
+        kafkaControllers: "1",
+        kafkaReplicationFactor: "1",
+        kafkaMinInsyncReplicas: "1",
+      };
+      assertRefused(single, "kafkaMinInsyncReplicas", "must be below kafkaReplicationFactor (1)");
+      assert.equal(parse({ ...single, environment: "local" }).config.kafka.settings.minInsyncReplicas, 1);
     });
     it("an even or oversized controller quorum", () => {
       assertRefused({ kafkaControllers: "2" }, "kafkaControllers", "must be odd");

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# npm run local:up / local:down
+#
+# up:   builds the toolchain if needed (cached outside the repo), starts a
+#       Kubernetes control plane, Kafka, PostgreSQL and Neo4j on loopback, logs
+#       in to a local file backend and runs `pulumi up` of the local stack.
+# down: destroys the stack and stops everything `up` started.
+#
+# State lives in $KG_RCA_LOCAL_DIR (default ~/.local/state/kg-rca-local). The
+# stack's config file is a copy of Pulumi.local.yaml kept there, so secrets
+# and test edits never touch the repository's file.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+state=${KG_RCA_LOCAL_DIR:-$HOME/.local/state/kg-rca-local}
+services=${KG_RCA_LOCAL_SERVICES:-kafka postgres neo4j}
+export KAFKA_ADMIN_PASSWORD=${KAFKA_ADMIN_PASSWORD:-local-kafka-admin}
+export NEO4J_PASSWORD=${NEO4J_PASSWORD:-local-neo4j-password}
+export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-stack-only}
+export PULUMI_BACKEND_URL="file://$state/backend"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+config_file=$state/Pulumi.local.yaml
+
+step() { echo "local: $*"; }
+
+environment() {
+  # shellcheck disable=SC1091
+  source "${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}/env.sh"
+  export KUBECONFIG=$state/cluster/kubeconfig
+  export KG_RCA_BILLING_DATABASE_URL
+  KG_RCA_BILLING_DATABASE_URL=$(bash "$repo/scripts/services/postgres.sh" url "$state/postgres")
+  export KG_RCA_NEO4J_URI=bolt://127.0.0.1:${NEO4J_PORT:-17687} KG_RCA_NEO4J_USER=neo4j KG_RCA_NEO4J_PASSWORD=$NEO4J_PASSWORD
+}
+
+pulumi_local() {
+  (cd "$repo" && pulumi "$@" --stack local --config-file "$config_file")
+}
+
+up() {
+  step "toolchain"
+  bash "$repo/scripts/toolchain.sh"
+  environment
+  mkdir -p "$state/backend"
+  step "control plane"
+  bash "$repo/scripts/toolchain/local-cluster.sh" start "$state/cluster"
+  for service in $services; do
+    step "$service"
+    bash "$repo/scripts/services/$service.sh" start "$state/$service"
+  done
+  [ -f "$config_file" ] || cp "$repo/Pulumi.local.yaml" "$config_file"
+  (cd "$repo" && pulumi stack select local --create --secrets-provider passphrase >/dev/null)
+  pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
+  step "pulumi up"
+  pulumi_local up --yes --skip-preview "$@"
+}
+
+down() {
+  environment
+  if [ -d "$state/backend" ] && (cd "$repo" && pulumi stack select local >/dev/null 2>&1); then
+    step "pulumi destroy"
+    # A throwaway stack: lifting protection here is the explicit step that deleting data takes.
+    pulumi_local state unprotect --all --yes >/dev/null || true
+    pulumi_local destroy --yes --skip-preview
+    (cd "$repo" && pulumi stack rm local --yes --force >/dev/null)
+  fi
+  for service in $services; do
+    [ -d "$state/$service" ] && bash "$repo/scripts/services/$service.sh" stop "$state/$service"
+  done
+  [ -d "$state/cluster" ] && bash "$repo/scripts/toolchain/local-cluster.sh" stop "$state/cluster"
+  rm -rf "$state"
+  step "stopped and removed $state"
+}
+
+case "${1:-}" in
+  up) shift; up "$@" ;;
+  down) down ;;
+  env) environment; env | grep -E '^(KUBECONFIG|KG_RCA_|PULUMI_)' ;;
+  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+esac
