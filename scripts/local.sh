@@ -24,12 +24,24 @@ config_file=$state/Pulumi.local.yaml
 
 step() { echo "local: $*"; }
 
+# The PostgreSQL server runs as the postgres user, which cannot enter root's home: its data lives
+# under /var/tmp, in a folder recorded in the state.
+service_dir() {
+  if [ "$1" != postgres ]; then
+    echo "$state/$1"
+  elif [ -f "$state/postgres.dir" ]; then
+    cat "$state/postgres.dir"
+  else
+    mkdir -p "$state" && mktemp -d /var/tmp/kg-rca-postgres.XXXXXX | tee "$state/postgres.dir"
+  fi
+}
+
 environment() {
   # shellcheck disable=SC1091
   source "${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}/env.sh"
   export KUBECONFIG=$state/cluster/kubeconfig
   export KG_RCA_BILLING_DATABASE_URL
-  KG_RCA_BILLING_DATABASE_URL=$(bash "$repo/scripts/services/postgres.sh" url "$state/postgres")
+  KG_RCA_BILLING_DATABASE_URL=$(bash "$repo/scripts/services/postgres.sh" url "$(service_dir postgres)")
   export KG_RCA_NEO4J_URI=bolt://127.0.0.1:${NEO4J_PORT:-17687} KG_RCA_NEO4J_USER=neo4j KG_RCA_NEO4J_PASSWORD=$NEO4J_PASSWORD
 }
 
@@ -46,7 +58,7 @@ up() {
   bash "$repo/scripts/toolchain/local-cluster.sh" start "$state/cluster"
   for service in $services; do
     step "$service"
-    bash "$repo/scripts/services/$service.sh" start "$state/$service"
+    bash "$repo/scripts/services/$service.sh" start "$(service_dir "$service")"
   done
   [ -f "$config_file" ] || cp "$repo/Pulumi.local.yaml" "$config_file"
   (cd "$repo" && pulumi stack select local --create --secrets-provider passphrase >/dev/null)
@@ -65,7 +77,9 @@ down() {
     (cd "$repo" && pulumi stack rm local --yes --force >/dev/null)
   fi
   for service in $services; do
-    [ -d "$state/$service" ] && bash "$repo/scripts/services/$service.sh" stop "$state/$service"
+    dir=$(service_dir "$service")
+    [ -d "$dir" ] && bash "$repo/scripts/services/$service.sh" stop "$dir"
+    [ "$service" != postgres ] || rm -rf "$dir"
   done
   [ -d "$state/cluster" ] && bash "$repo/scripts/toolchain/local-cluster.sh" stop "$state/cluster"
   rm -rf "$state"

@@ -66,10 +66,11 @@ export function maskSecrets(value: unknown): unknown {
 /** Outputs the real providers compute that the program reads back (generated values). */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
-    case "random:index/randomPassword:RandomPassword":
-      return { ...inputs, result: `mock-password-of-${name}` };
-    case "random:index/randomId:RandomId":
-      return { ...inputs, b64Url: "bW9jay1jbHVzdGVyLWlkAA", hex: "6d6f636b2d636c75737465722d6964" };
+    case "pulumi-nodejs:dynamic/kg-rca:RandomValue":
+      return {
+        ...inputs,
+        result: inputs.kind === "cluster-id" ? "bW9jay1jbHVzdGVyLWlkAA" : `mock-password-of-${name}`,
+      };
     case "kubernetes:storage.k8s.io/v1:StorageClass":
       // What a `.get` of the cluster's class reads back: an expandable class.
       return { allowVolumeExpansion: true, ...inputs };

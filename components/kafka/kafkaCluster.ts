@@ -2,10 +2,10 @@ import * as crypto from "crypto";
 import * as kafkaProvider from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 
 import { KafkaConfig } from "../../config";
 import { GeneratedSecret } from "../shared/generatedSecret";
+import { RandomValue } from "../shared/randomValue";
 import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
   objectMeta,
@@ -78,7 +78,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.adminSecretName = admin.secretName;
     this.adminPassword = admin.password;
     // KRaft needs one cluster id for the life of the cluster: generated once and kept in state.
-    const clusterId = new random.RandomId(`${name}-cluster-id`, { byteLength: 16 }, { parent: this });
+    const clusterId = new RandomValue(`${name}-cluster-id`, { kind: "cluster-id", length: 22 }, { parent: this });
 
     const configData = {
       "server.properties": renderProperties(
@@ -120,7 +120,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.statefulSet = this.createStatefulSet(name, args, labels, {
       adminSecretName: admin.secretName,
       configMapName: configMap.metadata.name,
-      clusterId: clusterId.b64Url,
+      // Not sensitive, and an env value the API server must see in plain text.
+      clusterId: pulumi.unsecret(clusterId.result),
       claims,
       // Brokers read the config only at start: a changed config must roll the pods.
       configChecksum: crypto.createHash("sha256").update(JSON.stringify(configData)).digest("hex"),

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+
+import { RandomValue } from "./randomValue";
 
 export interface GeneratedSecretArgs {
   /** Name of the Kubernetes Secret. */
@@ -28,12 +29,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     super("kg-rca:shared:GeneratedSecret", name, {}, opts);
     const password =
       args.password ??
-      new random.RandomPassword(
-        `${name}-password`,
-        // No shell or URL metacharacters: the value ends up in JAAS files, connection strings and env.
-        { length: 32, special: true, overrideSpecial: "-_" },
-        { parent: this, additionalSecretOutputs: ["result"] },
-      ).result;
+      // Letters and digits only: the value ends up in JAAS files, SCRAM specs, URLs and env.
+      new RandomValue(`${name}-password`, { kind: "password", length: 32 }, { parent: this }).result;
     this.password = pulumi.secret(password);
     const data = args.data(this.password);
     const secret = new k8s.core.v1.Secret(

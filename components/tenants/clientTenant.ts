@@ -2,10 +2,10 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 
 import { ClientEntry, kafkaPrincipal, planOf } from "../../clients";
 import { workloadLabels } from "../shared/kubernetesMeta";
+import { RandomValue } from "../shared/randomValue";
 import { BillingRow } from "./billingRow";
 import { Neo4jDatabase } from "./neo4jDatabase";
 import { PlatformKafka, tenantPlan, TenantPlan } from "./tenantPlan";
@@ -101,11 +101,7 @@ export class ClientTenant extends pulumi.ComponentResource {
   ): pulumi.Output<string> {
     const client = args.client;
     const labels = { ...workloadLabels("client-tenant"), "kg-rca/client-id": client.id };
-    const kafkaPassword = new random.RandomPassword(
-      `${name}-kafka-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
+    const kafkaPassword = new RandomValue(`${name}-kafka-password`, { kind: "password", length: 32 }, { parent: this });
     new kafka.UserScramCredential(
       `${name}-scram-user`,
       { username: client.id, scramMechanism: "SCRAM-SHA-512", scramIterations: 8192, password: kafkaPassword.result },
@@ -127,7 +123,7 @@ export class ClientTenant extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const apiKey = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this });
+    const apiKey = new RandomValue(`${name}-api-key`, { kind: "password", length: 48 }, { parent: this });
     new k8s.core.v1.Secret(
       `${name}-api-key`,
       {

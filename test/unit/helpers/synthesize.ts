@@ -56,5 +56,5 @@ export const types = {
   ingress: "kubernetes:networking.k8s.io/v1:Ingress",
   cronJob: "kubernetes:batch/v1:CronJob",
   job: "kubernetes:batch/v1:Job",
-  password: "random:index/randomPassword:RandomPassword",
+  password: "pulumi-nodejs:dynamic/kg-rca:RandomValue",
 } as const;
