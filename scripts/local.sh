@@ -39,10 +39,31 @@ service_dir() {
 environment() {
   # shellcheck disable=SC1091
   source "${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}/env.sh"
+  local kafka_provider
+  kafka_provider=$(ls -d "${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}"/kafka-provider-*/bin 2>/dev/null | tail -n 1)
+  [ -z "$kafka_provider" ] || export PATH="$kafka_provider:$PATH"
   export KUBECONFIG=$state/cluster/kubeconfig
   export KG_RCA_BILLING_DATABASE_URL
   KG_RCA_BILLING_DATABASE_URL=$(bash "$repo/scripts/services/postgres.sh" url "$(service_dir postgres)")
   export KG_RCA_NEO4J_URI=bolt://127.0.0.1:${NEO4J_PORT:-17687} KG_RCA_NEO4J_USER=neo4j KG_RCA_NEO4J_PASSWORD=$NEO4J_PASSWORD
+}
+
+# A cluster without nodes has no provisioner: offer pre-made volumes, so claims bind (and can grow)
+# as they would on a real cluster. hostPath under /var/tmp; nothing ever mounts them.
+provide_volumes() {
+  local server token ca i
+  server=$(grep -m1 'server:' "$KUBECONFIG" | awk '{print $2}')
+  token=$(grep -m1 'token:' "$KUBECONFIG" | awk '{print $2}')
+  ca=$(grep -m1 'certificate-authority:' "$KUBECONFIG" | awk '{print $2}')
+  for i in $(seq 1 "${KG_RCA_LOCAL_VOLUMES:-16}"); do
+    curl -sf --cacert "$ca" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -X POST "$server/api/v1/persistentvolumes" -o /dev/null --data-binary @- <<JSON || true
+{"apiVersion": "v1", "kind": "PersistentVolume",
+ "metadata": {"name": "local-volume-$i"},
+ "spec": {"capacity": {"storage": "20Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "local-expandable",
+          "persistentVolumeReclaimPolicy": "Retain", "hostPath": {"path": "/var/tmp/kg-rca-local-volumes/$i"}}}
+JSON
+  done
 }
 
 pulumi_local() {
@@ -55,7 +76,12 @@ up() {
   environment
   mkdir -p "$state/backend"
   step "control plane"
-  bash "$repo/scripts/toolchain/local-cluster.sh" start "$state/cluster"
+  if [ -f "$state/cluster/kube-apiserver.pid" ] && kill -0 "$(cat "$state/cluster/kube-apiserver.pid")" 2>/dev/null; then
+    echo "local: control plane already running"
+  else
+    bash "$repo/scripts/toolchain/local-cluster.sh" start "$state/cluster"
+    provide_volumes
+  fi
   for service in $services; do
     step "$service"
     bash "$repo/scripts/services/$service.sh" start "$(service_dir "$service")"
@@ -72,9 +98,10 @@ down() {
   if [ -d "$state/backend" ] && (cd "$repo" && pulumi stack select local >/dev/null 2>&1); then
     step "pulumi destroy"
     # A throwaway stack: lifting protection here is the explicit step that deleting data takes.
-    pulumi_local state unprotect --all --yes >/dev/null || true
-    pulumi_local destroy --yes --skip-preview
-    (cd "$repo" && pulumi stack rm local --yes --force >/dev/null)
+    (cd "$repo" && pulumi state unprotect --all --yes --stack local >/dev/null) || true
+    # Whatever destroy says, the servers below are still stopped.
+    pulumi_local destroy --yes --skip-preview || destroy_failed=1
+    [ -n "${destroy_failed:-}" ] || (cd "$repo" && pulumi stack rm local --yes --force --preserve-config >/dev/null)
   fi
   for service in $services; do
     dir=$(service_dir "$service")
@@ -82,6 +109,10 @@ down() {
     [ "$service" != postgres ] || rm -rf "$dir"
   done
   [ -d "$state/cluster" ] && bash "$repo/scripts/toolchain/local-cluster.sh" stop "$state/cluster"
+  if [ -n "${destroy_failed:-}" ]; then
+    step "destroy failed: servers stopped, state kept in $state"
+    return 1
+  fi
   rm -rf "$state"
   step "stopped and removed $state"
 }
@@ -89,6 +120,6 @@ down() {
 case "${1:-}" in
   up) shift; up "$@" ;;
   down) down ;;
-  env) environment; env | grep -E '^(KUBECONFIG|KG_RCA_|PULUMI_)' ;;
+  env) environment; env | grep -E '^(KUBECONFIG|KG_RCA_|PULUMI_|PATH=)' ;;
   *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
 esac

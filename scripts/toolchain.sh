@@ -6,9 +6,15 @@
 # written into the repository. A second run only checks the cache.
 #
 # Usage: scripts/toolchain.sh [COMPONENT...]
-#   components: pulumi language-nodejs kubernetes-provider kube etcd env (default: all)
+#   components: etcd pulumi language-nodejs kubernetes-provider kube env
+#   (default: all of these, in this order), or `prune` to delete the Go caches
+#   (about 10 GB) once the binaries are built
 # Then:   source "$HOME/.cache/kg-rca-toolchain/env.sh"
 # Local API server for tests: scripts/toolchain/local-cluster.sh start|stop DIR
+# End-to-end check:            scripts/toolchain/verify.sh
+#
+# The node -e snippets use JavaScript template literals, not shell expansions:
+# shellcheck disable=SC2016
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,10 +32,11 @@ PULUMI_VERSION=v3.248.0
 # v3.248.0 commit. We build our own small host instead (toolchain/language-nodejs),
 # compiled against sdk/v3 at PULUMI_VERSION so that it speaks the CLI's protocol.
 # The kubernetes provider module has no tags either (so no v4.34.2), and the proxy
-# serves exactly one pseudo-version of it (commit f47bc2d6 of January 2026,
-# released as ~4.24/4.25; it requires pulumi sdk v3.215.0 and client-go v0.33).
-# The provider protocol is stable, so it serves @pulumi/kubernetes 4.34.2
-# programs; resources added to the SDK after it are unknown to it.
+# serves exactly one pseudo-version of it: commit f47bc2d6 of 2026-01-15, which
+# requires sdk/v4 v4.24.0, pulumi v3.215.0 and client-go v0.33, so roughly the
+# 4.24/4.25 provider. The provider protocol is stable, so it serves
+# @pulumi/kubernetes 4.34.2 programs (the CLI warns about the version on every
+# run); resource kinds added to the SDK after it are unknown to it.
 K8S_PROVIDER_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 # Control plane: k8s.io/kubernetes plus its staging modules at the matching v0.N.M.
 KUBERNETES_VERSION=v1.34.4
@@ -45,7 +52,10 @@ export GOCACHE=$cache/go/build
 export GOPATH=$cache/go/path
 # Never fetch another Go toolchain behind our back: fail instead.
 export GOTOOLCHAIN=local
-export GOFLAGS="${GOFLAGS:+$GOFLAGS }-buildvcs=false"
+case " ${GOFLAGS:-} " in
+  *" -buildvcs=false "*) ;;
+  *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-buildvcs=false" ;;
+esac
 GOBUILD=(nice -n 10 go build -trimpath)
 
 # ---- step reporting ---------------------------------------------------------------
@@ -100,12 +110,13 @@ checksum() {
   cat "$@" | sha256sum | cut -c1-16
 }
 
-# module_dir MODULE@VERSION: downloads a module into the module cache, prints its directory.
-module_dir() {
+# module_info MODULE@VERSION FIELD: downloads a module into the module cache and
+# prints FIELD of `go mod download -json` (Dir: its files, GoMod: its go.mod).
+module_info() {
   go mod download -json "$1" | node -e '
     const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
     if (m.Error) { console.error(m.Error); process.exit(1); }
-    console.log(m.Dir);'
+    console.log(m[process.argv[1]]);' "$2"
 }
 
 # module_replaces GOMOD: prints a `-replace=OLD=NEW@VERSION` argument for each replace
@@ -122,9 +133,18 @@ module_replaces() {
     }'
 }
 
+# go_mod_edit ARGS...: `go mod edit` with one argument per line of ARGS (so that
+# the producing command's failure stops the script, which `< <(...)` would hide).
+go_mod_edit() {
+  local -a args
+  [ -n "$1" ] || return 0
+  mapfile -t args <<<"$1"
+  go mod edit "${args[@]}"
+}
+
 # new_wrapper DIR NAME: starts a fresh wrapper module in DIR/src, cd's into it.
 new_wrapper() {
-  rm -rf "$1/src" "$1/bin"
+  rm -rf "${1:?}/src" "${1:?}/bin"
   mkdir -p "$1/src" "$1/bin"
   : >"$1/build.log"
   cd "$1/src"
@@ -143,12 +163,10 @@ build_pulumi() {
   step "building pulumi CLI $PULUMI_VERSION (cold build takes ~12 min)"
   new_wrapper "$dir" pulumi-cli
   step "pulumi CLI: reading the replace directives of pkg/v3@$PULUMI_VERSION"
-  pkg=$(module_dir "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION")
+  pkg=$(module_info "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" Dir)
   # pkg/v3 replaces sdk/v3 with ../sdk; we require sdk/v3 at the same tag instead
   # and repeat its other replaces.
-  local -a replaces
-  mapfile -t replaces < <(module_replaces "$pkg/go.mod")
-  if [ "${#replaces[@]}" -gt 0 ]; then go mod edit "${replaces[@]}"; fi
+  go_mod_edit "$(module_replaces "$pkg/go.mod")"
   step "pulumi CLI: resolving dependencies"
   run_logged "$log" go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" \
     "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
@@ -202,10 +220,9 @@ build_kubernetes_provider() {
   t0=$(date +%s)
   step "building pulumi-resource-kubernetes $K8S_PROVIDER_VERSION (cold build takes ~8 min)"
   new_wrapper "$dir" pulumi-resource-kubernetes
-  mod=$(module_dir "$module@$K8S_PROVIDER_VERSION")
-  local -a replaces
-  mapfile -t replaces < <(module_replaces "$mod/go.mod")
-  if [ "${#replaces[@]}" -gt 0 ]; then go mod edit "${replaces[@]}"; fi
+  mod=$(module_info "$module@$K8S_PROVIDER_VERSION" Dir)
+  # Its only local replace is sdk/v4 => ../sdk; the sdk/v4 version it requires is served.
+  go_mod_edit "$(module_replaces "$mod/go.mod")"
   step "pulumi-resource-kubernetes: writing the embedded schema and terraform mapping"
   cp "$tc/kubernetes-provider/main.go" .
   # What the provider's generate.go does in its release build: the schema with
@@ -242,16 +259,13 @@ build_kube() {
   t0=$(date +%s)
   step "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION (cold build takes ~20 min)"
   new_wrapper "$dir" kubernetes
-  mod=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | node -e '
-    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
-    if (m.Error) { console.error(m.Error); process.exit(1); }
-    console.log(m.GoMod);')
+  mod=$(module_info "k8s.io/kubernetes@$KUBERNETES_VERSION" GoMod)
   step "kubernetes: replacing the staging modules with their published $staging"
   # k8s.io/kubernetes requires each staging module as v0.0.0 and replaces it with
   # ./staging/src/k8s.io/NAME; we point each of those at the published version.
   # Its godebug settings are repeated too: they only take effect in the main module.
-  local -a edits
-  mapfile -t edits < <(go mod edit -json "$mod" | node -e '
+  local edits
+  edits=$(go mod edit -json "$mod" | node -e '
     const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
     const staging = process.argv[1];
     for (const r of m.Replace || []) {
@@ -260,7 +274,7 @@ build_kube() {
     }
     for (const g of m.Godebug || []) console.log(`-godebug=${g.Key}=${g.Value}`);
   ' "$staging")
-  go mod edit "${edits[@]}"
+  go_mod_edit "$edits"
   step "kubernetes: resolving dependencies"
   run_logged "$log" go get "k8s.io/kubernetes@$KUBERNETES_VERSION" \
     "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
@@ -321,6 +335,17 @@ write_env() {
   } >"$cache/env.sh"
 }
 
+# ---- prune ------------------------------------------------------------------------
+# The Go module and build caches are most of the disk the toolchain uses; the
+# built binaries do not need them. After a prune, a rebuild (new version or
+# recipe) is a cold build again.
+prune_go_caches() {
+  step "removing the Go module and build caches under $cache/go"
+  # Module cache files are read-only: `go clean -modcache` knows how to remove them.
+  if [ -d "$GOMODCACHE" ]; then go clean -modcache; fi
+  rm -rf "$GOCACHE" "$GOPATH"
+}
+
 main() {
   mkdir -p "$cache"
   local -a what=("$@")
@@ -335,13 +360,14 @@ main() {
       kube) build_kube ;;
       etcd) install_debian_tools ;;
       env) write_env ;;
+      prune) prune_go_caches ;;
       *)
-        echo "toolchain: unknown component: $c (components: pulumi language-nodejs kubernetes-provider kube etcd env)" >&2
+        echo "toolchain: unknown component: $c (components: etcd pulumi language-nodejs kubernetes-provider kube env prune)" >&2
         exit 2
         ;;
     esac
   done
-  current_step=done
+  current_step="finished"
   echo "toolchain: ready in $(elapsed "$t0"); cache uses $(du -sh "$cache" | cut -f1)"
   echo "toolchain: to use it: source $cache/env.sh"
 }

@@ -57,6 +57,8 @@ export class PlatformNamespace extends pulumi.ComponentResource {
   }
 
   private storageClassExpandable(name: string, args: PlatformNamespaceArgs): pulumi.Input<boolean> {
+    // Cluster-scoped and needed before the guard: through a provider that does not wait for it.
+    const reader = new k8s.Provider(`${name}-reader`, {}, { parent: this });
     if (args.storageClassProvisioner !== "") {
       new k8s.storage.v1.StorageClass(
         `${name}-storage-class`,
@@ -65,14 +67,14 @@ export class PlatformNamespace extends pulumi.ComponentResource {
           provisioner: args.storageClassProvisioner,
           allowVolumeExpansion: true,
           reclaimPolicy: "Retain",
-          volumeBindingMode: "WaitForFirstConsumer",
+          // Declared only where the program owns the cluster's storage (local stacks, no scheduler): bind at once.
+          volumeBindingMode: "Immediate",
         },
-        { parent: this },
+        { parent: this, provider: reader },
       );
       return true;
     }
-    // The cluster's class, read at preview time through a provider that does not wait for the guard.
-    const reader = new k8s.Provider(`${name}-reader`, {}, { parent: this });
+    // The cluster's class, read at preview time.
     const existing = k8s.storage.v1.StorageClass.get(`${name}-storage-class`, args.storageClassName, {
       parent: this,
       provider: reader,

@@ -14,7 +14,6 @@
 # certificates, logs and pid files.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 
@@ -92,7 +91,7 @@ start() {
   done
 
   make_certs
-  local pki=$dir/pki token etcd_port peer_port api_port kcm_port
+  local pki=$dir/pki token etcd_port peer_port api_port
   if [ ! -f "$dir/token" ]; then
     openssl rand -hex 24 >"$dir/token"
     chmod 600 "$dir/token"
@@ -102,7 +101,6 @@ start() {
   etcd_port=$(free_port)
   peer_port=$(free_port)
   api_port=$(free_port)
-  kcm_port=$(free_port)
 
   cat >"$dir/kubeconfig" <<EOF
 apiVersion: v1
@@ -146,10 +144,9 @@ EOF
   wait_ready "https://127.0.0.1:$api_port" "$token"
 
   echo "local-cluster: starting kube-controller-manager"
+  # --secure-port=0: its own HTTPS endpoint (health, metrics) is not needed here.
   launch kube-controller-manager kube-controller-manager \
-    --kubeconfig="$dir/kubeconfig" \
-    --authentication-kubeconfig="$dir/kubeconfig" --authorization-kubeconfig="$dir/kubeconfig" \
-    --bind-address=127.0.0.1 --secure-port="$kcm_port" --leader-elect=false \
+    --kubeconfig="$dir/kubeconfig" --secure-port=0 --leader-elect=false \
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --use-service-account-credentials=false --profiling=false
   sleep 1

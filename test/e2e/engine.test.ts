@@ -1,0 +1,256 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+import { stackConfigFromFiles } from "../../config/configFiles";
+import { freshProgram, MockRun, runUnderMocks } from "../../tools/mockEngine";
+import { apiPath, KubeObject } from "./kubeApi";
+import { LocalStack, projectDir } from "./localStack";
+
+const namespace = "kg-rca-server";
+/** Kinds the issue asks to read back, by type token. */
+const checkedKinds = [
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:core/v1:Service",
+  "kubernetes:core/v1:Secret",
+  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  "kubernetes:policy/v1:PodDisruptionBudget",
+  "kubernetes:batch/v1:CronJob",
+  "kubernetes:networking.k8s.io/v1:Ingress",
+  "kubernetes:core/v1:PersistentVolumeClaim",
+];
+/** Kinds listed to prove a destroy leaves nothing behind. */
+const namespacedKinds = [
+  ...checkedKinds,
+  "kubernetes:core/v1:ConfigMap",
+  "kubernetes:batch/v1:Job",
+  "kubernetes:core/v1:ServiceAccount",
+];
+
+/** Values the mock engine makes up for what the real engine generates (the KRaft cluster id). */
+const generatedUnderMocks = new Set(["bW9jay1jbHVzdGVyLWlkAA"]);
+
+/** True when every field of `declared` is in `live` with the same value (the API server adds defaults). */
+function contains(live: unknown, declared: unknown, at = ""): string[] {
+  if (Array.isArray(declared)) {
+    if (!Array.isArray(live) || live.length !== declared.length) {
+      return [`${at}: expected ${declared.length} items, got ${JSON.stringify(live)}`];
+    }
+    return declared.flatMap((item, i) => contains(live[i], item, `${at}[${i}]`));
+  }
+  if (typeof declared === "object" && declared !== null) {
+    if (typeof live !== "object" || live === null) {
+      return [`${at}: missing`];
+    }
+    return Object.entries(declared).flatMap(([k, v]) =>
+      contains((live as Record<string, unknown>)[k], v, `${at}.${k}`),
+    );
+  }
+  return String(live) === String(declared) || generatedUnderMocks.has(String(declared))
+    ? []
+    : [`${at}: declared ${JSON.stringify(declared)}, live ${JSON.stringify(live)}`];
+}
+
+/** Every object of the checked kinds in the namespace, with its resourceVersion: a fingerprint of the cluster. */
+async function clusterFingerprint(stack: LocalStack): Promise<string[]> {
+  const lists = await Promise.all(
+    namespacedKinds.map(async (kind) =>
+      (await stack.kube.list(apiPath(kind, namespace))).map(
+        (o: KubeObject) =>
+          `${kind.split(":").pop() ?? kind}/${String(o.metadata.name)}@${String(o.metadata.resourceVersion)}`,
+      ),
+    ),
+  );
+  return lists.flat().sort();
+}
+
+describe("real engine: the local stack against a real API server", function () {
+  this.timeout(20 * 60 * 1000);
+  const stack = new LocalStack();
+  let declared: MockRun;
+
+  before(async function () {
+    const result = stack.up();
+    assert.equal(result.status, 0, `npm run local:up failed:\n${result.output.slice(-4000)}`);
+    const config = { ...stackConfigFromFiles(projectDir, "local") };
+    declared = await runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), config, "local");
+  });
+
+  after(() => {
+    const result = stack.down();
+    if (result.status !== 0) {
+      console.error(result.output.slice(-3000));
+    }
+  });
+
+  it("1. creates every declared workload, Service, Secret, HPA, PDB, CronJob, Ingress and claim with the declared spec", async () => {
+    const objects = declared.resources.filter((r) => checkedKinds.includes(r.type));
+    assert.ok(objects.length >= 30, `only ${objects.length} objects declared`);
+    for (const object of objects) {
+      const inputs = object.inputs as KubeObject;
+      const live = await stack.kube.mustGet(apiPath(object.type, namespace, String(inputs.metadata.name)));
+      if (object.type === "kubernetes:core/v1:Secret") {
+        // Values are secret in the synth; the keys and type are what can be compared.
+        assert.equal(live.type, inputs.type, object.name);
+        assert.ok(Object.keys(live.data ?? {}).length > 0, `${object.name} has data`);
+        continue;
+      }
+      assert.deepEqual(contains(live.spec, inputs.spec, object.name), []);
+    }
+  });
+
+  it("2. a second up changes nothing, and preview --expect-no-changes passes", () => {
+    const up = stack.pulumi("up", "--yes", "--skip-preview");
+    assert.equal(up.status, 0, up.output.slice(-3000));
+    assert.doesNotMatch(up.output, /\b(created|updated|replaced|deleted)\b/);
+    const preview = stack.pulumi("preview", "--expect-no-changes");
+    assert.equal(preview.status, 0, preview.output.slice(-3000));
+  });
+
+  it("3. applies HPA bounds, server count and volume growth in place", async () => {
+    const before = await stack.kube.mustGet(apiPath("kubernetes:apps/v1:StatefulSet", namespace, "neo4j"));
+    stack.setConfig({ kgApiMaxReplicas: "3", neo4jServers: "2", neo4jVolumeSize: "2Gi" });
+    const up = stack.pulumi("up", "--yes", "--skip-preview");
+    assert.equal(up.status, 0, up.output.slice(-3000));
+    assert.doesNotMatch(up.output, /replaced|replacing/);
+    const hpa = await stack.kube.mustGet(
+      apiPath("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api"),
+    );
+    assert.equal(hpa.spec.maxReplicas, 3);
+    const after = await stack.kube.mustGet(apiPath("kubernetes:apps/v1:StatefulSet", namespace, "neo4j"));
+    assert.equal(after.spec.replicas, 2);
+    assert.equal(after.metadata.uid, before.metadata.uid, "the StatefulSet was not replaced");
+    for (const claim of ["data-neo4j-0", "data-neo4j-1"]) {
+      const pvc = await stack.kube.mustGet(apiPath("kubernetes:core/v1:PersistentVolumeClaim", namespace, claim));
+      assert.equal(pvc.spec.resources.requests.storage, "2Gi", claim);
+    }
+  });
+
+  it("3b. enters and leaves maintenance mode", async () => {
+    stack.setConfig({ maintenanceMode: "true" });
+    let up = stack.pulumi("up", "--yes", "--skip-preview");
+    assert.equal(up.status, 0, up.output.slice(-3000));
+    const parked = await stack.kube.mustGet(apiPath("kubernetes:apps/v1:Deployment", namespace, "kg-api"));
+    assert.equal(parked.spec.replicas, 0);
+    assert.equal(
+      await stack.kube.get(apiPath("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api")),
+      undefined,
+    );
+    const ingress = await stack.kube.mustGet(apiPath("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api"));
+    assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, "kg-api-maintenance");
+
+    stack.setConfig({ maintenanceMode: "false" });
+    up = stack.pulumi("up", "--yes", "--skip-preview");
+    assert.equal(up.status, 0, up.output.slice(-3000));
+    const restored = await stack.kube.mustGet(apiPath("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api"));
+    assert.equal(restored.spec.rules[0].http.paths[0].backend.service.name, "kg-api");
+    const hpa = await stack.kube.mustGet(
+      apiPath("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api"),
+    );
+    assert.equal(hpa.spec.maxReplicas, 3);
+    assert.equal(
+      await stack.kube.get(apiPath("kubernetes:apps/v1:Deployment", namespace, "kg-api-maintenance")),
+      undefined,
+    );
+    const preview = stack.pulumi("preview", "--expect-no-changes");
+    assert.equal(preview.status, 0, preview.output.slice(-3000));
+  });
+
+  for (const [what, change, message] of [
+    [
+      "a volume shrink",
+      { neo4jVolumeSize: "1Gi" },
+      /neo4jVolumeSize: volumes never shrink: the claims hold 2Gi and the change asks for 1Gi/,
+    ],
+    [
+      "an invalid config value",
+      { kgApiCpuTargetPercent: "0" },
+      /kgApiCpuTargetPercent: must be an integer from 1 to 100; got "0"/,
+    ],
+  ] as const) {
+    it(`4. refuses ${what} before anything changes`, async () => {
+      const stateBefore = stack.exportState();
+      const clusterBefore = await clusterFingerprint(stack);
+      const previous = fs.readFileSync(stack.configFile, "utf8");
+      stack.setConfig(change);
+      try {
+        const up = stack.pulumi("up", "--yes", "--skip-preview");
+        assert.notEqual(up.status, 0);
+        assert.match(up.output, message);
+      } finally {
+        fs.writeFileSync(stack.configFile, previous);
+      }
+      assert.deepEqual(resourcesOf(stack.exportState()), resourcesOf(stateBefore), "state unchanged");
+      assert.deepEqual(await clusterFingerprint(stack), clusterBefore, "cluster unchanged");
+    });
+  }
+
+  it("plan:guard refuses a real preview that deletes an active client's data", () => {
+    const registry = path.join(stack.dir, "one-client.json");
+    fs.writeFileSync(
+      registry,
+      JSON.stringify([
+        { id: "tenant-a", name: "Tenant A", email: "a@tenant-a.example.com", plan: "basic", status: "active" },
+      ]),
+    );
+    const previous = fs.readFileSync(stack.configFile, "utf8");
+    stack.setConfig({ clientRegistry: `file:${registry}` });
+    try {
+      const preview = stack.pulumi("preview", "--json");
+      const file = path.join(stack.dir, "preview.json");
+      fs.writeFileSync(file, preview.output.slice(preview.output.indexOf("{")));
+      const guard = spawnGuard(file, `file:${registry}`);
+      assert.equal(guard.status, 1, guard.output);
+      assert.match(
+        guard.output,
+        /delete urn:pulumi:local::kg-rca-server::kg-rca:tenants:ClientTenant\$kafka:index\/topic:Topic::tenant-b-events-topic: no offboarded client explains it/,
+      );
+    } finally {
+      fs.writeFileSync(stack.configFile, previous);
+    }
+  });
+
+  it("5. destroy leaves nothing in the namespace but what is retained on purpose", async () => {
+    // Lifting protection is the explicit step that removing data takes.
+    assert.equal(stack.pulumi("state", "unprotect", "--all", "--yes").status, 0);
+    const destroy = stack.pulumi("destroy", "--yes", "--skip-preview");
+    assert.equal(destroy.status, 0, destroy.output.slice(-3000));
+    const left = await clusterFingerprint(stack);
+    // Created by Kubernetes itself in every namespace, not by the program; the namespace is retained on delete.
+    const expected = ["ConfigMap/kube-root-ca.crt", "ServiceAccount/default"];
+    assert.deepEqual(
+      left.map((l) => l.split("@")[0]),
+      expected,
+    );
+    assert.ok(await stack.kube.get(`/api/v1/namespaces/${namespace}`), "the namespace is retained");
+  });
+});
+
+/**
+ * The resources of an exported state, secrets masked: a failed update rewrites the checkpoint's time
+ * and re-encrypts its secrets with fresh nonces, which is not a change.
+ */
+function resourcesOf(exported: string): unknown {
+  const state = JSON.parse(exported) as { deployment: { resources?: { type: string }[] } };
+  // The root Stack resource records the config the engine last ran with, even for an update that
+  // failed; it is the engine's bookkeeping, not a resource of the platform.
+  const resources = (state.deployment.resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack");
+  return JSON.parse(JSON.stringify(resources), (_key, value: unknown) =>
+    typeof value === "object" && value !== null && "ciphertext" in value ? "[secret]" : value,
+  ) as unknown;
+}
+
+function spawnGuard(file: string, registry: string): { status: number; output: string } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  const result = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "scripts/planGuard.ts", file, "--registry", registry],
+    {
+      cwd: projectDir,
+      encoding: "utf8",
+    },
+  );
+  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+}
