@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(postgresql prometheus git)
+# postgresql, promtool (prometheus), shellcheck (run by actionlint), etcd (local control plane), curl, openssl.
+debian_packages=(postgresql prometheus git shellcheck etcd-server curl openssl)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
