@@ -39,9 +39,6 @@ service_dir() {
 environment() {
   # shellcheck disable=SC1091
   source "${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}/env.sh"
-  local kafka_provider
-  kafka_provider=$(ls -d "${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}"/kafka-provider-*/bin 2>/dev/null | tail -n 1)
-  [ -z "$kafka_provider" ] || export PATH="$kafka_provider:$PATH"
   export KUBECONFIG=$state/cluster/kubeconfig
   export KG_RCA_BILLING_DATABASE_URL
   KG_RCA_BILLING_DATABASE_URL=$(bash "$repo/scripts/services/postgres.sh" url "$(service_dir postgres)")
