@@ -117,6 +117,6 @@ down() {
 case "${1:-}" in
   up) shift; up "$@" ;;
   down) down ;;
-  env) environment; env | grep -E '^(KUBECONFIG|KG_RCA_|PULUMI_|PATH=)' ;;
+  env) environment; env | grep -E '^(KUBECONFIG|KG_RCA_|KAFKA_ADMIN_PASSWORD|PULUMI_|PATH=)' ;;
   *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
 esac

@@ -232,10 +232,13 @@ describe("real engine: the local stack against a real API server", function () {
  * and re-encrypts its secrets with fresh nonces, which is not a change.
  */
 function resourcesOf(exported: string): unknown {
-  const state = JSON.parse(exported) as { deployment: { resources?: { type: string }[] } };
+  const state = JSON.parse(exported) as { deployment: { resources?: { type: string; urn: string }[] } };
   // The root Stack resource records the config the engine last ran with, even for an update that
   // failed; it is the engine's bookkeeping, not a resource of the platform.
-  const resources = (state.deployment.resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack");
+  // The engine may write the same resources in another order after an update attempt: compare by URN.
+  const resources = (state.deployment.resources ?? [])
+    .filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .sort((x, y) => x.urn.localeCompare(y.urn));
   return JSON.parse(JSON.stringify(resources), (_key, value: unknown) =>
     typeof value === "object" && value !== null && "ciphertext" in value ? "[secret]" : value,
   ) as unknown;

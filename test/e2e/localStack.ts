@@ -19,6 +19,11 @@ export interface CommandResult {
 
 export class LocalStack {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-e2e-"));
+  /** The environment pulumi runs with (PATH, KUBECONFIG, connection variables). */
+  get environment(): NodeJS.ProcessEnv {
+    return this.env;
+  }
+
   private env: NodeJS.ProcessEnv = {
     ...process.env,
     KG_RCA_LOCAL_DIR: this.dir,

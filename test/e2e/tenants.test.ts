@@ -1,0 +1,245 @@
+import { strict as assert } from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { Admin, Kafka, logLevel } from "kafkajs";
+import { Client } from "pg";
+
+import { apiPath } from "./kubeApi";
+import { LocalStack } from "./localStack";
+
+const bootstrap = "127.0.0.1:19092";
+const namespace = "kg-rca-server";
+const entries = {
+  a: { id: "tenant-a", name: "Tenant A", email: "a@tenant-a.example.com", plan: "basic", status: "active" },
+  b: { id: "tenant-b", name: "Tenant B", email: "b@tenant-b.example.com", plan: "pro", status: "active" },
+  c: { id: "tenant-c", name: "Tenant C", email: "c@tenant-c.example.com", plan: "basic", status: "active" },
+};
+
+function kafkaAs(username: string, password: string): Kafka {
+  return new Kafka({
+    clientId: `e2e-${username}`,
+    brokers: [bootstrap],
+    sasl: { mechanism: "scram-sha-512", username, password },
+    ssl: false,
+    connectionTimeout: 5000,
+    requestTimeout: 10000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+describe("tenants on real servers: Kafka isolation and lifecycle through the real engine", function () {
+  this.timeout(20 * 60 * 1000);
+  const stack = new LocalStack();
+  let admin: Admin;
+  const registryFile = path.join(stack.dir, "clients.json");
+
+  /** Writes the registry the stack serves and runs `pulumi up`. */
+  function apply(clients: object[]): void {
+    fs.writeFileSync(registryFile, JSON.stringify(clients, null, 2));
+    stack.setConfig({ clientRegistry: `file:${registryFile}` });
+    const up = stack.pulumi("up", "--yes", "--skip-preview");
+    assert.equal(up.status, 0, up.output.slice(-3000));
+  }
+
+  async function credentialsOf(clientId: string): Promise<{ username: string; password: string }> {
+    const secret = await stack.kube.mustGet(
+      apiPath("kubernetes:core/v1:Secret", namespace, `${clientId}-kafka-credentials`),
+    );
+    const decode = (key: string) => Buffer.from(String(secret.data[key]), "base64").toString("utf8");
+    return { username: decode("username"), password: decode("password") };
+  }
+
+  async function billing(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+    const client = new Client({ connectionString: stack.environment.KG_RCA_BILLING_DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function produce(clientId: string, topic: string, value: string): Promise<void> {
+    const credentials = await credentialsOf(clientId);
+    const producer = kafkaAs(credentials.username, credentials.password).producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic, messages: [{ value }] });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  /** Every value on a topic, read as `clientId` in consumer group `group`. */
+  async function consumeAll(clientId: string, topic: string, group: string, expected: number): Promise<string[]> {
+    const credentials = await credentialsOf(clientId);
+    const consumer = kafkaAs(credentials.username, credentials.password).consumer({ groupId: group });
+    const values: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`read ${values.length} of ${expected} messages from ${topic}`));
+        }, 30000);
+        consumer.on(consumer.events.CRASH, (event) => {
+          clearTimeout(timer);
+          reject(event.payload.error);
+        });
+        void consumer.run({
+          eachMessage: ({ message }) => {
+            values.push(message.value?.toString() ?? "");
+            if (values.length >= expected) {
+              clearTimeout(timer);
+              resolve();
+            }
+            return Promise.resolve();
+          },
+        });
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return values;
+  }
+
+  before(async () => {
+    const result = stack.up();
+    assert.equal(result.status, 0, `npm run local:up failed:\n${result.output.slice(-4000)}`);
+    admin = kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+    await admin.connect();
+  });
+
+  after(async () => {
+    await admin.disconnect();
+    const result = stack.down();
+    if (result.status !== 0) {
+      console.error(result.output.slice(-3000));
+    }
+  });
+
+  it("1. onboarding: each client's topics, SCRAM user, exact ACLs, billing row and API-key hash", async () => {
+    const metadata = await admin.fetchTopicMetadata({
+      topics: [
+        "tenant-a.events.normalized",
+        "tenant-a.logs.normalized",
+        "tenant-b.events.normalized",
+        "tenant-b.logs.normalized",
+      ],
+    });
+    const partitions = Object.fromEntries(metadata.topics.map((t) => [t.name, t.partitions.length]));
+    assert.deepEqual(partitions, {
+      "tenant-a.events.normalized": 6,
+      "tenant-a.logs.normalized": 3,
+      "tenant-b.events.normalized": 12,
+      "tenant-b.logs.normalized": 6,
+    });
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        {
+          type: 2,
+          name: "tenant-a.events.normalized",
+          configNames: ["retention.ms", "min.insync.replicas", "cleanup.policy"],
+        },
+      ],
+    });
+    const entriesOf = Object.fromEntries(
+      (configs.resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]),
+    );
+    assert.deepEqual(entriesOf, {
+      "retention.ms": String(72 * 3600000),
+      "min.insync.replicas": "1",
+      "cleanup.policy": "delete",
+    });
+
+    const acls = await admin.describeAcls({
+      resourceType: 1,
+      resourcePatternType: 1,
+      permissionType: 1,
+      operation: 1,
+      principal: "User:tenant-a",
+      host: "*",
+    } as never);
+    const tuples = acls.resources
+      .flatMap((r) => r.acls.map((a) => `${r.resourceType}:${r.resourcePatternType}:${r.resourceName}:${a.operation}`))
+      .sort();
+    // resourceType 2 = Topic, 3 = Group; pattern 4 = PREFIXED; operations 3 Read, 4 Write, 8 Describe.
+    assert.deepEqual(tuples, ["2:4:tenant-a.:3", "2:4:tenant-a.:4", "2:4:tenant-a.:8", "3:4:tenant-a.:3"]);
+
+    const rows = await billing("SELECT id, plan, status, api_key_hash FROM clients ORDER BY id");
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.plan, r.status]),
+      [
+        ["tenant-a", "basic", "active"],
+        ["tenant-b", "pro", "active"],
+      ],
+    );
+    const apiKeySecret = await stack.kube.mustGet(apiPath("kubernetes:core/v1:Secret", namespace, "tenant-a-api-key"));
+    const apiKey = Buffer.from(String(apiKeySecret.data.apiKey), "base64").toString("utf8");
+    assert.equal(rows[0]?.api_key_hash, crypto.createHash("sha256").update(apiKey).digest("hex"));
+  });
+
+  it("2. isolation: a client uses its own topics and is denied by the broker on every topic and group of another", async () => {
+    await produce("tenant-a", "tenant-a.events.normalized", "a-1");
+    assert.deepEqual(await consumeAll("tenant-a", "tenant-a.events.normalized", "tenant-a.reader", 1), ["a-1"]);
+    await assert.rejects(produce("tenant-a", "tenant-b.events.normalized", "sneaky"), /authoriz/i);
+    await assert.rejects(consumeAll("tenant-a", "tenant-b.events.normalized", "tenant-a.peek", 1), /authoriz/i);
+    await assert.rejects(consumeAll("tenant-a", "tenant-a.events.normalized", "tenant-b.reader", 1), /authoriz/i);
+    const all = await admin.describeAcls({
+      resourceType: 1,
+      resourcePatternType: 1,
+      permissionType: 1,
+      operation: 1,
+      host: "*",
+    } as never);
+    for (const resource of all.resources) {
+      assert.notEqual(resource.resourceName, "*");
+      for (const acl of resource.acls) {
+        assert.notEqual(acl.principal, "User:*");
+      }
+    }
+  });
+
+  it("3. blast radius: adding a third client previews as creates of its resources only", () => {
+    fs.writeFileSync(registryFile, JSON.stringify([entries.a, entries.b], null, 2));
+    stack.setConfig({ clientRegistry: `file:${registryFile}` });
+    assert.equal(stack.pulumi("up", "--yes", "--skip-preview").status, 0);
+    fs.writeFileSync(registryFile, JSON.stringify([entries.a, entries.b, entries.c], null, 2));
+    const preview = stack.pulumi("preview", "--json");
+    const steps = (
+      JSON.parse(preview.output.slice(preview.output.indexOf("{"))) as { steps: { op: string; urn: string }[] }
+    ).steps;
+    const changed = steps.filter((s) => s.op !== "same");
+    assert.ok(changed.length >= 10, `${changed.length} changes`);
+    for (const step of changed) {
+      assert.equal(step.op, "create", step.urn);
+      assert.match(step.urn, /tenant-c/);
+    }
+  });
+
+  it("5. suspension: denied by the broker, data intact, billing suspended; reactivation restores access to the same data", async () => {
+    apply([{ ...entries.a, status: "suspended" }, entries.b]);
+    await assert.rejects(produce("tenant-a", "tenant-a.events.normalized", "while-suspended"), /authoriz/i);
+    const offsets = await admin.fetchTopicOffsets("tenant-a.events.normalized");
+    assert.equal(
+      offsets.reduce((sum, p) => sum + Number(p.high), 0),
+      1,
+      "the message produced before is still there",
+    );
+    assert.deepEqual(
+      (await billing("SELECT status FROM clients WHERE id = 'tenant-a'")).map((r) => r.status),
+      ["suspended"],
+    );
+
+    apply([entries.a, entries.b]);
+    await produce("tenant-a", "tenant-a.events.normalized", "a-2");
+    assert.deepEqual(await consumeAll("tenant-a", "tenant-a.events.normalized", "tenant-a.again", 2), ["a-1", "a-2"]);
+    assert.deepEqual(
+      (await billing("SELECT status FROM clients WHERE id = 'tenant-a'")).map((r) => r.status),
+      ["active"],
+    );
+  });
+});
