@@ -233,11 +233,12 @@ describe("real engine: the local stack against a real API server", function () {
  */
 function resourcesOf(exported: string): unknown {
   const state = JSON.parse(exported) as { deployment: { resources?: { type: string; urn: string }[] } };
-  // The root Stack resource records the config the engine last ran with, even for an update that
-  // failed; it is the engine's bookkeeping, not a resource of the platform.
-  // The engine may write the same resources in another order after an update attempt: compare by URN.
+  // The root Stack resource and the dynamic-provider host record the config the engine last ran
+  // with, even for an update that failed: the engine's bookkeeping, not resources of the platform.
+  // The engine may also write the same resources in another order after an attempt: compare by URN.
+  const bookkeeping = new Set(["pulumi:pulumi:Stack", "pulumi:providers:pulumi-nodejs"]);
   const resources = (state.deployment.resources ?? [])
-    .filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .filter((r) => !bookkeeping.has(r.type))
     .sort((x, y) => x.urn.localeCompare(y.urn));
   return JSON.parse(JSON.stringify(resources), (_key, value: unknown) =>
     typeof value === "object" && value !== null && "ciphertext" in value ? "[secret]" : value,

@@ -24,7 +24,8 @@ function kafkaAs(username: string, password: string): Kafka {
     ssl: false,
     connectionTimeout: 5000,
     requestTimeout: 10000,
-    retry: { retries: 0 },
+    // A few retries: the broker creates its offsets topic on the first group request.
+    retry: { retries: 5, initialRetryTime: 500 },
     logLevel: logLevel.NOTHING,
   });
 }
