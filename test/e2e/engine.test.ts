@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -52,13 +53,28 @@ function contains(live: unknown, declared: unknown, at = ""): string[] {
     : [`${at}: declared ${JSON.stringify(declared)}, live ${JSON.stringify(live)}`];
 }
 
-/** Every object of the checked kinds in the namespace, with its resourceVersion: a fingerprint of the cluster. */
+/**
+ * A digest of what an object asks for (spec, data, labels, annotations). Not its resourceVersion:
+ * controllers rewrite status (the HPA controller every few seconds) without anyone changing it.
+ */
+function desiredStateDigest(o: KubeObject): string {
+  const metadata = o.metadata as KubeObject;
+  const desired = {
+    spec: o.spec,
+    data: o.data,
+    labels: metadata.labels,
+    annotations: metadata.annotations,
+    uid: metadata.uid,
+  };
+  return crypto.createHash("sha256").update(JSON.stringify(desired)).digest("hex").slice(0, 16);
+}
+
+/** Every object of the checked kinds in the namespace, with a digest of its desired state: a fingerprint of the cluster. */
 async function clusterFingerprint(stack: LocalStack): Promise<string[]> {
   const lists = await Promise.all(
     namespacedKinds.map(async (kind) =>
       (await stack.kube.list(apiPath(kind, namespace))).map(
-        (o: KubeObject) =>
-          `${kind.split(":").pop() ?? kind}/${String(o.metadata.name)}@${String(o.metadata.resourceVersion)}`,
+        (o: KubeObject) => `${kind.split(":").pop() ?? kind}/${String(o.metadata.name)}@${desiredStateDigest(o)}`,
       ),
     ),
   );
