@@ -227,6 +227,33 @@ describe("real engine: the local stack against a real API server", function () {
     }
   });
 
+  it("the policy pack runs in a real preview: the stack passes, and a policy violation blocks it", () => {
+    const pack = path.join(projectDir, "policies");
+    const passing = stack.pulumi(
+      "preview",
+      "--policy-pack",
+      pack,
+      "--policy-pack-config",
+      path.join(pack, "config.local.json"),
+    );
+    assert.equal(passing.status, 0, passing.output.slice(-3000));
+    const strict = path.join(stack.dir, "policy-strict.json");
+    fs.writeFileSync(
+      strict,
+      JSON.stringify({
+        all: "mandatory",
+        "partitions-per-broker": { maxPartitionReplicasPerBroker: 10 },
+        "stateful-resources-protected": { clientRegistry: "local" },
+        "topic-replication": { environment: "local" },
+        "hpa-bounds": { environment: "local" },
+      }),
+    );
+    const blocked = stack.pulumi("preview", "--policy-pack", pack, "--policy-pack-config", strict);
+    assert.notEqual(blocked.status, 0);
+    assert.match(blocked.output, /partitions-per-broker/);
+    assert.match(blocked.output, /above the ceiling of 10/);
+  });
+
   it("5. destroy leaves nothing in the namespace but what is retained on purpose", async () => {
     // Lifting protection is the explicit step that removing data takes.
     assert.equal(stack.pulumi("state", "unprotect", "--all", "--yes").status, 0);
