@@ -19,6 +19,7 @@ export interface DeclaredResource {
   readonly inputs: Record<string, unknown>;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
 }
 
 export interface MockRun {
@@ -134,6 +135,7 @@ export async function runUnderMocks(
             custom: args.resource instanceof pulumi.CustomResource,
             protect: args.opts.protect === true,
             retainOnDelete: args.opts.retainOnDelete === true,
+            deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
           });
           return undefined;
         });

@@ -69,7 +69,9 @@ export class ClientTenant extends pulumi.ComponentResource {
       new kafka.Quota(
         `${name}-quota`,
         { entityType: "user", entityName: client.id, config: plan.quota },
-        { parent: this },
+        // The provider replaces a quota on any config change; old and new are the same broker entity,
+        // so create-then-delete ends with no quota at all (seen on a real broker). Delete first.
+        { parent: this, deleteBeforeReplace: true },
       );
     }
     if (plan.databaseName !== undefined && args.tenantDatabases) {

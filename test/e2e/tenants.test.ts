@@ -4,9 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { Admin, Kafka, logLevel } from "kafkajs";
 import { Client } from "pg";
+import { spawnSync } from "child_process";
 
 import { apiPath } from "./kubeApi";
-import { LocalStack } from "./localStack";
+import { LocalStack, projectDir } from "./localStack";
 
 const bootstrap = "127.0.0.1:19092";
 const namespace = "kg-rca-server";
@@ -15,6 +16,7 @@ const entries = {
   b: { id: "tenant-b", name: "Tenant B", email: "b@tenant-b.example.com", plan: "pro", status: "active" },
   c: { id: "tenant-c", name: "Tenant C", email: "c@tenant-c.example.com", plan: "basic", status: "active" },
 };
+const upgraded = { ...entries.a, plan: "pro" };
 
 /** Error types the client logged (kafkajs hides a refused FindCoordinator behind "coordinator not found"). */
 type ErrorSink = string[];
@@ -120,6 +122,64 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     }
     // Partitions interleave: the order across them is not the broker's to keep.
     return values.sort();
+  }
+
+  /** The broker's quota settings of a user, as the Kafka CLI describes them. */
+  function quotaOf(user: string): string {
+    const dir = path.join(stack.dir, "kafka");
+    const result = spawnSync(
+      "bash",
+      [
+        "scripts/services/kafka.sh",
+        "tool",
+        dir,
+        "kafka.admin.ConfigCommand",
+        "--bootstrap-server",
+        bootstrap,
+        "--command-config",
+        path.join(dir, "admin.properties"),
+        "--describe",
+        "--entity-type",
+        "users",
+        "--entity-name",
+        user,
+      ],
+      { cwd: projectDir, encoding: "utf8", env: stack.environment },
+    );
+    return `${result.stdout}${result.stderr}`;
+  }
+
+  /** Messages on a topic, by a fresh admin client (a long-lived one keeps the partition count it first saw). */
+  async function messageCount(topic: string): Promise<number> {
+    const fresh = kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+    await fresh.connect();
+    try {
+      return (await fresh.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    } finally {
+      await fresh.disconnect();
+    }
+  }
+
+  /** What the servers hold: topics, ACLs and billing rows, to compare before and after a refused change. */
+  async function serverSnapshot(): Promise<string> {
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
+    const acls = await admin.describeAcls({
+      resourceType: 1,
+      resourcePatternType: 1,
+      permissionType: 1,
+      operation: 1,
+      host: "*",
+    } as never);
+    const aclLines = acls.resources
+      .flatMap((r) =>
+        r.acls.map((a) => `${r.resourceType}:${r.resourcePatternType}:${r.resourceName}:${a.principal}:${a.operation}`),
+      )
+      .sort();
+    const rows = await billing(
+      "SELECT id, name, email, plan, status, api_key_hash, updated_at::text FROM clients ORDER BY id",
+    );
+    const history = await billing("SELECT count(*)::int AS n FROM client_history");
+    return JSON.stringify({ topics, aclLines, rows, history });
   }
 
   before(async () => {
@@ -239,26 +299,93 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     }
   });
 
-  it("5. suspension: denied by the broker, data intact, billing suspended; reactivation restores access to the same data", async () => {
-    apply([{ ...entries.a, status: "suspended" }, entries.b]);
-    await assert.rejects(produce("tenant-a", "tenant-a.events.normalized", "while-suspended"), /authoriz/i);
-    const offsets = await admin.fetchTopicOffsets("tenant-a.events.normalized");
-    assert.equal(
-      offsets.reduce((sum, p) => sum + Number(p.high), 0),
-      1,
-      "the message produced before is still there",
+  it("4. plan upgrade changes retention, partitions and quotas in place, and loses no message", async () => {
+    await produce("tenant-a", "tenant-a.events.normalized", "a-up");
+    fs.writeFileSync(registryFile, JSON.stringify([upgraded, entries.b], null, 2));
+    stack.setConfig({ clientRegistry: `file:${registryFile}` });
+    const up = stack.pulumi("up", "--yes", "--skip-preview");
+    assert.equal(up.status, 0, up.output.slice(-3000));
+    // The quota and the API-key Secret (which carries the plan's rate limit) are replaced by design; topics never.
+    assert.doesNotMatch(up.output, /kafka:index\/topic:Topic.*replac/, "no topic recreated");
+    const metadata = await admin.fetchTopicMetadata({ topics: ["tenant-a.events.normalized"] });
+    assert.equal(metadata.topics[0]?.partitions.length, 12);
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: "tenant-a.events.normalized", configNames: ["retention.ms"] }],
+    });
+    assert.equal(configs.resources[0]?.configEntries[0]?.configValue, String(168 * 3600000));
+    assert.match(quotaOf("tenant-a"), /producer_byte_rate=5242880/);
+    assert.deepEqual(await consumeAll("tenant-a", "tenant-a.events.normalized", "tenant-a.after-upgrade", 2), [
+      "a-1",
+      "a-up",
+    ]);
+    assert.deepEqual(
+      (await billing("SELECT plan FROM clients WHERE id = 'tenant-a'")).map((r) => r.plan),
+      ["pro"],
     );
+  });
+
+  it("5. suspension: denied by the broker, data intact, billing suspended; reactivation restores access to the same data", async () => {
+    apply([{ ...upgraded, status: "suspended" }, entries.b]);
+    await assert.rejects(produce("tenant-a", "tenant-a.events.normalized", "while-suspended"), /authoriz/i);
+    assert.equal(await messageCount("tenant-a.events.normalized"), 2, "the messages produced before are still there");
     assert.deepEqual(
       (await billing("SELECT status FROM clients WHERE id = 'tenant-a'")).map((r) => r.status),
       ["suspended"],
     );
 
-    apply([entries.a, entries.b]);
+    apply([upgraded, entries.b]);
     await produce("tenant-a", "tenant-a.events.normalized", "a-2");
-    assert.deepEqual(await consumeAll("tenant-a", "tenant-a.events.normalized", "tenant-a.again", 2), ["a-1", "a-2"]);
+    assert.deepEqual(await consumeAll("tenant-a", "tenant-a.events.normalized", "tenant-a.again", 3), [
+      "a-1",
+      "a-2",
+      "a-up",
+    ]);
     assert.deepEqual(
       (await billing("SELECT status FROM clients WHERE id = 'tenant-a'")).map((r) => r.status),
       ["active"],
+    );
+  });
+
+  it("6. offboarding in two steps: topics, user and secrets gone, billing row kept as deleted", async () => {
+    apply([upgraded, { ...entries.b, status: "offboarding" }]);
+    assert.ok((await admin.listTopics()).includes("tenant-b.events.normalized"), "step 1 keeps the data");
+    const credentials = await credentialsOf("tenant-b");
+    apply([upgraded, { ...entries.b, status: "offboarded" }]);
+    const topics = await admin.listTopics();
+    assert.deepEqual(
+      topics.filter((t) => t.startsWith("tenant-b.")),
+      [],
+    );
+    assert.deepEqual(
+      (await billing("SELECT status FROM clients WHERE id = 'tenant-b'")).map((r) => r.status),
+      ["deleted"],
+    );
+    for (const secret of ["tenant-b-kafka-credentials", "tenant-b-api-key"]) {
+      assert.equal(await stack.kube.get(apiPath("kubernetes:core/v1:Secret", namespace, secret)), undefined, secret);
+    }
+    const gone = kafkaAs(credentials.username, credentials.password).admin();
+    await assert.rejects(
+      gone.connect().then(() => gone.listTopics()),
+      /authentication|SASL/i,
+    );
+    await gone.disconnect();
+  });
+
+  it("8. an invalid registry entry fails before any change: topics, ACLs and rows are as before", async () => {
+    const before = await serverSnapshot();
+    const stateBefore = stack.exportState();
+    fs.writeFileSync(
+      registryFile,
+      JSON.stringify([upgraded, { ...entries.b, status: "offboarded" }, { ...entries.c, id: "Bad_Id" }], null, 2),
+    );
+    const up = stack.pulumi("up", "--yes", "--skip-preview");
+    assert.notEqual(up.status, 0);
+    assert.match(up.output, /client "Bad_Id" \(entry 3\): id "Bad_Id" is invalid/);
+    assert.equal(await serverSnapshot(), before);
+    assert.equal(
+      JSON.parse(stack.exportState()).deployment.resources.length,
+      JSON.parse(stateBefore).deployment.resources.length,
     );
   });
 });

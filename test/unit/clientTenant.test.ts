@@ -64,6 +64,8 @@ describe("ClientTenant", () => {
             },
           });
         }
+        // Replaced on any change; the same broker entity, so it must be deleted before it is recreated.
+        assert.equal(ownedBy(run, "acme-1", kafkaTypes.quota)[0]?.deleteBeforeReplace, true);
         const quota = ownedBy(run, "acme-1", kafkaTypes.quota)[0]?.inputs;
         assert.deepEqual(quota, {
           entityType: "user",
