@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -289,8 +290,6 @@ function resourcesOf(exported: string): unknown {
 }
 
 function spawnGuard(file: string, registry: string): { status: number; output: string } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { spawnSync } = require("child_process") as typeof import("child_process");
   const result = spawnSync(
     process.execPath,
     ["-r", "ts-node/register/transpile-only", "scripts/planGuard.ts", file, "--registry", registry],
