@@ -34,14 +34,18 @@ const platform = new PlatformNamespace("platform", {
   },
   kafkaBrokers: config.kafka.brokers,
   kafkaDrainedBrokers: config.kafka.drainedBrokers,
+  clients: Object.fromEntries(clients.map((client) => [client.id, client.status])),
+  clientRegistry: config.tenants.registry,
 });
 const inCluster = { provider: platform.provider };
+// Kafka, billing and Neo4j are not reached through the Kubernetes provider: they wait for the guard explicitly.
+const afterGuard = { dependsOn: [platform.guard] };
 
 const neo4j = new Neo4jCluster("neo4j", { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
 const kafka = new KafkaCluster(
   "kafka",
   { namespace, storageClassName, skipAwait, kafka: config.kafka, adminPassword: secrets.kafkaAdminPassword },
-  inCluster,
+  { ...inCluster, ...afterGuard },
 );
 const billing = new BillingDatabase(
   "postgresql",
@@ -103,7 +107,10 @@ new BackupJobs(
   inCluster,
 );
 
-const tenantProviders = { providers: { kubernetes: platform.provider, kafka: kafka.adminProvider } };
+const tenantProviders = {
+  providers: { kubernetes: platform.provider, kafka: kafka.adminProvider },
+  ...afterGuard,
+};
 new PlatformKafkaAccess(
   "platform-kafka",
   {

@@ -146,7 +146,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
         // The listeners are SASL_PLAINTEXT inside the cluster network.
         tlsEnabled: false,
       },
-      { parent: this },
+      // Topics, users and ACLs go through this provider: it waits for what the caller says (the guard).
+      { parent: this, dependsOn: opts?.dependsOn },
     );
     this.registerOutputs({ adminSecretName: this.adminSecretName, bootstrapServers: this.bootstrapServers });
   }

@@ -16,6 +16,9 @@ export interface PlatformNamespaceArgs {
   readonly volumeSizes: Record<string, string>;
   readonly kafkaBrokers: number;
   readonly kafkaDrainedBrokers: readonly number[];
+  /** Status of every registry entry by client id, and where the registry comes from, for the guard. */
+  readonly clients: Readonly<Record<string, string>>;
+  readonly clientRegistry: string;
 }
 
 /**
@@ -27,21 +30,25 @@ export interface PlatformNamespaceArgs {
 export class PlatformNamespace extends pulumi.ComponentResource {
   public readonly name: string;
   public readonly provider: k8s.Provider;
+  /** Resources outside the Kubernetes provider (Kafka, billing, Neo4j) must also wait for it. */
+  public readonly guard: PlatformGuard;
 
   constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:shared:PlatformNamespace", name, {}, opts);
     this.name = args.namespace;
     const expandable = this.storageClassExpandable(name, args);
-    const guard = new PlatformGuard(
+    const guard = (this.guard = new PlatformGuard(
       `${name}-guard`,
       {
         volumeSizes: args.volumeSizes,
         storageClassExpandable: expandable,
         kafkaBrokers: args.kafkaBrokers,
         kafkaDrainedBrokers: [...args.kafkaDrainedBrokers],
+        clients: { ...args.clients },
+        clientRegistry: args.clientRegistry,
       },
       { parent: this },
-    );
+    ));
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: args.namespace, labels: workloadLabels("kg-rca-server") } },

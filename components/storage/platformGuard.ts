@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * A guard that refuses, before anything changes, config changes that would
  * lose data: shrinking a volume, growing one on a StorageClass that cannot
- * expand, or removing Kafka brokers that still hold partitions.
+ * expand, removing Kafka brokers that still hold partitions, removing a
+ * client from the registry, or skipping a step of a client's lifecycle.
  *
  * The engine calls `check(olds, news)` with the inputs saved in state, so the
  * guard compares the new config with what was last applied. Every other
@@ -19,7 +20,24 @@ export interface GuardInputs {
   readonly storageClassExpandable?: boolean;
   readonly kafkaBrokers: number;
   readonly kafkaDrainedBrokers: readonly number[];
+  /** Lifecycle status of every registry entry, keyed by client id. */
+  readonly clients: Readonly<Record<string, string>>;
+  /** Where the registry is read from, to name it in refusals. */
+  readonly clientRegistry: string;
 }
+
+/**
+ * Status changes one update may make (clients/types.ts explains the lifecycle).
+ * Offboarded is final: the id is never reused. Reaching it needs the
+ * `offboarding` update first, which lifts protection; without it the engine
+ * would stop half-way at the first protected topic.
+ */
+const allowedNextStatuses: Readonly<Record<string, readonly string[]>> = {
+  active: ["active", "suspended", "offboarding"],
+  suspended: ["active", "suspended", "offboarding"],
+  offboarding: ["active", "suspended", "offboarding", "offboarded"],
+  offboarded: ["offboarded"],
+};
 
 const units: Readonly<Record<string, number>> = {
   Ki: 2 ** 10,
@@ -69,6 +87,26 @@ export function guardProblems(olds: Partial<GuardInputs> | undefined, news: Guar
     if (notDrained.length > 0) {
       problems.push(
         `kg-rca-server:kafkaBrokers: lowering ${previousBrokers} to ${news.kafkaBrokers} removes broker(s) ${removed.join(", ")}, and ${notDrained.join(", ")} ${notDrained.length === 1 ? "is" : "are"} not drained. Reassign their partitions first, then list them in kg-rca-server:kafkaDrainedBrokers.`,
+      );
+    }
+  }
+  problems.push(...clientProblems(olds, news));
+  return problems;
+}
+
+function clientProblems(olds: Partial<GuardInputs> | undefined, news: GuardInputs): string[] {
+  const problems: string[] = [];
+  const where = `client registry ${news.clientRegistry}`;
+  for (const [id, previous] of Object.entries(olds?.clients ?? {})) {
+    const next = news.clients[id];
+    if (next === undefined) {
+      problems.push(
+        `${where}: client "${id}" (status ${previous}) was removed. Entries are never removed: offboard it by setting status "offboarding", then "offboarded" in a later update, and keep the entry so its id is never reused.`,
+      );
+    } else if (!(allowedNextStatuses[previous] ?? []).includes(next)) {
+      const allowed = (allowedNextStatuses[previous] ?? []).join(", ");
+      problems.push(
+        `${where}: client "${id}" status ${previous} cannot become ${next} in one update; from ${previous} it may become ${allowed}.`,
       );
     }
   }

@@ -29,14 +29,18 @@ export interface ClientTenantArgs {
 export class ClientTenant extends pulumi.ComponentResource {
   public readonly plan: TenantPlan;
 
-  /** `opts.providers` must carry the kubernetes and kafka providers; children inherit them. */
+  /**
+   * `opts.providers` must carry the kubernetes and kafka providers; children inherit them.
+   * `opts.dependsOn` (the platform guard) is handed to every child, since children do not inherit it.
+   */
   constructor(name: string, args: ClientTenantArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:tenants:ClientTenant", name, {}, opts);
     const client = args.client;
     const plan = tenantPlan(client, args.kafka);
     this.plan = plan;
+    const child: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
     // Stateful resources: protected while the client is active or suspended; offboarding lifts it first.
-    const stateful: pulumi.CustomResourceOptions = { parent: this, protect: plan.protect };
+    const stateful: pulumi.CustomResourceOptions = { ...child, protect: plan.protect };
 
     for (const topic of plan.topics) {
       new kafka.Topic(
@@ -62,7 +66,7 @@ export class ClientTenant extends pulumi.ComponentResource {
           aclOperation: acl.operation,
           aclPermissionType: "Allow",
         },
-        { parent: this },
+        child,
       );
     }
     if (plan.quota !== undefined) {
@@ -71,14 +75,14 @@ export class ClientTenant extends pulumi.ComponentResource {
         { entityType: "user", entityName: client.id, config: plan.quota },
         // The provider replaces a quota on any config change; old and new are the same broker entity,
         // so create-then-delete ends with no quota at all (seen on a real broker). Delete first.
-        { parent: this, deleteBeforeReplace: true },
+        { ...child, deleteBeforeReplace: true },
       );
     }
     if (plan.databaseName !== undefined && args.tenantDatabases) {
       new Neo4jDatabase(`${name}-database`, { databaseName: plan.databaseName }, stateful);
     }
     const apiKeyHash =
-      plan.secrets === undefined ? placeholderHash(client.id) : this.createCredentials(name, args, plan.secrets);
+      plan.secrets === undefined ? placeholderHash(client.id) : this.createCredentials(name, args, plan.secrets, child);
     new BillingRow(
       `${name}-billing`,
       {
@@ -90,7 +94,7 @@ export class ClientTenant extends pulumi.ComponentResource {
         apiKeyHash,
       },
       // Billing history outlives the client: the row is never removed by the engine.
-      { parent: this, protect: true },
+      { ...child, protect: true },
     );
     this.registerOutputs({ topics: plan.topics.map((t) => t.name), billingStatus: plan.billingStatus });
   }
@@ -100,14 +104,15 @@ export class ClientTenant extends pulumi.ComponentResource {
     name: string,
     args: ClientTenantArgs,
     secrets: { kafka: string; apiKey: string },
+    child: pulumi.CustomResourceOptions,
   ): pulumi.Output<string> {
     const client = args.client;
     const labels = { ...workloadLabels("client-tenant"), "kg-rca/client-id": client.id };
-    const kafkaPassword = new RandomValue(`${name}-kafka-password`, { kind: "password", length: 32 }, { parent: this });
+    const kafkaPassword = new RandomValue(`${name}-kafka-password`, { kind: "password", length: 32 }, child);
     new kafka.UserScramCredential(
       `${name}-scram-user`,
       { username: client.id, scramMechanism: "SCRAM-SHA-512", scramIterations: 8192, password: kafkaPassword.result },
-      { parent: this, additionalSecretOutputs: ["password"] },
+      { ...child, additionalSecretOutputs: ["password"] },
     );
     new k8s.core.v1.Secret(
       `${name}-kafka-credentials`,
@@ -123,9 +128,9 @@ export class ClientTenant extends pulumi.ComponentResource {
           principal: kafkaPrincipal(client.id),
         }),
       },
-      { parent: this },
+      child,
     );
-    const apiKey = new RandomValue(`${name}-api-key`, { kind: "password", length: 48 }, { parent: this });
+    const apiKey = new RandomValue(`${name}-api-key`, { kind: "password", length: 48 }, child);
     new k8s.core.v1.Secret(
       `${name}-api-key`,
       {
@@ -136,7 +141,7 @@ export class ClientTenant extends pulumi.ComponentResource {
           rateLimitPerMinute: String(planOf(client.plan).apiRateLimitPerMinute),
         }),
       },
-      { parent: this },
+      child,
     );
     // A sha256 of a 48-character random key reveals nothing: kept in plain so billing diffs stay reviewable.
     return pulumi.unsecret(apiKey.result.apply((key) => crypto.createHash("sha256").update(key).digest("hex")));

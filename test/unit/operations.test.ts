@@ -100,6 +100,9 @@ describe("storage growth", () => {
     });
     assert.equal(guard.storageClassExpandable, true);
     assert.equal(guard.kafkaBrokers, 5);
+    assert.equal(guard.clientRegistry, "prod");
+    assert.ok(Object.keys(guard.clients).length > 0);
+    assert.ok(Object.values(guard.clients).every((status) => status === "active" || status === "suspended"));
     assert.equal(find(run, guardType, "platform-guard").parent, "platform");
   });
 
@@ -109,6 +112,8 @@ describe("storage growth", () => {
       storageClassExpandable: true,
       kafkaBrokers: 5,
       kafkaDrainedBrokers: [],
+      clients: { acme: "active", globex: "suspended", initech: "offboarding", hooli: "offboarded" },
+      clientRegistry: "prod",
     };
 
     it("accepts a first deployment, an unchanged one and growth on an expandable class", () => {
@@ -155,6 +160,43 @@ describe("storage growth", () => {
         /and 5 is not drained/,
       );
       assert.deepEqual(guardProblems({ ...base, kafkaBrokers: 7 }, { ...base, kafkaDrainedBrokers: [5, 6] }), []);
+    });
+
+    it("refuses removing any registry entry, naming the client and the way to offboard", () => {
+      const without = (id: string): Record<string, string> =>
+        Object.fromEntries(Object.entries(base.clients).filter(([key]) => key !== id));
+      assert.deepEqual(guardProblems(base, { ...base, clients: without("acme") }), [
+        'client registry prod: client "acme" (status active) was removed. Entries are never removed: offboard it by setting status "offboarding", then "offboarded" in a later update, and keep the entry so its id is never reused.',
+      ]);
+      assert.match(
+        guardProblems(base, { ...base, clients: without("hooli") })[0] ?? "",
+        /"hooli" \(status offboarded\) was removed/,
+      );
+    });
+
+    it("refuses skipping the offboarding step and reviving an offboarded id; allows every other step", () => {
+      const step = (id: string, status: string): string[] =>
+        guardProblems(base, { ...base, clients: { ...base.clients, [id]: status } });
+      assert.deepEqual(step("acme", "offboarded"), [
+        'client registry prod: client "acme" status active cannot become offboarded in one update; from active it may become active, suspended, offboarding.',
+      ]);
+      assert.match(step("globex", "offboarded")[0] ?? "", /status suspended cannot become offboarded/);
+      assert.match(
+        step("hooli", "active")[0] ?? "",
+        /status offboarded cannot become active in one update; from offboarded it may become offboarded\./,
+      );
+      for (const [id, status] of [
+        ["acme", "suspended"],
+        ["acme", "offboarding"],
+        ["globex", "active"],
+        ["initech", "offboarded"],
+        ["initech", "active"],
+      ] as const) {
+        assert.deepEqual(step(id, status), [], `${id} → ${status}`);
+      }
+      // Stacks deployed before the guard knew the registry, and new clients, are accepted.
+      assert.deepEqual(guardProblems({ ...base, clients: undefined }, base), []);
+      assert.deepEqual(guardProblems(base, { ...base, clients: { ...base.clients, umbrella: "active" } }), []);
     });
   });
 });
