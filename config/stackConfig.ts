@@ -5,6 +5,7 @@ import {
   BackupsConfig,
   MonitoringConfig,
   ComputeResources,
+  OpsConfig,
   GraphBuilderConfig,
   KafkaConfig,
   KgApiConfig,
@@ -269,6 +270,44 @@ function readMonitoring(reader: ConfigReader): MonitoringConfig {
   };
 }
 
+function readOps(reader: ConfigReader, diskUsageWarningRatio: number): OpsConfig {
+  const ops: OpsConfig = {
+    prometheusUrl: reader.matching(
+      "opsPrometheusUrl",
+      /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/,
+      `an http or https URL without query, e.g. "http://prometheus.monitoring.svc:9090"`,
+    ),
+    consumerLag: {
+      warning: reader.positiveInteger("opsConsumerLagWarning"),
+      critical: reader.positiveInteger("opsConsumerLagCritical"),
+    },
+    volumeUsageErrorRatio: reader.ratio("opsVolumeUsageErrorRatio", 0, 1),
+    capacity: {
+      maxClients: reader.positiveInteger("capacityMaxClients"),
+      scaleLeadMonths: reader.integer("capacityScaleLeadMonths", 0, 120),
+    },
+  };
+  if (
+    reader.allValid("opsConsumerLagWarning", "opsConsumerLagCritical") &&
+    ops.consumerLag.critical <= ops.consumerLag.warning
+  ) {
+    reader.problem(
+      "opsConsumerLagCritical",
+      `(${ops.consumerLag.critical}) must be above opsConsumerLagWarning (${ops.consumerLag.warning})`,
+    );
+  }
+  if (
+    reader.allValid("opsVolumeUsageErrorRatio", "alertDiskUsageRatio") &&
+    ops.volumeUsageErrorRatio <= diskUsageWarningRatio
+  ) {
+    reader.problem(
+      "opsVolumeUsageErrorRatio",
+      `(${ops.volumeUsageErrorRatio}) must be above alertDiskUsageRatio (${diskUsageWarningRatio}), where warnings start`,
+    );
+  }
+  return ops;
+}
+
 /** Everything the reader parsed, or every problem it found at once. */
 export interface ParsedConfig {
   readonly config: StackConfig;
@@ -282,6 +321,7 @@ export interface ParsedConfig {
 export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
   const reader = new ConfigReader(raw, projectName);
   const environment = reader.oneOf("environment", ["prod", "staging", "local"]);
+  const monitoring = readMonitoring(reader);
   const config: StackConfig = {
     environment,
     namespace: reader.dnsLabel("namespace"),
@@ -302,7 +342,8 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
       databases: reader.boolean("tenantDatabases"),
     },
     backups: readBackups(reader),
-    monitoring: readMonitoring(reader),
+    monitoring,
+    ops: readOps(reader, monitoring.alerts.diskUsageRatio),
     maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
   };
   if (reader.problems.length > 0) {

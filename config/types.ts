@@ -102,6 +102,8 @@ export interface StackConfig {
   readonly tenants: TenantsConfig;
   readonly backups: BackupsConfig;
   readonly monitoring: MonitoringConfig;
+  /** Thresholds and endpoints of the day-2 commands (`npm run ops`). */
+  readonly ops: OpsConfig;
   /** kg-api parked at zero replicas and the Ingress serving a 503 maintenance page. */
   readonly maintenance: MaintenanceConfig;
 }
@@ -152,4 +154,21 @@ export interface TenantsConfig {
   readonly registry: string;
   /** Create a Neo4j database per client; needs Enterprise Edition. */
   readonly databases: boolean;
+}
+
+export interface OpsConfig {
+  /** Prometheus the health and client reports query; the environment may override it per run. */
+  readonly prometheusUrl: string;
+  /** Largest per-partition lag of the graph-builder group: warning from `warning`, error from `critical`. */
+  readonly consumerLag: { readonly warning: number; readonly critical: number };
+  /** Volume usage ratio that is an error; warnings start above `monitoring.alerts.diskUsageRatio`. */
+  readonly volumeUsageErrorRatio: number;
+  readonly capacity: CapacityPlanning;
+}
+
+export interface CapacityPlanning {
+  /** Clients the current infrastructure is sized for (the guide's MAX_CLIENTS). */
+  readonly maxClients: number;
+  /** Months ahead of reaching `maxClients` that scaling should start. */
+  readonly scaleLeadMonths: number;
 }

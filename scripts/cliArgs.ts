@@ -34,3 +34,16 @@ export function parseArgs<K extends FlagKinds>(argv: readonly string[], kinds: K
   }
   return parsed as ParsedFlags<K>;
 }
+
+/** `--set KEY=VALUE,KEY=VALUE`: stack config overrides for one run, without editing the stack file. */
+export function parseSetOverrides(text: string): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const pair of text.split(",").filter((p) => p !== "")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) {
+      throw new Error(`--set expects KEY=VALUE pairs separated by commas; got "${pair}"`);
+    }
+    overrides[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return overrides;
+}

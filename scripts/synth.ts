@@ -10,7 +10,7 @@ import * as path from "path";
 
 import { stackConfigFromFiles } from "../config/configFiles";
 import { freshProgram, runUnderMocks } from "../tools/mockEngine";
-import { parseArgs } from "./cliArgs";
+import { parseArgs, parseSetOverrides } from "./cliArgs";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { stack: "string", out: "string", set: "string" });
   const stack = args.stack ?? "prod";
   // --set shows what a config change would declare without editing the stack file.
-  const config = { ...stackConfigFromFiles(projectDir, stack), ...parseOverrides(args.set ?? "") };
+  const config = { ...stackConfigFromFiles(projectDir, stack), ...parseSetOverrides(args.set ?? "") };
   const run = await runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), config, stack);
   const document = {
     stack,
@@ -31,18 +31,6 @@ async function main(): Promise<void> {
     fs.writeFileSync(args.out, json);
     console.error(`synth: ${document.resources.length} resources of stack ${stack} written to ${args.out}`);
   }
-}
-
-function parseOverrides(text: string): Record<string, string> {
-  const overrides: Record<string, string> = {};
-  for (const pair of text.split(",").filter((p) => p !== "")) {
-    const at = pair.indexOf("=");
-    if (at <= 0) {
-      throw new Error(`--set expects KEY=VALUE pairs separated by commas; got "${pair}"`);
-    }
-    overrides[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return overrides;
 }
 
 main().catch((err: unknown) => {

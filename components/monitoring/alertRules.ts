@@ -1,6 +1,7 @@
 import * as yaml from "js-yaml";
 
 import { AlertThresholds } from "../../config";
+import { promqlString, rcaAccuracyExpr, volumeUsageExpr } from "./metricNames";
 
 /** One Prometheus alerting rule, in the shape of a rules file and of a PrometheusRule's spec. */
 export interface AlertRule {
@@ -56,18 +57,13 @@ function holdFor(duration: string): { readonly for?: string } {
   return durationSeconds(duration) === 0 ? {} : { for: duration };
 }
 
-/** A PromQL label matcher value; PromQL string literals take the same escapes as JSON. */
-function quoted(value: string): string {
-  return JSON.stringify(value);
-}
-
 /**
  * The guide's six alerts, with thresholds and hold times from the stack
  * config. Kubernetes metrics are scoped to the platform namespace, so other
  * tenants' pods and volumes in the cluster do not page this team.
  */
 export function alertRuleGroups(alerts: AlertThresholds, namespace: string): RuleGroup[] {
-  const inNamespace = `namespace=${quoted(namespace)}`;
+  const inNamespace = `namespace=${promqlString(namespace)}`;
   const neo4jDownWords = durationWords(alerts.neo4jDownFor);
   return [
     {
@@ -104,7 +100,7 @@ export function alertRuleGroups(alerts: AlertThresholds, namespace: string): Rul
         },
         {
           alert: "LowRCAAccuracy",
-          expr: `kg_rca_accuracy_at_k{k="3"} < ${alerts.rcaAccuracyMin}`,
+          expr: `${rcaAccuracyExpr(3)} < ${alerts.rcaAccuracyMin}`,
           ...holdFor(alerts.rcaAccuracyFor),
           labels: { severity: "warning" },
           annotations: {
@@ -114,9 +110,7 @@ export function alertRuleGroups(alerts: AlertThresholds, namespace: string): Rul
         },
         {
           alert: "DiskSpaceHigh",
-          expr:
-            `(kubelet_volume_stats_used_bytes{${inNamespace}} / kubelet_volume_stats_capacity_bytes{${inNamespace}})` +
-            ` > ${alerts.diskUsageRatio}`,
+          expr: `${volumeUsageExpr(namespace)} > ${alerts.diskUsageRatio}`,
           ...holdFor(alerts.diskUsageFor),
           labels: { severity: "warning" },
           annotations: {

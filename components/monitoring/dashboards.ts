@@ -1,4 +1,5 @@
 import { AlertThresholds } from "../../config";
+import { clientLabel, metricNames } from "./metricNames";
 
 /** The data source every panel queries: the dashboard's `datasource` variable, so one JSON fits any Grafana. */
 export interface DatasourceRef {
@@ -354,7 +355,7 @@ function serverOverview(namespace: string, alerts: AlertThresholds): Dashboard {
 }
 
 function perClient(): Dashboard {
-  const client = 'client_id="$client_id"';
+  const client = `${clientLabel}="$client_id"`;
   return dashboard(
     dashboardUids.perClient,
     "KG RCA - Per-Client",
@@ -381,7 +382,7 @@ function perClient(): Dashboard {
         type: "timeseries",
         title: "API call rate",
         // A 5m window: rate() over 1m has at most one sample at the default 1m scrape interval.
-        queries: [{ expr: `sum(rate(kg_api_calls_total{${client}}[5m])) * 60`, legend: "calls per minute" }],
+        queries: [{ expr: `sum(rate(${metricNames.apiCalls}{${client}}[5m])) * 60`, legend: "calls per minute" }],
         unit: "cpm",
       },
       {

@@ -1,3 +1,4 @@
 export * from "./alertRules";
 export * from "./dashboards";
+export * from "./metricNames";
 export * from "./monitoring";

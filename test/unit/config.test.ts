@@ -73,6 +73,12 @@ describe("stack config", () => {
     assert.equal(config.graphBuilder.rcaMaxCauses, 10);
     assert.equal(config.kgApi.autoscaling.minReplicas, 10);
     assert.equal(config.kgApi.autoscaling.maxReplicas, 100);
+    assert.deepEqual(config.ops, {
+      prometheusUrl: "http://prometheus:9090",
+      consumerLag: { warning: 1000, critical: 10000 },
+      volumeUsageErrorRatio: 0.95,
+      capacity: { maxClients: 200, scaleLeadMonths: 3 },
+    });
   });
 
   it("is immutable once parsed", () => {
@@ -183,6 +189,40 @@ describe("stack config", () => {
     });
     it("a boolean that is not true or false", () => {
       assertRefused({ skipAwait: "yes" }, "skipAwait", "must be true or false");
+    });
+    it("ops consumer-lag thresholds that are not positive integers, or a critical threshold not above the warning", () => {
+      assertRefused({ opsConsumerLagWarning: "0" }, "opsConsumerLagWarning", "positive integer");
+      assertRefused({ opsConsumerLagCritical: "lots" }, "opsConsumerLagCritical", "positive integer");
+      assertRefused(
+        { opsConsumerLagCritical: "1000" },
+        "opsConsumerLagCritical",
+        "(1000) must be above opsConsumerLagWarning (1000)",
+      );
+      assertRefused(
+        { opsConsumerLagWarning: "20000" },
+        "opsConsumerLagCritical",
+        "(10000) must be above opsConsumerLagWarning (20000)",
+      );
+    });
+    it("a volume error ratio outside 0-1 or not above the alert's disk usage ratio", () => {
+      assertRefused({ opsVolumeUsageErrorRatio: "1.5" }, "opsVolumeUsageErrorRatio", "a number from 0 to 1");
+      assertRefused({ opsVolumeUsageErrorRatio: "95%" }, "opsVolumeUsageErrorRatio", "a number from 0 to 1");
+      assertRefused(
+        { opsVolumeUsageErrorRatio: "0.8" },
+        "opsVolumeUsageErrorRatio",
+        "(0.8) must be above alertDiskUsageRatio (0.9)",
+      );
+    });
+    it("a Prometheus URL that is not http(s)", () => {
+      for (const bad of ["prometheus:9090", "ftp://prometheus", "http://prom etheus", "http://p:9090/?x=1"]) {
+        assertRefused({ opsPrometheusUrl: bad }, "opsPrometheusUrl", "an http or https URL");
+      }
+    });
+    it("a client ceiling or scale lead that is not a whole number in range", () => {
+      assertRefused({ capacityMaxClients: "0" }, "capacityMaxClients", "positive integer");
+      assertRefused({ capacityMaxClients: "2.5" }, "capacityMaxClients", "positive integer");
+      assertRefused({ capacityScaleLeadMonths: "-1" }, "capacityScaleLeadMonths", "an integer from 0 to 120");
+      assertRefused({ capacityScaleLeadMonths: "121" }, "capacityScaleLeadMonths", "an integer from 0 to 120");
     });
     it("a namespace or host that is not a DNS name", () => {
       assertRefused({ namespace: "KG_RCA" }, "namespace", "DNS label");

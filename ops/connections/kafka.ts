@@ -1,0 +1,47 @@
+import { Admin, Kafka, logLevel } from "kafkajs";
+
+import { kafkaAdminUser } from "../../components/kafka/kafkaProperties";
+import { KafkaConfig } from "../../config/types";
+import { Scope } from "../withTimeout";
+import { connectionVariables, Environment, required } from "./variables";
+
+/** An admin client of the brokers, as the platform's super-user over SASL/SCRAM-SHA-512, closed with the scope. */
+export async function openKafkaAdmin(
+  kafka: KafkaConfig,
+  env: Environment,
+  timeoutMs: number,
+  scope: Scope,
+): Promise<Admin> {
+  const password = required(
+    env,
+    connectionVariables.kafkaAdminPassword,
+    `the password of Kafka user "${kafkaAdminUser}"`,
+  );
+  const client = new Kafka({
+    clientId: "kg-rca-ops",
+    brokers: kafka.adminBootstrapServers.split(","),
+    sasl: { mechanism: "scram-sha-512", username: kafkaAdminUser, password },
+    connectionTimeout: timeoutMs,
+    authenticationTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    // One retry: a report that waits out kafkajs's default back-off would miss its own deadline.
+    retry: { retries: 1, initialRetryTime: 200, maxRetryTime: 1000 },
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = client.admin();
+  scope.onClose(() => admin.disconnect());
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`cannot reach Kafka at ${kafka.adminBootstrapServers}: ${describeKafkaError(err)}`);
+  }
+  return admin;
+}
+
+function describeKafkaError(err: unknown): string {
+  const e = err as { message?: string; type?: string };
+  if (e.type === "SASL_AUTHENTICATION_FAILED") {
+    return `user "${kafkaAdminUser}" was refused (check ${connectionVariables.kafkaAdminPassword})`;
+  }
+  return e.message ?? String(err);
+}
