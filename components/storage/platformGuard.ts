@@ -121,8 +121,15 @@ export class PlatformGuardProvider implements pulumi.dynamic.ResourceProvider<Gu
     );
   }
 
+  /**
+   * The registry snapshot is not a change of the guard: adding a client must preview as that
+   * client's creates only. The engine still records the new inputs on an unchanged ("same")
+   * step, so the next `check` compares with the registry last applied.
+   */
   diff(_id: string, olds: GuardInputs, news: GuardInputs): Promise<pulumi.dynamic.DiffResult> {
-    return Promise.resolve({ changes: JSON.stringify(olds) !== JSON.stringify(news) });
+    const settings = (inputs: GuardInputs): string =>
+      JSON.stringify({ ...inputs, clients: undefined, clientRegistry: undefined });
+    return Promise.resolve({ changes: settings(olds) !== settings(news) });
   }
 
   create(inputs: GuardInputs): Promise<pulumi.dynamic.CreateResult<GuardInputs>> {

@@ -7,7 +7,7 @@ import * as path from "path";
 import { stackConfigFromFiles } from "../../config/configFiles";
 import { freshProgram, MockRun, runUnderMocks } from "../../tools/mockEngine";
 import { apiPath, KubeObject } from "./kubeApi";
-import { LocalStack, projectDir } from "./localStack";
+import { LocalStack, platformResourcesOf, projectDir } from "./localStack";
 
 const namespace = "kg-rca-server";
 /** Kinds the issue asks to read back, by type token. */
@@ -198,7 +198,7 @@ describe("real engine: the local stack against a real API server", function () {
       } finally {
         fs.writeFileSync(stack.configFile, previous);
       }
-      assert.deepEqual(resourcesOf(stack.exportState()), resourcesOf(stateBefore), "state unchanged");
+      assert.deepEqual(platformResourcesOf(stack.exportState()), platformResourcesOf(stateBefore), "state unchanged");
       assert.deepEqual(await clusterFingerprint(stack), clusterBefore, "cluster unchanged");
     });
   }
@@ -270,24 +270,6 @@ describe("real engine: the local stack against a real API server", function () {
     assert.ok(await stack.kube.get(`/api/v1/namespaces/${namespace}`), "the namespace is retained");
   });
 });
-
-/**
- * The resources of an exported state, secrets masked: a failed update rewrites the checkpoint's time
- * and re-encrypts its secrets with fresh nonces, which is not a change.
- */
-function resourcesOf(exported: string): unknown {
-  const state = JSON.parse(exported) as { deployment: { resources?: { type: string; urn: string }[] } };
-  // The root Stack resource and the dynamic-provider host record the config the engine last ran
-  // with, even for an update that failed: the engine's bookkeeping, not resources of the platform.
-  // The engine may also write the same resources in another order after an attempt: compare by URN.
-  const bookkeeping = new Set(["pulumi:pulumi:Stack", "pulumi:providers:pulumi-nodejs"]);
-  const resources = (state.deployment.resources ?? [])
-    .filter((r) => !bookkeeping.has(r.type))
-    .sort((x, y) => x.urn.localeCompare(y.urn));
-  return JSON.parse(JSON.stringify(resources), (_key, value: unknown) =>
-    typeof value === "object" && value !== null && "ciphertext" in value ? "[secret]" : value,
-  ) as unknown;
-}
 
 function spawnGuard(file: string, registry: string): { status: number; output: string } {
   const result = spawnSync(

@@ -7,7 +7,7 @@ import { Client } from "pg";
 import { spawnSync } from "child_process";
 
 import { apiPath } from "./kubeApi";
-import { LocalStack, projectDir } from "./localStack";
+import { CommandResult, LocalStack, platformResourcesOf, projectDir } from "./localStack";
 
 const bootstrap = "127.0.0.1:19092";
 const namespace = "kg-rca-server";
@@ -47,12 +47,33 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
   let admin: Admin;
   const registryFile = path.join(stack.dir, "clients.json");
 
-  /** Writes the registry the stack serves and runs `pulumi up`. */
-  function apply(clients: object[]): void {
+  /** Writes the registry the stack serves and runs `pulumi up`; returns its output. */
+  function tryApply(clients: object[]): CommandResult {
     fs.writeFileSync(registryFile, JSON.stringify(clients, null, 2));
     stack.setConfig({ clientRegistry: `file:${registryFile}` });
-    const up = stack.pulumi("up", "--yes", "--skip-preview");
+    return stack.pulumi("up", "--yes", "--skip-preview");
+  }
+
+  function apply(clients: object[]): void {
+    const up = tryApply(clients);
     assert.equal(up.status, 0, up.output.slice(-3000));
+  }
+
+  /** Stops or starts one of the stack's servers the way local.sh does, keeping its data. */
+  function service(name: "kafka" | "postgres", action: "start" | "stop"): void {
+    const result = spawnSync("bash", [`scripts/services/${name}.sh`, action, stack.serviceDir(name)], {
+      cwd: projectDir,
+      env: stack.environment,
+      encoding: "utf8",
+      timeout: 300000,
+    });
+    assert.equal(result.status, 0, `${name}.sh ${action}: ${result.stdout}${result.stderr}`);
+  }
+
+  /** The engine sees nothing left to do: the stack has converged. */
+  function assertConverged(): void {
+    const preview = stack.pulumi("preview", "--expect-no-changes", "--diff");
+    assert.equal(preview.status, 0, preview.output.slice(-3000));
   }
 
   async function credentialsOf(clientId: string): Promise<{ username: string; password: string }> {
@@ -372,16 +393,123 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     await gone.disconnect();
   });
 
+  it("6. removing a client that was not offboarded, or a tombstone, is refused and changes nothing", async () => {
+    const before = await serverSnapshot();
+    const stateBefore = stack.exportState();
+    for (const [registry, message] of [
+      [
+        [{ ...entries.b, status: "offboarded" }],
+        /client "tenant-a" \(status active\) was removed\. Entries are never removed/,
+      ],
+      [[upgraded], /client "tenant-b" \(status offboarded\) was removed/],
+      [
+        [
+          { ...upgraded, status: "offboarded" },
+          { ...entries.b, status: "offboarded" },
+        ],
+        /client "tenant-a" status active cannot become offboarded in one update/,
+      ],
+    ] as const) {
+      const up = tryApply([...registry]);
+      assert.notEqual(up.status, 0, up.output.slice(-2000));
+      assert.match(up.output, message);
+      assert.equal(await serverSnapshot(), before);
+      assert.deepEqual(platformResourcesOf(stack.exportState()), platformResourcesOf(stateBefore), "state unchanged");
+    }
+    apply([upgraded, { ...entries.b, status: "offboarded" }]);
+    assertConverged();
+  });
+
+  it("7. PostgreSQL down during an update: a clear error; after restart a re-run converges, no row duplicated or lost", async () => {
+    const historyOf = async (id: string) =>
+      (await billing("SELECT plan, status FROM client_history WHERE client_id = $1 ORDER BY seq", [id])).map(
+        (r) => `${String(r.plan)}/${String(r.status)}`,
+      );
+    const historyA = await historyOf("tenant-a");
+    service("postgres", "stop");
+    let up: CommandResult;
+    try {
+      // Suspends tenant-a and onboards tenant-c: Kafka steps succeed, billing steps cannot.
+      up = tryApply([{ ...upgraded, status: "suspended" }, { ...entries.b, status: "offboarded" }, entries.c]);
+    } finally {
+      service("postgres", "start");
+    }
+    assert.notEqual(up.status, 0);
+    assert.match(up.output, /billing row tenant-[ac]: cannot connect to the billing database at 127\.0\.0\.1:15432/);
+    assert.ok((await admin.listTopics()).includes("tenant-c.events.normalized"), "the Kafka half was applied");
+    assert.deepEqual(await billing("SELECT id FROM clients WHERE id = 'tenant-c'"), []);
+
+    apply([{ ...upgraded, status: "suspended" }, { ...entries.b, status: "offboarded" }, entries.c]);
+    assertConverged();
+    const rows = await billing("SELECT id, plan, status, api_key_hash FROM clients ORDER BY id");
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.plan, r.status]),
+      [
+        ["tenant-a", "pro", "suspended"],
+        ["tenant-b", "pro", "deleted"],
+        ["tenant-c", "basic", "active"],
+      ],
+    );
+    assert.deepEqual(await historyOf("tenant-a"), [...historyA, "pro/suspended"]);
+    assert.deepEqual(await historyOf("tenant-c"), ["basic/active"]);
+    const apiKeySecret = await stack.kube.mustGet(apiPath("kubernetes:core/v1:Secret", namespace, "tenant-c-api-key"));
+    const apiKey = Buffer.from(String(apiKeySecret.data.apiKey), "base64").toString("utf8");
+    assert.equal(rows[2]?.api_key_hash, crypto.createHash("sha256").update(apiKey).digest("hex"));
+  });
+
+  it("7. Kafka broker down during an update: a clear error; restarted, a re-run converges with topics and messages intact", async () => {
+    await produce("tenant-c", "tenant-c.events.normalized", "c-before-restart");
+    const shorterRetention = { ...entries.c, overrides: { retentionHours: { events: 48 } } };
+    await admin.disconnect();
+    service("kafka", "stop");
+    let up: CommandResult;
+    try {
+      // Reactivates tenant-a (ACLs back) and shortens tenant-c's events retention.
+      up = tryApply([upgraded, { ...entries.b, status: "offboarded" }, shorterRetention]);
+    } finally {
+      service("kafka", "start");
+      admin = kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+      await admin.connect();
+    }
+    assert.notEqual(up.status, 0);
+    assert.match(up.output, /127\.0\.0\.1:19092|brokers|connection refused/i);
+
+    apply([upgraded, { ...entries.b, status: "offboarded" }, shorterRetention]);
+    assertConverged();
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: "tenant-c.events.normalized", configNames: ["retention.ms"] }],
+    });
+    assert.equal(configs.resources[0]?.configEntries[0]?.configValue, String(48 * 3600000));
+    assert.deepEqual(await consumeAll("tenant-c", "tenant-c.events.normalized", "tenant-c.after-restart", 1), [
+      "c-before-restart",
+    ]);
+    assert.deepEqual(
+      (await billing("SELECT status FROM clients WHERE id = 'tenant-a'")).map((r) => r.status),
+      ["active"],
+    );
+    assert.equal(await messageCount("tenant-a.events.normalized"), 3);
+  });
+
   it("8. an invalid registry entry fails before any change: topics, ACLs and rows are as before", async () => {
     const before = await serverSnapshot();
     const stateBefore = stack.exportState();
     fs.writeFileSync(
       registryFile,
-      JSON.stringify([upgraded, { ...entries.b, status: "offboarded" }, { ...entries.c, id: "Bad_Id" }], null, 2),
+      JSON.stringify(
+        [
+          upgraded,
+          { ...entries.b, status: "offboarded" },
+          { ...entries.c, overrides: { retentionHours: { events: 48 } } },
+          { ...entries.c, id: "Bad_Id" },
+        ],
+        null,
+        2,
+      ),
     );
     const up = stack.pulumi("up", "--yes", "--skip-preview");
     assert.notEqual(up.status, 0);
-    assert.match(up.output, /client "Bad_Id" \(entry 3\): id "Bad_Id" is invalid/);
+    assert.match(up.output, /client "Bad_Id" \(entry 4\): id "Bad_Id" is invalid/);
     assert.equal(await serverSnapshot(), before);
     assert.equal(
       JSON.parse(stack.exportState()).deployment.resources.length,

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 
-import { guardProblems, GuardInputs } from "../../components/storage/platformGuard";
+import { guardProblems, GuardInputs, PlatformGuardProvider } from "../../components/storage/platformGuard";
 import { MockRun } from "../../tools/mockEngine";
 import { find, inputsOf, ofType, synthesize, Tree, types } from "./helpers/synthesize";
 
@@ -197,6 +197,13 @@ describe("storage growth", () => {
       // Stacks deployed before the guard knew the registry, and new clients, are accepted.
       assert.deepEqual(guardProblems({ ...base, clients: undefined }, base), []);
       assert.deepEqual(guardProblems(base, { ...base, clients: { ...base.clients, umbrella: "active" } }), []);
+    });
+
+    it("does not show a registry change as a change of itself, only a settings change", async () => {
+      const provider = new PlatformGuardProvider();
+      const added = { ...base, clients: { ...base.clients, umbrella: "active" } };
+      assert.equal((await provider.diff("platform-guard", base, added)).changes, false);
+      assert.equal((await provider.diff("platform-guard", base, { ...base, kafkaBrokers: 6 })).changes, true);
     });
   });
 });
