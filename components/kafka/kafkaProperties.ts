@@ -6,6 +6,16 @@ export const kafkaPorts = { client: 9092, controller: 9093, internal: 9094 } as 
 /** The principal every broker and the platform's own tooling authenticate as. */
 export const kafkaAdminUser = "admin";
 
+/**
+ * Kafka 4.0/4.1 lose every SCRAM credential of a mechanism when a broker rebuilds
+ * its image from the metadata log and meets a deleted user first (a bug in
+ * ScramDelta.apply, found on the local broker after offboarding a client): all
+ * logins then fail after a restart. This user's name hashes to 0, so it is always
+ * met first and the map is never empty. It gets a random password nobody keeps
+ * and no ACLs. scripts/services/kafka.sh does the same for local brokers.
+ */
+export const scramAnchorUser = "f5a5a608";
+
 export function kafkaBrokerAddress(
   statefulSet: string,
   headlessService: string,
@@ -107,6 +117,7 @@ listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.se
 listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD" user_${kafkaAdminUser}="$KAFKA_ADMIN_PASSWORD";
 EOF_NODE
 /opt/kafka/bin/kafka-storage.sh format --ignore-formatted --cluster-id "$KAFKA_CLUSTER_ID" --config "$CONFIG" \\
+  --add-scram "SCRAM-SHA-512=[name=${scramAnchorUser},password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')]" \\
   --add-scram "SCRAM-SHA-512=[name=${kafkaAdminUser},password=$KAFKA_ADMIN_PASSWORD]"
 exec /opt/kafka/bin/kafka-server-start.sh "$CONFIG"
 `;

@@ -154,13 +154,26 @@ EOF
 
 # Format the storage once; this is also where the admin's SCRAM credential is
 # stored (in the first metadata records), so the broker needs no bootstrap user.
+#
+# SCRAM_ANCHOR_USER works around a Kafka 4.1 bug in ScramDelta.apply(): when
+# the broker rebuilds its metadata image from the log at startup (no KRaft
+# snapshot yet), it walks the SCRAM changes in HashMap order and, on a deleted
+# user met while the mechanism's user map is still empty, drops the whole
+# SCRAM-SHA-512 map; every credential (admin included) is then missing from the
+# broker's credential cache and all logins fail after the restart. It happens
+# when a deleted user's name sorts first in that order (e.g. "tenant-b").
+# "f5a5a608" has String.hashCode() == 0, so it is always visited first and
+# keeps the map non-empty. It has a random, discarded password and no ACLs.
+SCRAM_ANCHOR_USER=f5a5a608
 format_storage() {
   [ -f "$DIR/data/meta.properties" ] && return 0
-  local cluster_id
+  local cluster_id anchor_secret
   cluster_id="$(ktool kafka.tools.StorageTool random-uuid)" || die "StorageTool random-uuid failed"
+  anchor_secret="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
   log "formatting $DIR/data (cluster $cluster_id), SCRAM-SHA-512 credential for $KAFKA_ADMIN_USER"
   ktool kafka.tools.StorageTool format \
     --config "$DIR/server.properties" --cluster-id "$cluster_id" \
+    --add-scram "SCRAM-SHA-512=[name=$SCRAM_ANCHOR_USER,password=$anchor_secret]" \
     --add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USER,password=$KAFKA_ADMIN_PASSWORD]" \
     >"$DIR/logs/format.log" 2>&1 || { cat "$DIR/logs/format.log" >&2; die "storage format failed"; }
 }

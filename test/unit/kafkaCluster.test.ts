@@ -90,6 +90,11 @@ describe("KafkaCluster", () => {
   it("writes the admin SCRAM credential at format time from the Secret, never into the ConfigMap", () => {
     const script: string = config.data["start.sh"];
     assert.match(script, /--add-scram "SCRAM-SHA-512=\[name=admin,password=\$KAFKA_ADMIN_PASSWORD\]"/);
+    // The anchor against the SCRAM replay bug, with a password made in the container and kept nowhere.
+    assert.match(
+      script,
+      /--add-scram "SCRAM-SHA-512=\[name=f5a5a608,password=\$\(head -c 24 \/dev\/urandom \| base64 \| tr -d '\/\+='\)\]" \\\n/,
+    );
     assert.doesNotMatch(JSON.stringify(config.data), /mock-password/);
     const env = envOf(container);
     assert.deepEqual(env.KAFKA_ADMIN_PASSWORD, { secretKeyRef: { name: "kafka-admin", key: "password" } });
