@@ -107,6 +107,8 @@ function main(): void {
     throw new Error(`--sizes: must be increasing whole numbers of at least 3, e.g. 10,50,200; got ${args.sizes}`);
   }
   const stack = new LocalStack();
+  // Growing a stack by 150 clients is one update of a few thousand creates: well over the default.
+  stack.commandTimeoutMs = 90 * 60 * 1000;
   const registryFile = path.join(stack.dir, "bench-clients.json");
   progress(`starting a local stack in ${stack.dir} (npm run local:up)`);
   const started = stack.up();

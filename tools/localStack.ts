@@ -17,7 +17,9 @@ export interface CommandResult {
 }
 
 export class LocalStack {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-e2e-"));
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-local-"));
+  /** How long one `pulumi` command may run before it is killed; benchmarks of large stacks raise it. */
+  commandTimeoutMs = 600000;
   /** The environment pulumi runs with (PATH, KUBECONFIG, connection variables). */
   get environment(): NodeJS.ProcessEnv {
     return this.env;
@@ -29,7 +31,7 @@ export class LocalStack {
     KG_RCA_LOCAL_SERVICES: "kafka postgres",
   };
 
-  private run(command: string, args: string[], timeoutMs = 600000): CommandResult {
+  private run(command: string, args: string[], timeoutMs = this.commandTimeoutMs): CommandResult {
     const result: SpawnSyncReturns<string> = spawnSync(command, args, {
       cwd: projectDir,
       env: this.env,

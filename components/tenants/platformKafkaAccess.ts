@@ -1,6 +1,9 @@
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
 
+import { scramAnchorUser } from "../kafka/kafkaProperties";
+import { RandomValue } from "../shared/randomValue";
+
 export interface PlatformKafkaAccessArgs {
   /** The graph-builder's principal name and its generated password. */
   readonly graphBuilderUser: string;
@@ -11,7 +14,8 @@ export interface PlatformKafkaAccessArgs {
 /**
  * The platform's own Kafka identity: the graph-builder's SCRAM user and its
  * consumer group. Its read access to client topics is granted per client by
- * each ClientTenant, on that client's prefix.
+ * each ClientTenant, on that client's prefix. Also the SCRAM anchor user (see
+ * `scramAnchorUser`), so brokers formatted without it get it too.
  */
 export class PlatformKafkaAccess extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformKafkaAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -38,6 +42,25 @@ export class PlatformKafkaAccess extends pulumi.ComponentResource {
         aclPermissionType: "Allow",
       },
       { parent: this },
+    );
+    // Without it, a broker restart after an offboarding can refuse every login (Kafka 4.0/4.1).
+    const anchorPassword = new RandomValue(
+      `${name}-scram-anchor-password`,
+      { kind: "password", length: 32 },
+      {
+        parent: this,
+        dependsOn: opts?.dependsOn,
+      },
+    );
+    new kafka.UserScramCredential(
+      `${name}-scram-anchor`,
+      {
+        username: scramAnchorUser,
+        scramMechanism: "SCRAM-SHA-512",
+        scramIterations: 8192,
+        password: anchorPassword.result,
+      },
+      { parent: this, additionalSecretOutputs: ["password"] },
     );
     this.registerOutputs({});
   }

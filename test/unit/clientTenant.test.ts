@@ -233,6 +233,19 @@ describe("ClientTenant", () => {
     assert.equal(platform.find((i) => i.username === "graph-builder")?.password, "[secret]");
   });
 
+  it("declares the SCRAM anchor user (Kafka's replay bug), with a generated secret password and no ACL", async () => {
+    const run = await synthClients([client("acme-1")]);
+    const anchor = run.resources.find((r) => r.type === kafkaTypes.user && (r.inputs as Tree).username === "f5a5a608");
+    assert.ok(anchor !== undefined, "anchor user declared");
+    assert.equal(anchor.parent, "platform-kafka");
+    assert.equal((anchor.inputs as Tree).password, "[secret]");
+    assert.equal((anchor.inputs as Tree).scramMechanism, "SCRAM-SHA-512");
+    assert.ok(!run.resources.some((r) => (r.inputs as Tree).aclPrincipal === "User:f5a5a608"));
+    // The anchor exists because this name hashes to 0 in Java: it is always met first.
+    const javaHash = Array.from("f5a5a608").reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 0);
+    assert.equal(javaHash, 0);
+  });
+
   it("refuses an invalid registry before declaring anything, naming the file, client and field", async () => {
     const bad = [client("acme_1"), client("beta-2", { plan: "gold" as PlanName })];
     await assert.rejects(synthClients(bad), (err: unknown) => {
