@@ -90,9 +90,12 @@ up() {
   pulumi_local up --yes --skip-preview "$@"
 }
 
+# down: destroy the stack, then stop the servers. discard: stop the servers and delete
+# the state folder without destroying (the stack's data lives only on these servers,
+# which go with it); for throwaway stacks too large to destroy quickly (benchmarks).
 down() {
   environment
-  if [ -d "$state/backend" ] && (cd "$repo" && pulumi stack select local >/dev/null 2>&1); then
+  if [ "${1:-}" != discard ] && [ -d "$state/backend" ] && (cd "$repo" && pulumi stack select local >/dev/null 2>&1); then
     step "pulumi destroy"
     # A throwaway stack: lifting protection here is the explicit step that deleting data takes.
     (cd "$repo" && pulumi state unprotect --all --yes --stack local >/dev/null) || true
@@ -117,6 +120,7 @@ down() {
 case "${1:-}" in
   up) shift; up "$@" ;;
   down) down ;;
+  discard) down discard ;;
   env) environment; env | grep -E '^(KUBECONFIG|KG_RCA_|KAFKA_ADMIN_PASSWORD|PULUMI_|PATH=)' ;;
-  *) echo "usage: $0 up|down|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|discard|env" >&2; exit 2 ;;
 esac

@@ -62,6 +62,11 @@ export class LocalStack {
     return this.run("bash", ["scripts/local.sh", "down"]);
   }
 
+  /** Stops the servers and deletes the state without `pulumi destroy`: for stacks too large to destroy quickly. */
+  discard(): CommandResult {
+    return this.run("bash", ["scripts/local.sh", "discard"]);
+  }
+
   /** Where local.sh keeps a server's files: PostgreSQL's live outside the state folder (see local.sh). */
   serviceDir(service: string): string {
     const recorded = path.join(this.dir, `${service}.dir`);

@@ -211,7 +211,8 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
   });
 
   after(async () => {
-    await admin.disconnect();
+    // Set only once local:up succeeded; the servers must be stopped either way.
+    await (admin as Admin | undefined)?.disconnect();
     const result = stack.down();
     if (result.status !== 0) {
       console.error(result.output.slice(-3000));
