@@ -251,7 +251,7 @@ describe("ClientTenant", () => {
     await assert.rejects(synthClients(bad), (err: unknown) => {
       assert.ok(err instanceof MockRunError);
       assert.equal(err.declared, 0);
-      assert.match(err.message, /clients\.json: client "acme_1" \(entry 1\): id "acme_1" is invalid/);
+      assert.match(err.message, /clients-\d+\.json: client "acme_1" \(entry 1\): id "acme_1" is invalid/);
       assert.match(err.message, /client "beta-2" \(entry 2\): plan "gold" is unknown; plans: basic, pro, enterprise/);
       return true;
     });
