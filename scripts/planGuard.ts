@@ -35,7 +35,7 @@ function main(): number {
   }
   if (result.refused.length > 0) {
     console.log(
-      `plan:guard: ${result.refused.length} destructive change(s) to stateful resources not explained by an offboarding:`,
+      `plan:guard: ${result.refused.length} refusal(s): a failed preview, or destructive changes to stateful resources not explained by an offboarding:`,
     );
     for (const line of result.refused) {
       console.log(`  - ${line}`);

@@ -10,6 +10,7 @@ export interface PreviewStep {
 
 export interface PreviewDocument {
   readonly steps?: readonly PreviewStep[];
+  readonly diagnostics?: readonly { readonly message?: string; readonly severity?: string }[];
 }
 
 export interface GuardResult {
@@ -89,6 +90,14 @@ export function guardPlan(
             ? "no offboarded client explains it"
             : `client ${client.id} is ${client.status}, not offboarded`;
       refused.push(`${label}: ${why}`);
+    }
+  }
+  // A failed preview plans nothing: it must never read as "nothing destructive". The engine's
+  // own refusals (the platform guard, protected resources) arrive here as error diagnostics.
+  for (const diagnostic of preview.diagnostics ?? []) {
+    const message = (diagnostic.message ?? "").trim();
+    if (diagnostic.severity === "error" && message !== "" && message !== "error: preview failed") {
+      refused.push(`the preview failed: ${message}`);
     }
   }
   return { checked: steps.length, explained, refused };

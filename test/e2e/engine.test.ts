@@ -203,29 +203,46 @@ describe("real engine: the local stack against a real API server", function () {
     });
   }
 
-  it("plan:guard refuses a real preview that deletes an active client's data", () => {
-    const registry = path.join(stack.dir, "one-client.json");
-    fs.writeFileSync(
-      registry,
-      JSON.stringify([
-        { id: "tenant-a", name: "Tenant A", email: "a@tenant-a.example.com", plan: "basic", status: "active" },
-      ]),
-    );
+  /** Previews the stack serving `clients` instead of its registry, and restores the config. */
+  function previewWithRegistry(clients: object[]): { output: string; status: number; registry: string } {
+    const registry = path.join(stack.dir, "edited-registry.json");
+    fs.writeFileSync(registry, JSON.stringify(clients));
     const previous = fs.readFileSync(stack.configFile, "utf8");
     stack.setConfig({ clientRegistry: `file:${registry}` });
     try {
-      const preview = stack.pulumi("preview", "--json");
-      const file = path.join(stack.dir, "preview.json");
-      fs.writeFileSync(file, preview.output.slice(preview.output.indexOf("{")));
-      const guard = spawnGuard(file, `file:${registry}`);
-      assert.equal(guard.status, 1, guard.output);
-      assert.match(
-        guard.output,
-        /delete urn:pulumi:local::kg-rca-server::kg-rca:tenants:ClientTenant\$kafka:index\/topic:Topic::tenant-b-events-topic: no offboarded client explains it/,
-      );
+      return { ...stack.pulumi("preview", "--json"), registry: `file:${registry}` };
     } finally {
       fs.writeFileSync(stack.configFile, previous);
     }
+  }
+
+  const tenantA = {
+    id: "tenant-a",
+    name: "Tenant A",
+    email: "a@tenant-a.example.com",
+    plan: "basic",
+    status: "active",
+  };
+  const tenantB = { id: "tenant-b", name: "Tenant B", email: "b@tenant-b.example.com", plan: "pro", status: "active" };
+
+  it("the engine refuses a preview that removes an active client, before any step", () => {
+    const preview = previewWithRegistry([tenantA]);
+    assert.notEqual(preview.status, 0);
+    // In the JSON document the message's quotes are escaped.
+    assert.match(preview.output, /client \\?"tenant-b\\?" \(status active\) was removed\. Entries are never removed/);
+  });
+
+  it("a downgrade that shrinks partitions (a topic replacement) fails the preview, and plan:guard refuses it", () => {
+    const preview = previewWithRegistry([tenantA, { ...tenantB, plan: "basic" }]);
+    assert.notEqual(preview.status, 0);
+    const file = path.join(stack.dir, "preview.json");
+    fs.writeFileSync(file, preview.output.slice(preview.output.indexOf("{")));
+    const guard = spawnGuard(file, preview.registry);
+    assert.equal(guard.status, 1, guard.output);
+    assert.match(
+      guard.output,
+      /the preview failed: error: unable to replace resource "urn:pulumi:local::kg-rca-server::kg-rca:tenants:ClientTenant\$kafka:index\/topic:Topic::tenant-b-events-topic"\nas it is currently marked for protection/,
+    );
   });
 
   it("the policy pack runs in a real preview: the stack passes, and a policy violation blocks it", () => {

@@ -38,6 +38,20 @@ describe("plan:guard", () => {
     assert.match(result.explained[0] ?? "", /client gone-1 is offboarded/);
   });
 
+  it("refuses a preview that failed, quoting the engine's errors and not its summary line", () => {
+    const diagnostics = [
+      { message: "warning: using pulumi-resource-kafka from $PATH\n", severity: "warning" },
+      {
+        message: 'error: unable to replace resource "x"\nas it is currently marked for protection.\n',
+        severity: "error",
+      },
+      { message: "error: preview failed\n", severity: "error" },
+    ];
+    assert.deepEqual(guardPlan({ steps: [], diagnostics }, clients).refused, [
+      'the preview failed: error: unable to replace resource "x"\nas it is currently marked for protection.',
+    ]);
+  });
+
   it("refuses deleting an active client's topic, naming it and why", () => {
     const result = guardPlan({ steps: [topicStep("delete", "acme-1")] }, clients);
     assert.deepEqual(result.refused, [
