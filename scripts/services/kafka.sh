@@ -45,7 +45,9 @@ DIR="$2"
 shift 2
 case "$CMD" in tool) [ $# -ge 1 ] || usage ;; *) [ $# -eq 0 ] || usage ;; esac
 
-pid_alive() { [ -f "$DIR/kafka.pid" ] && kill -0 "$(cat "$DIR/kafka.pid")" 2>/dev/null; }
+PID_FILE="$DIR/kafka.pid"
+# shellcheck source=scripts/services/pidfile.sh
+source "$HERE/pidfile.sh"
 
 # Resolve kafka_2.13 + kafka-tools and their runtime dependencies into the cache
 # once. The .complete marker keeps a half-finished download from being used.
@@ -182,7 +184,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
   command -v java >/dev/null || die "java not found"
-  if pid_alive; then log "already running (pid $(cat "$DIR/kafka.pid"))"; return 0; fi
+  if pid_alive; then log "already running (pid $(cat "$PID_FILE"))"; return 0; fi
   port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is already in use"
   port_open "$KAFKA_CONTROLLER_PORT" && die "port $KAFKA_CONTROLLER_PORT is already in use"
   # The --add-scram parser splits on "," and "]" and has no quoting, and the
@@ -204,7 +206,7 @@ start() {
     -Dlog4j2.configurationFile="$DIR/log4j2.properties" \
     -cp "$LIB/*" kafka.Kafka "$DIR/server.properties" \
     >"$DIR/logs/stdout.log" 2>&1 </dev/null &
-  echo $! >"$DIR/kafka.pid"
+  echo $! >"$PID_FILE"
 
   # Ready = the admin can authenticate and list topics (proves SCRAM and the
   # authorizer are up, not only that the port is open).
@@ -222,14 +224,8 @@ start() {
 }
 
 stop() {
-  if ! pid_alive; then log "not running"; rm -f "$DIR/kafka.pid"; return 0; fi
-  local pid; pid="$(cat "$DIR/kafka.pid")"
-  log "stopping pid $pid"
-  kill "$pid"
   # A controlled shutdown normally takes a few seconds.
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then log "still alive after 30s, killing"; kill -9 "$pid"; fi
-  rm -f "$DIR/kafka.pid"
+  stop_server 30
 }
 
 # Run a Kafka CLI class against the broker of DIR, e.g.
@@ -245,6 +241,6 @@ case "$CMD" in
   start) start ;;
   tool) tool "$@" ;;
   stop) stop ;;
-  status) if pid_alive; then echo "running (pid $(cat "$DIR/kafka.pid"))"; else echo "stopped"; exit 1; fi ;;
+  status) print_status ;;
   *) usage ;;
 esac

@@ -40,7 +40,9 @@ usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
 CMD="$1"
 DIR="$2"
 
-pid_alive() { [ -f "$DIR/neo4j.pid" ] && kill -0 "$(cat "$DIR/neo4j.pid")" 2>/dev/null; }
+PID_FILE="$DIR/neo4j.pid"
+# shellcheck source=scripts/services/pidfile.sh
+source "$HERE/pidfile.sh"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Resolve org.neo4j:neo4j and its runtime dependencies into the cache once.
@@ -89,7 +91,7 @@ set_initial_password() {
 
 start() {
   command -v java >/dev/null || die "java not found"
-  if pid_alive; then log "already running (pid $(cat "$DIR/neo4j.pid"))"; return 0; fi
+  if pid_alive; then log "already running (pid $(cat "$PID_FILE"))"; return 0; fi
   port_open "$NEO4J_PORT" && die "port $NEO4J_PORT is already in use"
   ensure_jars
   mkdir -p "$DIR"
@@ -110,7 +112,7 @@ start() {
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
     -cp "$LIB/*" org.neo4j.server.CommunityEntryPoint --home-dir="$DIR" --config-dir="$DIR/conf" \
     >"$DIR/logs/stdout.log" 2>&1 </dev/null &
-  echo $! >"$DIR/neo4j.pid"
+  echo $! >"$PID_FILE"
 
   # Wait for the port (cheap), then for a real Bolt login (one JVM that retries).
   local deadline=$(( $(date +%s) + NEO4J_START_TIMEOUT ))
@@ -132,19 +134,13 @@ start() {
 }
 
 stop() {
-  if ! pid_alive; then log "not running"; rm -f "$DIR/neo4j.pid"; return 0; fi
-  local pid; pid="$(cat "$DIR/neo4j.pid")"
-  log "stopping pid $pid"
-  kill "$pid"
   # Neo4j checkpoints on shutdown; give it up to 60 s before killing it.
-  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then log "still alive after 60s, killing"; kill -9 "$pid"; fi
-  rm -f "$DIR/neo4j.pid"
+  stop_server 60
 }
 
 case "$CMD" in
   start) start ;;
   stop) stop ;;
-  status) if pid_alive; then echo "running (pid $(cat "$DIR/neo4j.pid"))"; else echo "stopped"; exit 1; fi ;;
+  status) print_status ;;
   *) usage ;;
 esac

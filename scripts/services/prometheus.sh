@@ -30,7 +30,9 @@ DIR="$2"
 case "$CMD" in backfill) [ $# -eq 3 ] || usage ;; *) [ $# -eq 2 ] || usage ;; esac
 
 url() { echo "http://127.0.0.1:$PROMETHEUS_PORT"; }
-pid_alive() { [ -f "$DIR/prometheus.pid" ] && kill -0 "$(cat "$DIR/prometheus.pid")" 2>/dev/null; }
+PID_FILE="$DIR/prometheus.pid"
+# shellcheck source=scripts/services/pidfile.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pidfile.sh"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 need() { command -v "$1" >/dev/null || die "$1 not found: run scripts/setup.sh (Debian package prometheus)"; }
 
@@ -46,7 +48,7 @@ backfill() {
 
 start() {
   need prometheus
-  if pid_alive; then log "already running (pid $(cat "$DIR/prometheus.pid"))"; return 0; fi
+  if pid_alive; then log "already running (pid $(cat "$PID_FILE"))"; return 0; fi
   port_open "$PROMETHEUS_PORT" && die "port $PROMETHEUS_PORT is already in use"
   mkdir -p "$DIR/data" "$DIR/logs"
   cat >"$DIR/prometheus.yml" <<CONF
@@ -59,7 +61,7 @@ CONF
   setsid prometheus --config.file="$DIR/prometheus.yml" --storage.tsdb.path="$DIR/data" \
     --storage.tsdb.retention.time=3650d --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
     >"$DIR/logs/prometheus.log" 2>&1 </dev/null &
-  echo $! >"$DIR/prometheus.pid"
+  echo $! >"$PID_FILE"
   local deadline=$(( $(date +%s) + PROMETHEUS_START_TIMEOUT ))
   until curl -sf "$(url)/-/ready" >/dev/null 2>&1; do
     pid_alive || { tail -n 20 "$DIR/logs/prometheus.log" >&2; die "server exited during startup (log: $DIR/logs/prometheus.log)"; }
@@ -70,20 +72,14 @@ CONF
 }
 
 stop() {
-  if ! pid_alive; then log "not running"; rm -f "$DIR/prometheus.pid"; return 0; fi
-  local pid; pid="$(cat "$DIR/prometheus.pid")"
-  log "stopping pid $pid"
-  kill "$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then log "still alive after 30s, killing"; kill -9 "$pid"; fi
-  rm -f "$DIR/prometheus.pid"
+  stop_server 30
 }
 
 case "$CMD" in
   backfill) backfill "$@" ;;
   start) start ;;
   stop) stop ;;
-  status) if pid_alive; then echo "running (pid $(cat "$DIR/prometheus.pid"))"; else echo "stopped"; exit 1; fi ;;
+  status) print_status ;;
   url) url ;;
   *) usage ;;
 esac
