@@ -170,9 +170,14 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     return `${result.stdout}${result.stderr}`;
   }
 
+  /** A Kafka admin client as the stack's super-user (local.sh's default password unless set). */
+  function adminClient(): Admin {
+    return kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+  }
+
   /** Messages on a topic, by a fresh admin client (a long-lived one keeps the partition count it first saw). */
   async function messageCount(topic: string): Promise<number> {
-    const fresh = kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+    const fresh = adminClient();
     await fresh.connect();
     try {
       return (await fresh.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
@@ -206,7 +211,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
   before(async () => {
     const result = stack.up();
     assert.equal(result.status, 0, `npm run local:up failed:\n${result.output.slice(-4000)}`);
-    admin = kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+    admin = adminClient();
     await admin.connect();
   });
 
@@ -469,7 +474,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
       up = tryApply([upgraded, { ...entries.b, status: "offboarded" }, shorterRetention]);
     } finally {
       service("kafka", "start");
-      admin = kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+      admin = adminClient();
       await admin.connect();
     }
     assert.notEqual(up.status, 0);
