@@ -7,7 +7,7 @@
 # takes ~22 min on 2 cores and leaves ~12 GB (0.6 GB after `prune`).
 #
 # Usage: scripts/toolchain.sh [COMPONENT...]
-#   components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube env
+#   components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns env
 #   (default: all of these, in this order), or `prune` to delete the Go caches
 #   (about 10 GB) once the binaries are built
 # Then:   source "$HOME/.cache/kg-rca-toolchain/env.sh"
@@ -43,6 +43,8 @@ K8S_PROVIDER_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 KAFKA_PROVIDER_VERSION=3.13.2
 # Control plane: k8s.io/kubernetes plus its staging modules at the matching v0.N.M.
 KUBERNETES_VERSION=v1.34.4
+# Cluster DNS for the local node: CoreDNS builds with a plain `go install` (no replaces).
+COREDNS_VERSION=v1.14.7
 
 # Bump when a component's recipe changes, so that cached builds are redone.
 RECIPE=1
@@ -250,18 +252,22 @@ build_kubernetes_provider() {
   echo "toolchain: built pulumi-resource-kubernetes in $(elapsed "$t0")"
 }
 
-# ---- 4. kube-apiserver and kube-controller-manager --------------------------------
+# ---- 4. Kubernetes: control plane and one node ----------------------------------
+# The control plane (kube-apiserver, kube-controller-manager, kube-scheduler) and
+# the node (kubelet, kube-proxy), all from one wrapper module so that they share
+# one build cache: the second and later binaries cost little after the first.
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 build_kube() {
   local dir=$cache/kubernetes-$KUBERNETES_VERSION
-  if is_cached "$dir" "" kube-apiserver kube-controller-manager; then
-    echo "toolchain: kube-apiserver/kube-controller-manager $KUBERNETES_VERSION are cached in $dir/bin"
+  if is_cached "$dir" "" "${KUBE_COMMANDS[@]}"; then
+    echo "toolchain: ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION are cached in $dir/bin"
     return
   fi
   local t0 log=$dir/build.log mod
   # Staging modules are published as v0.MINOR.PATCH for Kubernetes v1.MINOR.PATCH.
   local staging=v0.${KUBERNETES_VERSION#v1.}
   t0=$(date +%s)
-  step "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION (cold build takes ~6-8 min)"
+  step "building ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION (cold build takes ~11-14 min)"
   new_wrapper "$dir" kubernetes
   mod=$(module_info "k8s.io/kubernetes@$KUBERNETES_VERSION" GoMod)
   step "kubernetes: replacing the staging modules with their published $staging"
@@ -280,22 +286,41 @@ build_kube() {
   ' "$staging")
   go_mod_edit "$edits"
   step "kubernetes: resolving dependencies"
-  run_logged "$log" go get "k8s.io/kubernetes@$KUBERNETES_VERSION" \
-    "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
-    "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION"
-  step "kubernetes: compiling kube-apiserver and kube-controller-manager"
+  local c
+  local -a packages=()
+  for c in "${KUBE_COMMANDS[@]}"; do packages+=("k8s.io/kubernetes/cmd/$c"); done
+  run_logged "$log" go get "k8s.io/kubernetes@$KUBERNETES_VERSION" "${packages[@]/%/@$KUBERNETES_VERSION}"
+  step "kubernetes: compiling ${KUBE_COMMANDS[*]}"
   # Kubernetes' own build stamps these; clients (and the pulumi provider) read the
   # server version from /version.
   local v=k8s.io/component-base/version minor
   minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
   run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/" \
     -ldflags "-s -w -X $v.gitVersion=$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+    "${packages[@]}"
   mark_built "$dir" ""
-  echo "toolchain: built kube-apiserver and kube-controller-manager in $(elapsed "$t0")"
+  echo "toolchain: built ${KUBE_COMMANDS[*]} in $(elapsed "$t0")"
 }
 
-# ---- 5. etcd and openssl (Debian) -------------------------------------------------
+# ---- 5. CoreDNS ---------------------------------------------------------------------
+build_coredns() {
+  local dir=$cache/coredns-$COREDNS_VERSION
+  if is_cached "$dir" "" coredns; then
+    echo "toolchain: coredns $COREDNS_VERSION is cached in $dir/bin"
+    return
+  fi
+  local t0 log
+  t0=$(date +%s)
+  step "building coredns $COREDNS_VERSION (cold build takes ~3-4 min)"
+  rm -rf "$dir" && mkdir -p "$dir/bin"
+  log=$dir/build.log
+  run_logged "$log" env GOBIN="$dir/bin" nice -n 10 go install -trimpath -ldflags "-s -w" \
+    "github.com/coredns/coredns@$COREDNS_VERSION"
+  mark_built "$dir" ""
+  echo "toolchain: built coredns in $(elapsed "$t0")"
+}
+
+# ---- 6. etcd and openssl (Debian) -------------------------------------------------
 install_debian_tools() {
   local -a missing=()
   command -v etcd >/dev/null || missing+=(etcd-server)
@@ -312,7 +337,7 @@ install_debian_tools() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# ---- 6. env.sh --------------------------------------------------------------------
+# ---- 7. env.sh --------------------------------------------------------------------
 write_env() {
   step "writing $cache/env.sh"
   local sdk=$repo/node_modules/@pulumi/pulumi cli_bin=$cache/pulumi-$PULUMI_VERSION/bin
@@ -330,7 +355,7 @@ write_env() {
   fi
   {
     echo "# Written by $repo/scripts/toolchain.sh; source it to use the toolchain."
-    echo "export PATH=\"$cli_bin:$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION/bin:$cache/kafka-provider-v$KAFKA_PROVIDER_VERSION/bin:$cache/kubernetes-$KUBERNETES_VERSION/bin\${PATH:+:\$PATH}\""
+    echo "export PATH=\"$cli_bin:$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION/bin:$cache/kafka-provider-v$KAFKA_PROVIDER_VERSION/bin:$cache/kubernetes-$KUBERNETES_VERSION/bin:$cache/coredns-$COREDNS_VERSION/bin\${PATH:+:\$PATH}\""
     if [ -n "$shim" ]; then echo "export PATH=\"\$PATH:$shim\""; fi
     # Policy packs need no pulumi-analyzer-policy shim: with a Node.js language
     # host present, the CLI runs them through its RunPlugin call.
@@ -353,7 +378,7 @@ prune_go_caches() {
 main() {
   mkdir -p "$cache"
   local -a what=("$@")
-  [ "${#what[@]}" -gt 0 ] || what=(etcd pulumi language-nodejs kubernetes-provider kafka-provider kube env)
+  [ "${#what[@]}" -gt 0 ] || what=(etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns env)
   local c t0
   t0=$(date +%s)
   for c in "${what[@]}"; do
@@ -363,11 +388,12 @@ main() {
       kubernetes-provider) build_kubernetes_provider ;;
       kafka-provider) current_step="kafka provider plugin" && bash "$tc/kafka-provider.sh" ;;
       kube) build_kube ;;
+      coredns) build_coredns ;;
       etcd) install_debian_tools ;;
       env) write_env ;;
       prune) prune_go_caches ;;
       *)
-        echo "toolchain: unknown component: $c (components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube env prune)" >&2
+        echo "toolchain: unknown component: $c (components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns env prune)" >&2
         exit 2
         ;;
     esac
