@@ -6,6 +6,7 @@ import {
   ClientTenant,
   GraphBuilder,
   graphBuilderConsumerGroup,
+  imagePullPolicyTransformation,
   graphBuilderPrincipal,
   KafkaCluster,
   KgApi,
@@ -37,7 +38,11 @@ const platform = new PlatformNamespace("platform", {
   clients: Object.fromEntries(clients.map((client) => [client.id, client.status])),
   clientRegistry: config.tenants.registry,
 });
-const inCluster = { provider: platform.provider };
+// Every workload's containers get the configured imagePullPolicy (Never where images are imported, not pulled).
+const inCluster = {
+  provider: platform.provider,
+  transformations: [imagePullPolicyTransformation(config.imagePullPolicy)],
+};
 // Kafka, billing and Neo4j are not reached through the Kubernetes provider: they wait for the guard explicitly.
 const afterGuard = { dependsOn: [platform.guard] };
 

@@ -2,6 +2,7 @@ export * from "./kafka/kafkaCluster";
 export * from "./neo4j/neo4jCluster";
 export * from "./postgres/billingDatabase";
 export * from "./shared/platformNamespace";
+export * from "./shared/imagePullPolicy";
 export * from "./workloads/graphBuilder";
 export * from "./workloads/kgApi";
 export * from "./tenants/clientTenant";

@@ -2,6 +2,7 @@ import { ConfigReader, RawConfig } from "./configReader";
 import { parseNeo4jSize, parseQuantity, neo4jDurationPattern } from "./quantity";
 import {
   Autoscaling,
+  imagePullPolicies,
   BackupsConfig,
   MonitoringConfig,
   ComputeResources,
@@ -69,6 +70,7 @@ function readAutoscaling(reader: ConfigReader, prefix: string): Autoscaling {
 function readNeo4j(reader: ConfigReader): Neo4jConfig {
   const neo4j: Neo4jConfig = {
     image: reader.image("neo4jImage"),
+    edition: reader.oneOf("neo4jEdition", ["enterprise", "community"]),
     servers: reader.positiveInteger("neo4jServers"),
     volumeSize: reader.quantity("neo4jVolumeSize", "storage"),
     resources: readResources(reader, "neo4j"),
@@ -88,6 +90,12 @@ function readNeo4j(reader: ConfigReader): Neo4jConfig {
       boltThreadPoolMaxSize: reader.positiveInteger("neo4jBoltThreadPoolMaxSize"),
     },
   };
+  if (reader.allValid("neo4jEdition", "neo4jServers") && neo4j.edition === "community" && neo4j.servers !== 1) {
+    reader.problem(
+      "neo4jServers",
+      `must be 1 with neo4jEdition "community" (clustering needs Enterprise Edition); got ${neo4j.servers}`,
+    );
+  }
   const s = neo4j.settings;
   if (reader.allValid("neo4jHeapInitialSize", "neo4jHeapMaxSize") && size(s.heapInitialSize) > size(s.heapMaxSize)) {
     reader.problem(
@@ -328,6 +336,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     storageClassName: reader.dnsLabel("storageClassName"),
     storageClassProvisioner: reader.optional("storageClassProvisioner"),
     skipAwait: reader.boolean("skipAwait"),
+    imagePullPolicy: reader.oneOf("imagePullPolicy", imagePullPolicies),
     neo4j: readNeo4j(reader),
     kafka: readKafka(reader, environment),
     postgres: readPostgres(reader),
@@ -346,6 +355,12 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     ops: readOps(reader, monitoring.alerts.diskUsageRatio),
     maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
   };
+  if (reader.allValid("neo4jEdition", "tenantDatabases") && config.tenants.databases && config.neo4j.edition !== "enterprise") {
+    reader.problem(
+      "tenantDatabases",
+      `must be false with neo4jEdition "${config.neo4j.edition}": per-client databases need Enterprise Edition`,
+    );
+  }
   if (reader.problems.length > 0) {
     throw new ValidationError(`invalid stack config (${source})`, reader.problems);
   }
