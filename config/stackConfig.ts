@@ -355,7 +355,11 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     ops: readOps(reader, monitoring.alerts.diskUsageRatio),
     maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
   };
-  if (reader.allValid("neo4jEdition", "tenantDatabases") && config.tenants.databases && config.neo4j.edition !== "enterprise") {
+  if (
+    reader.allValid("neo4jEdition", "tenantDatabases") &&
+    config.tenants.databases &&
+    config.neo4j.edition !== "enterprise"
+  ) {
     reader.problem(
       "tenantDatabases",
       `must be false with neo4jEdition "${config.neo4j.edition}": per-client databases need Enterprise Edition`,
