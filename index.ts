@@ -112,9 +112,11 @@ new BackupJobs(
   inCluster,
 );
 
+// Tenants' topics, users, rows and databases are written into the platform's servers: on a first
+// deployment they wait until the brokers, the billing database and Neo4j are up (and for the guard).
 const tenantProviders = {
   providers: { kubernetes: platform.provider, kafka: kafka.adminProvider },
-  ...afterGuard,
+  dependsOn: [platform.guard, kafka.statefulSet, billing, neo4j],
 };
 new PlatformKafkaAccess(
   "platform-kafka",
@@ -138,6 +140,7 @@ for (const client of clients) {
       },
       kafkaBootstrapServers: kafka.bootstrapServers,
       tenantDatabases: config.tenants.databases,
+      billingConnection: billing.connection,
     },
     tenantProviders,
   );

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClientEntry, kafkaPrincipal, planOf } from "../../clients";
 import { workloadLabels } from "../shared/kubernetesMeta";
 import { RandomValue } from "../shared/randomValue";
-import { BillingRow } from "./billingRow";
+import { BillingConnection, BillingRow } from "./billingRow";
 import { Neo4jDatabase } from "./neo4jDatabase";
 import { PlatformKafka, tenantPlan, TenantPlan } from "./tenantPlan";
 
@@ -18,6 +18,8 @@ export interface ClientTenantArgs {
   readonly kafkaBootstrapServers: string;
   /** Create a Neo4j database per client (needs Enterprise Edition). */
   readonly tenantDatabases: boolean;
+  /** The program's billing database, for the billing row's provider (names only). */
+  readonly billingConnection: pulumi.Input<BillingConnection>;
 }
 
 /**
@@ -92,6 +94,7 @@ export class ClientTenant extends pulumi.ComponentResource {
         plan: client.plan,
         status: plan.billingStatus,
         apiKeyHash,
+        connection: args.billingConnection,
       },
       // Billing history outlives the client: the row is never removed by the engine.
       { ...child, protect: true },

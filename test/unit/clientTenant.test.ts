@@ -142,11 +142,20 @@ describe("ClientTenant", () => {
       "__provider",
       "apiKeyHash",
       "clientId",
+      "connection",
       "email",
       "name",
       "plan",
       "status",
     ]);
+    // Where the provider finds the billing database: names only, the password stays in the Secret.
+    assert.deepEqual(row.connection, {
+      namespace: "kg-rca-server",
+      service: "postgresql",
+      port: 5432,
+      database: "billing",
+      secretName: "postgresql-auth",
+    });
   });
 
   it("protects topics and the database while the client is active or suspended", async () => {
