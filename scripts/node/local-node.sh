@@ -13,7 +13,9 @@
 # CoreDNS. The host sees only the host end of a veth pair (KG_RCA_NODE_LINK) with
 # NODE_IP behind it, so the API server is reachable from the host at
 # https://NODE_IP:6443 while the bridge, pod routes and iptables rules stay in the
-# namespace. Inside the mount namespace, tmpfs covers /run, /var/lib and /var/log
+# namespace; routes to the service and pod ranges through that link let host
+# processes (tests, operators) reach Services by their cluster IPs, with names
+# resolved by CoreDNS at NODE_IP. Inside the mount namespace, tmpfs covers /run, /var/lib and /var/log
 # (kubelet and containerd write fixed paths there), files bind-mounted over three
 # /proc/sys entries hold the values kubelet would otherwise write host-wide, and
 # /etc/resolv.conf points at CoreDNS. Pods' cgroups live under /kg-rca-node in
@@ -240,11 +242,15 @@ make_namespaces() {
   ip link add "$link" type veth peer name eth0 netns "$pid"
   ip addr add "$host_ip/30" dev "$link"
   ip link set "$link" up
+  # The host reaches Services and pods through the node, as a machine on the cluster's network
+  # would; these routes go with the link when the namespace vanishes. The node has no default
+  # route: nothing in it can reach past the host.
+  ip route add "$service_cidr" via "$node_ip" dev "$link"
+  ip route add "$pod_cidr" via "$node_ip" dev "$link"
   in_node sh -ec "
     ip link set lo up
     ip addr add $node_ip/30 dev eth0
     ip link set eth0 up
-    ip route add default via $host_ip
     sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
     mount -t tmpfs -o mode=755 kg-rca-node-run /run
     mount -t tmpfs -o mode=755 kg-rca-node-var-lib /var/lib
