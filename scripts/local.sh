@@ -63,9 +63,24 @@ JSON
   done
 }
 
+# The engine must run inside the node's network namespace, where the cluster's names resolve: a
+# `pulumi` in $state/cli/bin does that for every caller (this script, the Automation API in the
+# tests), and `env` puts it first on PATH.
+write_cli_wrapper() {
+  local real
+  real=$(command -v pulumi)
+  mkdir -p "$state/cli/bin"
+  cat >"$state/cli/bin/pulumi" <<EOF
+#!/usr/bin/env bash
+# Written by scripts/local.sh: the real CLI, inside the local node's network and mount namespaces.
+exec bash "$node_sh" exec "$node_dir" "$real" "\$@"
+EOF
+  chmod +x "$state/cli/bin/pulumi"
+}
+
 # pulumi_local ARGS...: the CLI for the local stack, inside the node's network namespace.
 pulumi_local() {
-  (cd "$repo" && bash "$node_sh" exec "$node_dir" pulumi "$@" --stack local --config-file "$config_file")
+  (cd "$repo" && "$state/cli/bin/pulumi" "$@" --stack local --config-file "$config_file")
 }
 
 # The image of each workload, from the local images' manifest: tags follow content, so they are
@@ -87,6 +102,7 @@ up() {
   bash "$repo/scripts/images/build.sh"
   environment
   mkdir -p "$state/backend"
+  write_cli_wrapper
   step "node"
   if bash "$node_sh" status "$node_dir"; then
     echo "local: node already running"
@@ -148,6 +164,7 @@ case "${1:-}" in
   discard) down discard ;;
   env)
     environment
+    PATH=$state/cli/bin:$PATH
     env | grep -E '^(KUBECONFIG|KG_RCA_|KAFKA_ADMIN_PASSWORD|PULUMI_|PATH=)'
     ;;
   *)
