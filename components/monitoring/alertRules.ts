@@ -1,7 +1,8 @@
 import * as yaml from "js-yaml";
 
 import { AlertThresholds } from "../../config";
-import { metricLabels, metricNames, rcaAccuracyExpr, volumeUsageExpr } from "./metricNames";
+import { graphBuilderConsumerGroup } from "../workloads/graphBuilder";
+import { consumerLagExpr, metricLabels, metricNames, rcaAccuracyExpr, volumeUsageExpr } from "./metricNames";
 import { labelIs, selector } from "./promql";
 
 /** One Prometheus alerting rule, in the shape of a rules file and of a PrometheusRule's spec. */
@@ -65,8 +66,9 @@ function labelValue(label: string): string {
 
 /**
  * The guide's six alerts, with thresholds and hold times from the stack
- * config. Kubernetes metrics are scoped to the platform namespace, so other
- * tenants' pods and volumes in the cluster do not page this team.
+ * config. Kubernetes metrics are scoped to the platform namespace, and
+ * consumer lag to the graph-builder's group, so other tenants' pods, volumes
+ * and consumers in the cluster do not page this team.
  */
 export function alertRuleGroups(alerts: AlertThresholds, namespace: string): RuleGroup[] {
   const inNamespace = labelIs(metricLabels.namespace, namespace);
@@ -96,7 +98,7 @@ export function alertRuleGroups(alerts: AlertThresholds, namespace: string): Rul
         },
         {
           alert: "HighConsumerLag",
-          expr: `${metricNames.consumerLag} > ${alerts.consumerLagMessages}`,
+          expr: `${consumerLagExpr(graphBuilderConsumerGroup)} > ${alerts.consumerLagMessages}`,
           ...holdFor(alerts.consumerLagFor),
           labels: { severity: "warning" },
           annotations: {

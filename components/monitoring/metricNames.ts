@@ -11,6 +11,7 @@ export const metricNames = {
   messagesProcessed: "kg_messages_processed_total",
   apiCalls: "kg_api_calls_total",
   clientStorageBytes: "kg_client_storage_bytes",
+  /** What each series holds: see consumerLagExpr. */
   consumerLag: "kg_kafka_consumer_lag",
   rcaAccuracyAtK: "kg_rca_accuracy_at_k",
   rcaMeanAverageRank: "kg_rca_mean_average_rank",
@@ -87,4 +88,16 @@ export function volumeUsageRatio(namespace: string): string {
 /** volumeUsageRatio in parentheses, ready for a comparison. */
 export function volumeUsageExpr(namespace: string): string {
   return `(${volumeUsageRatio(namespace)})`;
+}
+
+/**
+ * Lag of one consumer group, a series per partition (labels `group`, `topic`,
+ * `partition`): messages the group has still to read there, the partition's
+ * end offset minus the group's committed offset, or everything the partition
+ * retains where the group never committed. HighConsumerLag fires on any
+ * series of the graph-builder's group; the consumer-lag health check
+ * computes the same figure from the brokers' offsets and judges the largest.
+ */
+export function consumerLagExpr(group: string): string {
+  return selector(metricNames.consumerLag, labelIs(metricLabels.group, group));
 }

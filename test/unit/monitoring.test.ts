@@ -82,7 +82,7 @@ describe("monitoring: alert rules", () => {
           },
           {
             alert: "HighConsumerLag",
-            expr: "kg_kafka_consumer_lag > 10000",
+            expr: 'kg_kafka_consumer_lag{group="kg-builder"} > 10000',
             for: "5m",
             labels: { severity: "warning" },
             annotations: {
@@ -127,7 +127,7 @@ describe("monitoring: alert rules", () => {
       [
         ["Neo4jDown", "neo4j_up == 0", undefined],
         ["KafkaBrokerDown", "kafka_broker_up == 0", "90s"],
-        ["HighConsumerLag", "kg_kafka_consumer_lag > 500", "1m"],
+        ["HighConsumerLag", 'kg_kafka_consumer_lag{group="kg-builder"} > 500', "1m"],
         ["LowRCAAccuracy", 'kg_rca_accuracy_at_k{k="3"} < 0.9', "1h30m"],
         [
           "DiskSpaceHigh",
