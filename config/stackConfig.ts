@@ -1,6 +1,7 @@
 import { ConfigReader, RawConfig } from "./configReader";
 import { parseNeo4jSize, parseQuantity, neo4jDurationPattern } from "./quantity";
 import {
+  AlertThresholds,
   Autoscaling,
   imagePullPolicies,
   BackupsConfig,
@@ -278,7 +279,8 @@ function readMonitoring(reader: ConfigReader): MonitoringConfig {
   };
 }
 
-function readOps(reader: ConfigReader, diskUsageWarningRatio: number): OpsConfig {
+/** The day-2 thresholds, each validated against the alert that measures the same thing. */
+function readOps(reader: ConfigReader, alerts: AlertThresholds): OpsConfig {
   const ops: OpsConfig = {
     prometheusUrl: reader.matching(
       "opsPrometheusUrl",
@@ -304,13 +306,23 @@ function readOps(reader: ConfigReader, diskUsageWarningRatio: number): OpsConfig
       `(${ops.consumerLag.critical}) must be above opsConsumerLagWarning (${ops.consumerLag.warning})`,
     );
   }
+  // The check and HighConsumerLag judge the same per-partition lag: the morning check must warn before the alert fires.
+  if (
+    reader.allValid("opsConsumerLagWarning", "alertConsumerLagMessages") &&
+    ops.consumerLag.warning >= alerts.consumerLagMessages
+  ) {
+    reader.problem(
+      "opsConsumerLagWarning",
+      `(${ops.consumerLag.warning}) must be below alertConsumerLagMessages (${alerts.consumerLagMessages}), where HighConsumerLag fires, so the health check warns first`,
+    );
+  }
   if (
     reader.allValid("opsVolumeUsageErrorRatio", "alertDiskUsageRatio") &&
-    ops.volumeUsageErrorRatio <= diskUsageWarningRatio
+    ops.volumeUsageErrorRatio <= alerts.diskUsageRatio
   ) {
     reader.problem(
       "opsVolumeUsageErrorRatio",
-      `(${ops.volumeUsageErrorRatio}) must be above alertDiskUsageRatio (${diskUsageWarningRatio}), where warnings start`,
+      `(${ops.volumeUsageErrorRatio}) must be above alertDiskUsageRatio (${alerts.diskUsageRatio}), where warnings start`,
     );
   }
   return ops;
@@ -352,7 +364,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     },
     backups: readBackups(reader),
     monitoring,
-    ops: readOps(reader, monitoring.alerts.diskUsageRatio),
+    ops: readOps(reader, monitoring.alerts),
     maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
   };
   if (

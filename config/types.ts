@@ -168,7 +168,10 @@ export interface TenantsConfig {
 export interface OpsConfig {
   /** Prometheus the health and client reports query; the environment may override it per run. */
   readonly prometheusUrl: string;
-  /** Largest per-partition lag of the graph-builder group: warning from `warning`, error from `critical`. */
+  /**
+   * Largest per-partition lag of the graph-builder group, what HighConsumerLag fires on: warning from
+   * `warning` (below `monitoring.alerts.consumerLagMessages`), error from `critical`.
+   */
   readonly consumerLag: { readonly warning: number; readonly critical: number };
   /** Volume usage ratio that is an error; warnings start above `monitoring.alerts.diskUsageRatio`. */
   readonly volumeUsageErrorRatio: number;
