@@ -12,7 +12,7 @@ import {
   Monitoring,
   Neo4jCluster,
   PlatformKafkaAccess,
-  PlatformNamespace,
+  PlatformFoundation,
 } from "./components";
 import { loadStackConfig, loadStackSecrets } from "./config";
 
@@ -22,7 +22,7 @@ const clients = loadRegistry(config.tenants.registry);
 const secrets = loadStackSecrets();
 const { namespace, storageClassName, skipAwait } = config;
 
-const platform = new PlatformNamespace("platform", {
+const platform = new PlatformFoundation("platform", {
   namespace,
   storageClassName,
   storageClassProvisioner: config.storageClassProvisioner,

@@ -20,6 +20,8 @@ export interface DeclaredResource {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
+  /** Earlier identities the resource keeps (`aliases`): a renamed type or moved parent keeps its URN through them. */
+  readonly aliases: readonly unknown[];
 }
 
 export interface MockRun {
@@ -136,6 +138,7 @@ export async function runUnderMocks(
             protect: args.opts.protect === true,
             retainOnDelete: args.opts.retainOnDelete === true,
             deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+            aliases: [...(args.opts.aliases ?? [])],
           });
           return undefined;
         });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 
-import { guardProblems, GuardInputs, PlatformGuardProvider } from "../../components/storage/platformGuard";
+import { guardProblems, GuardInputs, PlatformGuardProvider } from "../../components/platform/platformGuard";
 import { MockRun } from "../../tools/mockEngine";
 import { find, inputsOf, ofType, synthesize, Tree, types } from "./helpers/synthesize";
 
