@@ -1,10 +1,7 @@
 import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { ClientStatus, loadRegistry } from "../clients";
+import { isReleasable, loadRegistry } from "../clients";
 import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
-
-/** Statuses in which a client's data may lose its protection (the first step of offboarding). */
-const releasable: readonly ClientStatus[] = ["offboarding", "offboarded"];
 
 function clientOf(resource: PolicyResource, clientIds: readonly string[]): string | undefined {
   const props = resource.props as Props;
@@ -50,7 +47,7 @@ export function statefulResourcesProtected(enforcementLevel: EnforcementLevel = 
           case resourceTypes.neo4jDatabase: {
             const client = clientOf(resource, ids);
             const status = client === undefined ? undefined : statusOf.get(client);
-            if (status === undefined || !releasable.includes(status)) {
+            if (status === undefined || !isReleasable(status)) {
               reportViolation(
                 `${resource.name} is not protected, but its client ${client ?? "(unknown)"} is ${status ?? "not in the registry"}. Only offboarding releases a client's data: set its status to "offboarding" first.`,
                 resource.urn,

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { canChange, nextStatuses } from "../../clients/lifecycle";
+
 /**
  * A guard that refuses, before anything changes, config changes that would
  * lose data: shrinking a volume, growing one on a StorageClass that cannot
@@ -10,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
  * guard compares the new config with what was last applied. Every other
  * resource waits for the guard (the Kubernetes provider depends on it), so a
  * refusal leaves state and cluster untouched. Its code is serialized into
- * the state: it is self-contained.
+ * the state with what it uses of clients/lifecycle.ts (which has no imports).
  */
 
 export interface GuardInputs {
@@ -25,19 +27,6 @@ export interface GuardInputs {
   /** Where the registry is read from, to name it in refusals. */
   readonly clientRegistry: string;
 }
-
-/**
- * Status changes one update may make (clients/types.ts explains the lifecycle).
- * Offboarded is final: the id is never reused. Reaching it needs the
- * `offboarding` update first, which lifts protection; without it the engine
- * would stop half-way at the first protected topic.
- */
-const allowedNextStatuses: Readonly<Record<string, readonly string[]>> = {
-  active: ["active", "suspended", "offboarding"],
-  suspended: ["active", "suspended", "offboarding"],
-  offboarding: ["active", "suspended", "offboarding", "offboarded"],
-  offboarded: ["offboarded"],
-};
 
 const units: Readonly<Record<string, number>> = {
   Ki: 2 ** 10,
@@ -103,8 +92,8 @@ function clientProblems(olds: Partial<GuardInputs> | undefined, news: GuardInput
       problems.push(
         `${where}: client "${id}" (status ${previous}) was removed. Entries are never removed: offboard it by setting status "offboarding", then "offboarded" in a later update, and keep the entry so its id is never reused.`,
       );
-    } else if (!(allowedNextStatuses[previous] ?? []).includes(next)) {
-      const allowed = (allowedNextStatuses[previous] ?? []).join(", ");
+    } else if (!canChange(previous, next)) {
+      const allowed = nextStatuses(previous).join(", ");
       problems.push(
         `${where}: client "${id}" status ${previous} cannot become ${next} in one update; from ${previous} it may become ${allowed}.`,
       );

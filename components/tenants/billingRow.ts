@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { billingStatuses, BillingStatus } from "../../clients/lifecycle";
+
 /**
  * The billing row of one client in PostgreSQL, as a dynamic resource.
  *
@@ -17,14 +19,12 @@ export interface BillingRowInputs {
   readonly name: string;
   readonly email: string;
   readonly plan: string;
-  readonly status: "active" | "suspended" | "deleted";
+  readonly status: BillingStatus;
   /** sha256 of the client's API key, hex; the key itself lives only in a Kubernetes Secret. */
   readonly apiKeyHash: string;
 }
 
 type Row = BillingRowInputs;
-
-const billingStatuses = ["active", "suspended", "deleted"];
 
 /** Applies the schema, then upserts the row and appends history when plan or status change, in one transaction. */
 async function writeRow(row: Row): Promise<void> {
@@ -91,7 +91,7 @@ CREATE TABLE IF NOT EXISTS clients (
   name         TEXT NOT NULL,
   email        TEXT NOT NULL,
   plan         TEXT NOT NULL,
-  status       TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'deleted')),
+  status       TEXT NOT NULL CHECK (status IN (${billingStatuses.map((status) => `'${status}'`).join(", ")})),
   api_key_hash TEXT,
   created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
   updated_at   TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -112,7 +112,7 @@ function checkRow(row: Partial<Row>): pulumi.dynamic.CheckFailure[] {
       failures.push({ property, reason: `${property} must be a non-empty string` });
     }
   }
-  if (!billingStatuses.includes(String(row.status))) {
+  if (!(billingStatuses as readonly string[]).includes(String(row.status))) {
     failures.push({
       property: "status",
       reason: `status must be one of ${billingStatuses.join(", ")}; got ${String(row.status)}`,
