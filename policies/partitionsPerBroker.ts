@@ -1,6 +1,7 @@
 import { EnforcementLevel, StackValidationPolicy } from "@pulumi/policy";
 
-import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
 
 /** Partition replicas each broker would carry if the stack's topics were spread evenly. */
 export function partitionReplicasPerBroker(topics: readonly Props[], brokers: number): number {

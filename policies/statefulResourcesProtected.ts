@@ -1,13 +1,8 @@
 import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
 import { isReleasable, loadRegistry } from "../clients";
-import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
-
-function clientOf(resource: PolicyResource, clientIds: readonly string[]): string | undefined {
-  const props = resource.props as Props;
-  const name = String(resource.type === resourceTypes.kafkaTopic ? props.name : props.databaseName);
-  return clientIds.find((id) => name === id || name.startsWith(`${id}.`));
-}
+import { clientDataTypes, clientOf, resourceTypes } from "../components/resourceKinds";
+import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
 
 /** A claim `<template>-<statefulset>-<ordinal>` above its StatefulSet's replicas belongs to a retiring broker. */
 function isRetiringClaim(claim: PolicyResource, resources: readonly PolicyResource[]): boolean {
@@ -42,19 +37,18 @@ export function statefulResourcesProtected(enforcementLevel: EnforcementLevel = 
         if (resource.opts.protect) {
           continue;
         }
-        switch (resource.type) {
-          case resourceTypes.kafkaTopic:
-          case resourceTypes.neo4jDatabase: {
-            const client = clientOf(resource, ids);
-            const status = client === undefined ? undefined : statusOf.get(client);
-            if (status === undefined || !isReleasable(status)) {
-              reportViolation(
-                `${resource.name} is not protected, but its client ${client ?? "(unknown)"} is ${status ?? "not in the registry"}. Only offboarding releases a client's data: set its status to "offboarding" first.`,
-                resource.urn,
-              );
-            }
-            break;
+        if (clientDataTypes.has(resource.type)) {
+          const client = clientOf(resource.type, resource.props as Props, ids);
+          const status = client === undefined ? undefined : statusOf.get(client);
+          if (status === undefined || !isReleasable(status)) {
+            reportViolation(
+              `${resource.name} is not protected, but its client ${client ?? "(unknown)"} is ${status ?? "not in the registry"}. Only offboarding releases a client's data: set its status to "offboarding" first.`,
+              resource.urn,
+            );
           }
+          continue;
+        }
+        switch (resource.type) {
           case resourceTypes.pvc:
             if (!isRetiringClaim(resource, args.resources)) {
               reportViolation(

@@ -8,6 +8,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
+import { resourceTypes } from "../components/resourceKinds";
 import { projectName } from "../config";
 
 export interface DeclaredResource {
@@ -69,12 +70,12 @@ export function maskSecrets(value: unknown): unknown {
 /** Outputs the real providers compute that the program reads back (generated values). */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
-    case "pulumi-nodejs:dynamic/kg-rca:RandomValue":
+    case resourceTypes.randomValue:
       return {
         ...inputs,
         result: inputs.kind === "cluster-id" ? "bW9jay1jbHVzdGVyLWlkAA" : `mock-password-of-${name}`,
       };
-    case "kubernetes:storage.k8s.io/v1:StorageClass":
+    case resourceTypes.storageClass:
       // What a `.get` of the cluster's class reads back: an expandable class.
       return { allowVolumeExpansion: true, ...inputs };
     default:

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { canChange, nextStatuses } from "../../clients/lifecycle";
+import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
 
 /**
  * A guard that refuses, before anything changes, config changes that would
@@ -138,6 +139,6 @@ export class PlatformGuard extends pulumi.dynamic.Resource {
     args: { [K in keyof GuardInputs]: pulumi.Input<GuardInputs[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(platformGuardProvider, name, args, opts, "kg-rca", "PlatformGuard");
+    super(platformGuardProvider, name, args, opts, dynamicModule, dynamicTypeNames.platformGuard);
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { billingStatuses, BillingStatus } from "../../clients/lifecycle";
+import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
 
 /**
  * The billing row of one client in PostgreSQL, as a dynamic resource.
@@ -162,6 +163,6 @@ export class BillingRow extends pulumi.dynamic.Resource {
     args: { [K in keyof BillingRowInputs]: pulumi.Input<BillingRowInputs[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(billingRowProvider, name, args, opts, "kg-rca", "BillingRow");
+    super(billingRowProvider, name, args, opts, dynamicModule, dynamicTypeNames.billingRow);
   }
 }
