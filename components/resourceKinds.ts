@@ -89,3 +89,10 @@ export function clientOf(
   }
   return clientIds.find((id) => name === databaseName(id) || name.startsWith(clientResourcePrefix(id)));
 }
+
+/**
+ * Marks the Kafka brokers' StatefulSet, so checks find it by what it is
+ * rather than by its name (`app.kubernetes.io/component` is the
+ * recommended label for a workload's role).
+ */
+export const kafkaBrokersLabel = { key: "app.kubernetes.io/component", value: "kafka-broker" } as const;

@@ -351,5 +351,29 @@ describe("policy pack", () => {
         /put \d+ partition replicas on each of 5 brokers, above the ceiling of 20\. Raise kg-rca-server:kafkaBrokers to at least \d+/,
       );
     });
+    it("finds the brokers by their label, not their name: a renamed StatefulSet is still checked", async () => {
+      const renamed = withChange(prod, resourceTypes.statefulSet, "kafka-statefulset", (r) => {
+        r.name = "brokers-statefulset";
+        (r.inputs as Tree).metadata.name = "brokers";
+      });
+      const found = await violations(partitionsPerBroker(), renamed, { maxPartitionReplicasPerBroker: 20 });
+      assert.equal(found.length, 1);
+      assert.match(found[0] ?? "", /partition replicas on each of 5 brokers, above the ceiling of 20/);
+    });
+    it("refuses a stack with Kafka topics and no broker StatefulSet, rather than passing silently", async () => {
+      const missing = await violations(
+        partitionsPerBroker(),
+        without(prod, resourceTypes.statefulSet, "kafka-statefulset"),
+      );
+      assert.equal(missing.length, 1);
+      assert.match(
+        missing[0] ?? "",
+        /^The stack declares \d+ Kafka topic\(s\) and kg-rca-server:kafkaBrokers 5, and no StatefulSet labelled app\.kubernetes\.io\/component=kafka-broker, so partition replicas per broker cannot be checked\./,
+      );
+      const unlabelled = withChange(prod, resourceTypes.statefulSet, "kafka-statefulset", (r) => {
+        delete (r.inputs as Tree).metadata.labels["app.kubernetes.io/component"];
+      });
+      assert.deepEqual(await violations(partitionsPerBroker(), unlabelled), missing);
+    });
   });
 });
