@@ -13,15 +13,12 @@ export interface GuardrailConfig {
   readonly platformPrincipals: readonly string[];
   /** Ceiling of partition replicas per broker. */
   readonly maxPartitionReplicasPerBroker: number;
-  /** The client registry the stack serves (same value as the stack's kg-rca-server:clientRegistry). */
-  readonly clientRegistry: string;
 }
 
 export const guardrailDefaults: GuardrailConfig = {
   environment: "prod",
   platformPrincipals: ["User:admin", "User:graph-builder"],
   maxPartitionReplicasPerBroker: 4000,
-  clientRegistry: "prod",
 };
 
 /** The JSON schema of the settings, with defaults, so `--policy-pack-config` can change them per stack. */
@@ -34,7 +31,6 @@ export const guardrailConfigSchema = {
       default: [...guardrailDefaults.platformPrincipals],
     },
     maxPartitionReplicasPerBroker: { type: "integer", default: guardrailDefaults.maxPartitionReplicasPerBroker },
-    clientRegistry: { type: "string", default: guardrailDefaults.clientRegistry },
   },
 } as const;
 

@@ -1,8 +1,31 @@
 import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { isReleasable, loadRegistry } from "../clients";
+import { isClientStatus, isReleasable } from "../clients/lifecycle";
 import { clientDataTypes, clientOf, resourceTypes } from "../components/resourceKinds";
-import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
+import { Props } from "./policyTypes";
+
+/**
+ * Client statuses as the platform guard records them in its inputs (the
+ * registry snapshot the preview applies), so the policy judges the very
+ * registry the update uses; undefined when the stack declares no guard.
+ */
+function guardedStatuses(resources: readonly PolicyResource[]): ReadonlyMap<string, string> | undefined {
+  const guards = resources.filter((r) => r.type === resourceTypes.platformGuard);
+  if (guards.length === 0) {
+    return undefined;
+  }
+  const statuses = guards.flatMap((guard) => Object.entries(((guard.props as Props).clients ?? {}) as Props));
+  return new Map(statuses.map(([id, status]) => [id, String(status)]));
+}
+
+/** Why a client's topic or database may not be unprotected, for the violation's message. */
+function unreleasedReason(client: string | undefined, statuses: ReadonlyMap<string, string> | undefined): string {
+  if (statuses === undefined) {
+    return "no platform guard is declared, so no client status is known";
+  }
+  const status = client === undefined ? undefined : statuses.get(client);
+  return `its client ${client ?? "(unknown)"} is ${status ?? "not in the registry"}`;
+}
 
 /** A claim `<template>-<statefulset>-<ordinal>` above its StatefulSet's replicas belongs to a retiring broker. */
 function isRetiringClaim(claim: PolicyResource, resources: readonly PolicyResource[]): boolean {
@@ -20,7 +43,8 @@ function isRetiringClaim(claim: PolicyResource, resources: readonly PolicyResour
 /**
  * Nothing is lost: topics, client databases, billing rows, volume claims and
  * buckets are protected, except a client's topics and database once the
- * registry marks it offboarding, and the claims of drained brokers.
+ * registry the platform guard records marks it offboarding, and the claims of
+ * drained brokers.
  */
 export function statefulResourcesProtected(enforcementLevel: EnforcementLevel = "mandatory"): StackValidationPolicy {
   return {
@@ -28,21 +52,19 @@ export function statefulResourcesProtected(enforcementLevel: EnforcementLevel = 
     description:
       "Topics, client databases, billing rows, volume claims and buckets are protected unless their client is offboarding.",
     enforcementLevel,
-    configSchema: guardrailConfigSchema,
     validateStack: (args, reportViolation) => {
-      const clients = loadRegistry(configOf(args).clientRegistry);
-      const statusOf = new Map(clients.map((c) => [c.id, c.status]));
-      const ids = clients.map((c) => c.id);
+      const statuses = guardedStatuses(args.resources);
+      const ids = [...(statuses?.keys() ?? [])];
       for (const resource of args.resources) {
         if (resource.opts.protect) {
           continue;
         }
         if (clientDataTypes.has(resource.type)) {
           const client = clientOf(resource.type, resource.props as Props, ids);
-          const status = client === undefined ? undefined : statusOf.get(client);
-          if (status === undefined || !isReleasable(status)) {
+          const status = client === undefined ? undefined : statuses?.get(client);
+          if (status === undefined || !isClientStatus(status) || !isReleasable(status)) {
             reportViolation(
-              `${resource.name} is not protected, but its client ${client ?? "(unknown)"} is ${status ?? "not in the registry"}. Only offboarding releases a client's data: set its status to "offboarding" first.`,
+              `${resource.name} is not protected, but ${unreleasedReason(client, statuses)}. Only offboarding releases a client's data: set its status to "offboarding" first.`,
               resource.urn,
             );
           }

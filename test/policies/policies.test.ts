@@ -321,8 +321,30 @@ describe("policy pack", () => {
       const { registryFile, client } = await import("../unit/helpers/registryFile");
       const registry = registryFile([client("leaving-1", { status: "offboarding" })]);
       const run = await synthesize("prod", { clientRegistry: registry });
-      assert.deepEqual(await violations(policy, run.resources, { clientRegistry: registry }), []);
+      // No policy setting names the registry: the guard's inputs carry the one the stack applies.
+      assert.deepEqual(await violations(policy, run.resources), []);
       assert.ok(run.resources.some((r) => r.type === topic && !r.protect));
+    });
+    it("reads statuses from the platform guard's inputs: a client it records as offboarding has its topic released", async () => {
+      const name = "client-acme-abc123-events-topic";
+      const offboarding = withChange(prod, resourceTypes.platformGuard, "platform-guard", (r) => {
+        (r.inputs.clients as Tree)["client-acme-abc123"] = "offboarding";
+      });
+      const released = withChange(offboarding, topic, name, (r) => (r.protect = false));
+      assert.deepEqual(await violations(policy, released), []);
+      const stillActive = withChange(prod, topic, name, (r) => (r.protect = false));
+      assert.equal((await violations(policy, stillActive)).length, 1);
+    });
+    it("refuses unprotected client data when no platform guard records the statuses", async () => {
+      const unguarded = withChange(
+        without(prod, resourceTypes.platformGuard, "platform-guard"),
+        topic,
+        "client-acme-abc123-events-topic",
+        (r) => (r.protect = false),
+      );
+      assert.deepEqual(await violations(policy, unguarded), [
+        'client-acme-abc123-events-topic is not protected, but no platform guard is declared, so no client status is known. Only offboarding releases a client\'s data: set its status to "offboarding" first.',
+      ]);
     });
     it("allows the claims of drained brokers to be unprotected", async () => {
       const run = await synthesize("prod", { kafkaBrokers: "5", kafkaDrainedBrokers: "5,6" });
