@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { canChange, nextStatuses } from "../../clients/lifecycle";
+import { parseQuantity } from "../../config/quantity";
 import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
 
 /**
@@ -13,7 +14,8 @@ import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
  * guard compares the new config with what was last applied. Every other
  * resource waits for the guard (the Kubernetes provider depends on it), so a
  * refusal leaves state and cluster untouched. Its code is serialized into
- * the state with what it uses of clients/lifecycle.ts (which has no imports).
+ * the state with what it uses of clients/lifecycle.ts and config/quantity.ts
+ * (neither has imports).
  */
 
 export interface GuardInputs {
@@ -29,26 +31,9 @@ export interface GuardInputs {
   readonly clientRegistry: string;
 }
 
-const units: Readonly<Record<string, number>> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  "": 1,
-};
-
 /** Bytes of a storage quantity; NaN when it does not parse (config validation has refused those already). */
 function bytes(quantity: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMGTPE]i|[kMGTPE])?$/.exec(quantity);
-  return match === null ? NaN : Number(match[1]) * (units[match[2] ?? ""] ?? NaN);
+  return parseQuantity(quantity) ?? NaN;
 }
 
 /** Every reason the change from `olds` to `news` must not be applied; empty when it is safe. */

@@ -1,6 +1,11 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 
 import { PlatformFoundation, PlatformFoundationArgs } from "../../components/platform/platformFoundation";
+import { GuardInputs, platformGuardProvider } from "../../components/platform/platformGuard";
 import { MockRun, runUnderMocks } from "../../tools/mockEngine";
 
 const args: PlatformFoundationArgs = {
@@ -41,5 +46,32 @@ describe("PlatformFoundation", () => {
         ["pulumi:providers:kubernetes", "platform-reader", "platform"],
       ].sort(),
     );
+  });
+
+  it("has a guard whose provider, as serialized into the state, runs on its own", async () => {
+    const serialized = await pulumi.runtime.serializeFunction(() => platformGuardProvider, { allowSecrets: true });
+    assert.doesNotMatch(serialized.text, /require\(/, "nothing to load beside the state");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-"));
+    const file = path.join(dir, "provider.js");
+    fs.writeFileSync(file, serialized.text);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const provider = (require(file) as { handler: () => typeof platformGuardProvider }).handler();
+      const saved: GuardInputs = { ...args, volumeSizes: { neo4jVolumeSize: "1Ti" }, storageClassExpandable: true };
+      const result = await provider.check(saved, {
+        ...saved,
+        volumeSizes: { neo4jVolumeSize: "1024Gi" },
+        clients: { acme: "offboarded" },
+      });
+      assert.deepEqual(result.failures, [
+        {
+          property: "",
+          reason:
+            'client registry test: client "acme" status active cannot become offboarded in one update; from active it may become active, suspended, offboarding.',
+        },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

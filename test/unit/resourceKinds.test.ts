@@ -48,18 +48,17 @@ describe("resource kinds", () => {
       {},
       "test",
     );
+    const registered = Object.fromEntries(run.resources.map((r) => [r.name, r.type]));
+    assert.deepEqual(registered, {
+      row: "pulumi-nodejs:dynamic/kg-rca:BillingRow",
+      database: "pulumi-nodejs:dynamic/kg-rca:Neo4jDatabase",
+      guard: "pulumi-nodejs:dynamic/kg-rca:PlatformGuard",
+      value: "pulumi-nodejs:dynamic/kg-rca:RandomValue",
+    });
+    const { billingRow, neo4jDatabase, platformGuard, randomValue } = resourceTypes;
     assert.deepEqual(
-      run.resources.map((r) => [r.name, r.type]),
-      [
-        ["row", "pulumi-nodejs:dynamic/kg-rca:BillingRow"],
-        ["database", "pulumi-nodejs:dynamic/kg-rca:Neo4jDatabase"],
-        ["guard", "pulumi-nodejs:dynamic/kg-rca:PlatformGuard"],
-        ["value", "pulumi-nodejs:dynamic/kg-rca:RandomValue"],
-      ],
-    );
-    assert.deepEqual(
-      [resourceTypes.billingRow, resourceTypes.neo4jDatabase, resourceTypes.platformGuard, resourceTypes.randomValue],
-      run.resources.map((r) => r.type),
+      { row: billingRow, database: neo4jDatabase, guard: platformGuard, value: randomValue },
+      registered,
     );
   });
 });
