@@ -13,7 +13,7 @@ import {
   Monitoring,
   Neo4jCluster,
   PlatformKafkaAccess,
-  PlatformNamespace,
+  PlatformFoundation,
 } from "./components";
 import { loadStackConfig, loadStackSecrets } from "./config";
 
@@ -23,7 +23,7 @@ const clients = loadRegistry(config.tenants.registry);
 const secrets = loadStackSecrets();
 const { namespace, storageClassName, skipAwait } = config;
 
-const platform = new PlatformNamespace("platform", {
+const platform = new PlatformFoundation("platform", {
   namespace,
   storageClassName,
   storageClassProvisioner: config.storageClassProvisioner,

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { readClusterSecret } from "./clusterSecret";
+import { billingStatuses, BillingStatus } from "../../clients/lifecycle";
+import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
 
 /**
  * The billing row of one client in PostgreSQL, as a dynamic resource.
@@ -32,7 +34,7 @@ export interface BillingRowInputs {
   readonly name: string;
   readonly email: string;
   readonly plan: string;
-  readonly status: "active" | "suspended" | "deleted";
+  readonly status: BillingStatus;
   /** sha256 of the client's API key, hex; the key itself lives only in a Kubernetes Secret. */
   readonly apiKeyHash: string;
   /** The program's billing database; unused when KG_RCA_BILLING_DATABASE_URL is set. Not part of the row. */
@@ -40,8 +42,6 @@ export interface BillingRowInputs {
 }
 
 type Row = BillingRowInputs;
-
-const billingStatuses = ["active", "suspended", "deleted"];
 
 /** The billing database's URL: from the environment, else built from the program's Service and Secret. */
 async function billingUrl(row: Row): Promise<string> {
@@ -129,7 +129,7 @@ CREATE TABLE IF NOT EXISTS clients (
   name         TEXT NOT NULL,
   email        TEXT NOT NULL,
   plan         TEXT NOT NULL,
-  status       TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'deleted')),
+  status       TEXT NOT NULL CHECK (status IN (${billingStatuses.map((status) => `'${status}'`).join(", ")})),
   api_key_hash TEXT,
   created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
   updated_at   TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -150,7 +150,7 @@ function checkRow(row: Partial<Row>): pulumi.dynamic.CheckFailure[] {
       failures.push({ property, reason: `${property} must be a non-empty string` });
     }
   }
-  if (!billingStatuses.includes(String(row.status))) {
+  if (!(billingStatuses as readonly string[]).includes(String(row.status))) {
     failures.push({
       property: "status",
       reason: `status must be one of ${billingStatuses.join(", ")}; got ${String(row.status)}`,
@@ -200,6 +200,6 @@ export class BillingRow extends pulumi.dynamic.Resource {
     args: { [K in keyof BillingRowInputs]: pulumi.Input<BillingRowInputs[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(billingRowProvider, name, args, opts, "kg-rca", "BillingRow");
+    super(billingRowProvider, name, args, opts, dynamicModule, dynamicTypeNames.billingRow);
   }
 }

@@ -26,7 +26,7 @@ export interface ClientTenantArgs {
  * Everything one client of the registry implies: topics, a SCRAM user,
  * ACLs on its own prefix, quotas, a Neo4j database, an API key and its
  * billing row. What exists follows the client's lifecycle status (see
- * clients/types.ts); the decisions are made by `tenantPlan`.
+ * clients/lifecycle.ts); the decisions are made by `tenantPlan`.
  */
 export class ClientTenant extends pulumi.ComponentResource {
   public readonly plan: TenantPlan;

@@ -1,6 +1,6 @@
 import { planOf } from "../../clients/plans";
 import { topicName } from "../../clients/naming";
-import { isLive } from "../../clients/validation";
+import { isLive } from "../../clients/lifecycle";
 import { consumerLagExpr } from "../../components/monitoring/metricNames";
 import { graphBuilderConsumerGroup } from "../../components/workloads/graphBuilder";
 import { openKafkaAdmin } from "../connections/kafka";

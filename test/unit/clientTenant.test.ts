@@ -1,18 +1,19 @@
 import { strict as assert } from "assert";
 
 import { ClientEntry, ClientStatus, PlanName, plans } from "../../clients";
+import { resourceTypes } from "../../components/resourceKinds";
 import { DeclaredResource, MockRun, MockRunError } from "../../tools/mockEngine";
 import { client, registryFile } from "./helpers/registryFile";
 import { synthesize, Tree } from "./helpers/synthesize";
 
 const kafkaTypes = {
-  topic: "kafka:index/topic:Topic",
-  acl: "kafka:index/acl:Acl",
-  quota: "kafka:index/quota:Quota",
-  user: "kafka:index/userScramCredential:UserScramCredential",
+  topic: resourceTypes.kafkaTopic,
+  acl: resourceTypes.kafkaAcl,
+  quota: resourceTypes.kafkaQuota,
+  user: resourceTypes.kafkaScramUser,
 };
-const billingRowType = "pulumi-nodejs:dynamic/kg-rca:BillingRow";
-const databaseType = "pulumi-nodejs:dynamic/kg-rca:Neo4jDatabase";
+const billingRowType = resourceTypes.billingRow;
+const databaseType = resourceTypes.neo4jDatabase;
 
 function synthClients(clients: readonly ClientEntry[], overrides: Record<string, string> = {}): Promise<MockRun> {
   return synthesize("prod", { clientRegistry: registryFile(clients), ...overrides });
