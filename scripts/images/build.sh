@@ -48,9 +48,10 @@ common_inputs() { printf '%s\n' "$HERE/lib/oci.sh" "$HERE/ociLayout.ts"; }
 
 recipe_files() { find "$HERE/$1" -type f | LC_ALL=C sort; }
 
+# The base layer depends on its recipe and on how layers are packed, not on the OCI layout code.
 base_key() {
   local -a inputs
-  mapfile -t inputs < <(common_inputs; recipe_files base)
+  mapfile -t inputs < <(echo "$HERE/lib/oci.sh"; recipe_files base)
   content_key "${inputs[@]}"
 }
 
@@ -179,18 +180,21 @@ build_image() {
   log "$name built in $((SECONDS - started)) s"
 }
 
+# images.json: {"NAME": {"tag": TAG, "archive": PATH}} from "NAME TAG ARCHIVE"
+# lines (names, tags and paths need no JSON escaping: they are ours). Written
+# only when it changes.
 write_manifest() {
-  local -a lines=("$@")
-  local tmp="$CACHE/images.json.partial"
-  # shellcheck disable=SC2016 # JavaScript, not shell
-  node -e '
-    const entries = {};
-    for (const line of process.argv.slice(1)) {
-      const [name, tag, archive] = line.split(" ");
-      entries[name] = { tag, archive };
-    }
-    process.stdout.write(JSON.stringify(entries, null, 2) + "\n");
-  ' "${lines[@]}" >"$tmp"
+  local tmp="$CACHE/images.json.partial" first=true name tag archive
+  {
+    echo "{"
+    for line in "$@"; do
+      read -r name tag archive <<<"$line"
+      "$first" || echo ","
+      first=false
+      printf '  "%s": { "tag": "%s", "archive": "%s" }' "$name" "$tag" "$archive"
+    done
+    printf '\n}\n'
+  } >"$tmp"
   if cmp -s "$tmp" "$CACHE/images.json"; then rm -f "$tmp"; else mv "$tmp" "$CACHE/images.json"; fi
 }
 
@@ -206,23 +210,25 @@ main() {
   exec 9>"$CACHE/.lock"
   flock 9
 
-  for name in "${wanted[@]}"; do
-    (
+  # Only the wanted images are built; the manifest lists every image whose
+  # archive is current, built now or before.
+  local -a current=()
+  local entries
+  for name in "${ALL_IMAGES[@]}"; do
+    entries="$(
       load_recipe "$name"
       key="$(image_key "$name")"
-      missing=false
-      while read -r _ _ archive; do [ -f "$archive" ] || missing=true; done < <(image_entries "$name" "$key")
-      if "$missing"; then build_image "$name" "$key"; fi
+      if [[ " ${wanted[*]} " == *" $name "* ]]; then
+        missing=false
+        while read -r _ _ archive; do [ -f "$archive" ] || missing=true; done < <(image_entries "$name" "$key")
+        if "$missing"; then build_image "$name" "$key"; fi
+      fi
       image_entries "$name" "$key"
-    )
-  done
-
-  # The manifest lists every image whose archive is current, built now or before.
-  local -a current=()
-  for name in "${ALL_IMAGES[@]}"; do
+    )"
+    [[ " ${wanted[*]} " != *" $name "* ]] || echo "$entries"
     while read -r entry tag archive; do
       [ -f "$archive" ] && current+=("$entry $tag $archive")
-    done < <(load_recipe "$name" && image_entries "$name" "$(image_key "$name")")
+    done <<<"$entries"
   done
   write_manifest "${current[@]}"
   log "manifest: $CACHE/images.json"
