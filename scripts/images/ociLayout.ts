@@ -81,10 +81,11 @@ export function imageConfig(spec: Pick<LayoutSpec, "created" | "layers" | "confi
   };
 }
 
-function writeBlob(blobs: string, content: string): Descriptor & { content: string } {
+/** Writes a JSON blob under its digest. */
+function writeBlob(blobs: string, content: string): Pick<Descriptor, "digest" | "size"> {
   const hex = crypto.createHash("sha256").update(content).digest("hex");
   fs.writeFileSync(path.join(blobs, hex), content);
-  return { mediaType: "", digest: `sha256:${hex}`, size: Buffer.byteLength(content), content };
+  return { digest: `sha256:${hex}`, size: Buffer.byteLength(content) };
 }
 
 function linkBlob(blobs: string, layer: LayerBlob): void {
@@ -119,7 +120,7 @@ export function writeLayout(spec: LayoutSpec): { manifestDigest: string; configD
       layers: spec.layers.map((l) => ({ mediaType: mediaTypes.layer, digest: l.digest, size: l.size })),
     }),
   );
-  const index = {
+  const index: { schemaVersion: number; mediaType: string; manifests: Descriptor[] } = {
     schemaVersion: 2,
     mediaType: mediaTypes.index,
     manifests: [

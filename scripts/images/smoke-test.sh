@@ -168,7 +168,7 @@ task_stopped() { ! task_running "$1"; }
 http_status() { in_net curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" || true; }
 http_is() { [ "$(http_status "$2")" = "$1" ]; }
 port_open() { in_net bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-log_has() { grep -qF -- "$2" "$T/logs/$1.log"; }
+log_has() { grep -qF -- "$2" "$T/logs/$1.log" || { tail -n 15 "$T/logs/$1.log"; return 1; }; }
 body_has() { in_net curl -s --max-time 5 "${@:3}" "$1" | grep -q -- "$2"; }
 headers_have() { in_net curl -si --max-time 5 "$1" | grep -q -- "$2"; }
 fails() { ! "$@"; }
@@ -390,7 +390,8 @@ test_probes() {
   # What the program's tenant resources create for a client (ClientTenant, PlatformKafkaAccess).
   local conn
   conn="--bootstrap-server $(env_of graph-builder KAFKA_BOOTSTRAP_SERVERS) --command-config /tmp/admin.properties"
-  local user password group
+  local user password group bootstrap
+  bootstrap="$(env_of graph-builder KAFKA_BOOTSTRAP_SERVERS)"
   user="$(env_of graph-builder KAFKA_SASL_USERNAME)"
   password="$(env_of graph-builder KAFKA_SASL_PASSWORD)"
   group="$(env_of graph-builder KAFKA_CONSUMER_GROUP)"
@@ -399,7 +400,7 @@ test_probes() {
     for topic in tenant-a.events.normalized tenant-a.logs.normalized; do
       /opt/kafka/bin/kafka-topics.sh $conn --create --if-not-exists --topic \$topic --partitions 2 --replication-factor 1
     done
-    echo '{\"event\":\"smoke\"}' | /opt/kafka/bin/kafka-console-producer.sh $conn --topic tenant-a.events.normalized --producer.config /tmp/admin.properties
+    echo '{\"event\":\"smoke\"}' | /opt/kafka/bin/kafka-console-producer.sh --bootstrap-server $bootstrap --topic tenant-a.events.normalized --producer.config /tmp/admin.properties
     /opt/kafka/bin/kafka-acls.sh $conn --add --allow-principal User:$user --operation Read --operation Describe --topic tenant-a. --resource-pattern-type prefixed
     /opt/kafka/bin/kafka-acls.sh $conn --add --allow-principal User:$user --operation Read --group $group"
   check "graph-builder probe: ready once it can read the tenant topics" wait_while_running graph-builder 120 http_is 200 http://127.0.0.1:9090/healthz

@@ -20,7 +20,7 @@
  */
 import * as http from "http";
 import { Worker } from "worker_threads";
-import { Consumer, Kafka, logLevel } from "kafkajs";
+import { Consumer, Kafka, logLevel, SASLOptions } from "kafkajs";
 import neo4j, { Driver } from "neo4j-driver";
 import { Client } from "pg";
 
@@ -135,6 +135,18 @@ class BillingCheck {
   }
 }
 
+function saslOptions(settings: KafkaSettings): SASLOptions {
+  const { username, password } = settings;
+  switch (settings.mechanism) {
+    case "scram-sha-512":
+      return { mechanism: "scram-sha-512", username, password };
+    case "scram-sha-256":
+      return { mechanism: "scram-sha-256", username, password };
+    case "plain":
+      return { mechanism: "plain", username, password };
+  }
+}
+
 /**
  * Kafka as the graph-builder uses it: a SASL login, the tenant topics its ACLs
  * let it describe, and a consumer in its group that keeps fetching them.
@@ -155,7 +167,7 @@ class KafkaCheck {
       clientId: "kg-rca-wiring-probe",
       brokers: [...settings.brokers],
       ssl: settings.ssl,
-      sasl: { mechanism: settings.mechanism, username: settings.username, password: settings.password } as never,
+      sasl: saslOptions(settings),
       connectionTimeout: checkTimeoutMs,
       requestTimeout: checkTimeoutMs,
       retry: { retries: 1 },
