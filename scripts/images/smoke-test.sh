@@ -175,6 +175,8 @@ fails() { ! "$@"; }
 # ps_has CONTAINER PATTERN: a process line "uid args" inside the container matches.
 ps_has() { exec_in "$1" ps -eo uid=,args= | grep -qE -- "$2"; }
 env_of() { sed -n "s/^$2=//p" "$KIT/$1/env"; }
+# The container's command and args, NUL-separated (scripts span lines).
+command_of() { node -e 'for (const a of require(process.argv[1])) process.stdout.write(a + "\0")' "$KIT/$1/command.json"; }
 
 # A copy of a kit with some variables changed (NAME=VALUE) or dropped (-NAME).
 variant_kit() {
@@ -356,7 +358,7 @@ test_kafka() {
   data="$(volume kafka 1000)"
   bootstrap="$(env_of graph-builder KAFKA_BOOTSTRAP_SERVERS)"
   local -a command
-  mapfile -t command < <(node -e 'for (const a of require(process.argv[1])) console.log(a)' "$KIT/kafka/command.json")
+  mapfile -d '' -t command < <(command_of kafka)
   run_container kafka "$image" kafka --mount "type=bind,src=$data,dst=/var/lib/kafka/data,options=rbind:rw" -- "${command[@]}"
   check "the program's start script formats and starts a KRaft broker (client port 9092)" wait_while_running kafka 180 port_open 9092
   check "the liveness port 9094 is open" wait_while_running kafka 30 port_open 9094
@@ -404,7 +406,7 @@ test_probes() {
     /opt/kafka/bin/kafka-acls.sh $conn --add --allow-principal User:$user --operation Read --operation Describe --topic tenant-a. --resource-pattern-type prefixed
     /opt/kafka/bin/kafka-acls.sh $conn --add --allow-principal User:$user --operation Read --group $group"
   check "graph-builder probe: ready once it can read the tenant topics" wait_while_running graph-builder 120 http_is 200 http://127.0.0.1:9090/healthz
-  check "graph-builder probe read the tenant's message" body_has http://127.0.0.1:9090/status '1 message'
+  check "graph-builder probe read the tenant's message" wait_for 30 body_has http://127.0.0.1:9090/status '1 message'
 
   variant_kit graph-builder graph-builder-no-neo4j WIRING_PROBE_PORT=9091 NEO4J_URI=bolt://127.0.0.1:17999
   run_container graph-builder-no-neo4j "$gb" graph-builder-no-neo4j
@@ -417,7 +419,7 @@ test_rebalance() {
   local image
   image="$(image_field kafka tag)"
   local -a command
-  mapfile -t command < <(node -e 'for (const a of require(process.argv[1])) console.log(a)' "$KIT/kafka-rebalance/command.json")
+  mapfile -d '' -t command < <(command_of kafka-rebalance)
   run_container kafka-rebalance "$image" kafka-rebalance -- "${command[@]}"
   check "the program's rebalance Job script completes with the image's tools" wait_for 240 task_stopped kafka-rebalance
   check "and spread the partitions" log_has kafka-rebalance "partitions spread over brokers 0"
@@ -431,7 +433,7 @@ test_kafka_restart() {
   image="$(image_field kafka tag)"
   data="$T/vol/kafka"
   local -a command
-  mapfile -t command < <(node -e 'for (const a of require(process.argv[1])) console.log(a)' "$KIT/kafka/command.json")
+  mapfile -d '' -t command < <(command_of kafka)
   run_container kafka "$image" kafka --mount "type=bind,src=$data,dst=/var/lib/kafka/data,options=rbind:rw" -- "${command[@]}"
   local conn
   conn="--bootstrap-server $(env_of graph-builder KAFKA_BOOTSTRAP_SERVERS) --command-config /tmp/admin.properties"
