@@ -367,6 +367,8 @@ test_kafka() {
   kafka_admin "/opt/kafka/bin/kafka-configs.sh $conn --describe --entity-type users" >"$T/kafka-users.txt" 2>&1 || true
   check "storage was formatted with the admin and anchor SCRAM users" \
     grep -q "'admin'.*'f5a5a608'\|'f5a5a608'.*'admin'" <(tr '\n' ' ' <"$T/kafka-users.txt")
+  check "the broker runs as 1000 with the program's KAFKA_HEAP_OPTS ($(env_of kafka KAFKA_HEAP_OPTS))" \
+    ps_has kafka "^ *1000 .*java .*$(env_of kafka KAFKA_HEAP_OPTS) .*kafka\.Kafka"
   check "the broker's data is owned by appuser (1000)" test "$(stat -c %u "$data/logs/meta.properties")" = 1000
 }
 
