@@ -64,7 +64,9 @@ image_key() {
   local -a inputs
   mapfile -t inputs < <(common_inputs; recipe_files "$name")
   inputs+=("${IMAGE_INPUTS[@]}" "version=$IMAGE_VERSION")
-  "$IMAGE_USES_BASE" && inputs+=("base=$(base_key)")
+  # The base layer's own digest, not only its recipe: a rebuilt base (new
+  # Debian updates, or a wiped cache) gives every image on it a new tag.
+  "$IMAGE_USES_BASE" && inputs+=("base-layer=$(base_layer_digest)")
   while IFS= read -r value; do inputs+=("$value"); done < <(image_key_values)
   content_key "${inputs[@]}"
 }
@@ -105,6 +107,15 @@ load_recipe() {
   IMAGE_VARIANTS=(default)
   # shellcheck source=/dev/null
   source "$HERE/$name/recipe.sh"
+}
+
+base_layer_record() { echo "$CACHE/layers/base-$(base_key | cut -c1-16).tar.gz.json"; }
+
+# The digest of the cached base layer, or "none" when it is not built yet.
+base_layer_digest() {
+  local record
+  record="$(base_layer_record)"
+  if [ -f "$record" ]; then sed -n 's/.*"digest":"\(sha256:[0-9a-f]*\)".*/\1/p' "$record"; else echo none; fi
 }
 
 # The base layer, built once per base key and shared by every image on it.
@@ -217,6 +228,8 @@ main() {
   for name in "${ALL_IMAGES[@]}"; do
     entries="$(
       load_recipe "$name"
+      # An image's key includes its base layer's digest: build the base first.
+      if "$IMAGE_USES_BASE" && [[ " ${wanted[*]} " == *" $name "* ]]; then ensure_base_layer >/dev/null; fi
       key="$(image_key "$name")"
       if [[ " ${wanted[*]} " == *" $name "* ]]; then
         missing=false
