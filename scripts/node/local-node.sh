@@ -5,7 +5,7 @@
 #   local-node.sh stop DIR         # stops everything `start DIR` started and checks the host is clean
 #   local-node.sh status DIR       # exit 0 while the node's namespace holder is alive
 #   local-node.sh exec DIR CMD...  # runs CMD inside the node's network and mount namespaces
-#   local-node.sh check-clean      # exit 1 (and say what) if anything of a node is left on the host
+#   local-node.sh check-clean [DIR] # exit 1 (and say what) if anything of a node (of DIR) is left on the host
 #
 # Everything runs inside one private network namespace and one private mount
 # namespace, held by a `sleep` process (DIR/holder.pid): etcd, kube-apiserver,
@@ -38,7 +38,7 @@ service_cidr=10.96.0.0/24
 # The first address of the service range is the `kubernetes` Service's.
 api_service_ip=10.96.0.1
 cgroup_root=/kg-rca-node
-READY_TIMEOUT=${READY_TIMEOUT:-120}
+READY_TIMEOUT=${READY_TIMEOUT:-300}
 
 die() {
   echo "local-node: $*" >&2
@@ -303,7 +303,7 @@ start() {
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
     --service-cluster-ip-range="$service_cidr" --allow-privileged=true \
     --enable-priority-and-fairness=false --profiling=false
-  wait_for kube-apiserver test "$(api /readyz)" = ok
+  wait_for kube-apiserver api_ready
   say "starting kube-controller-manager and kube-scheduler"
   launch kube-controller-manager kube-controller-manager \
     --kubeconfig="$dir/kubeconfig" --secure-port=0 --leader-elect=false \
@@ -315,6 +315,7 @@ start() {
   wait_for containerd in_node ctr --address /run/containerd/containerd.sock version
   import_images
   say "starting kubelet, kube-proxy and CoreDNS"
+  make_cgroups
   launch kubelet kubelet --config="$dir/kubelet.yaml" --kubeconfig="$dir/kubeconfig" \
     --container-runtime-endpoint=unix:///run/containerd/containerd.sock \
     --hostname-override="$node_name" --node-ip="$node_ip" --cert-dir="$dir/kubelet-pki"
@@ -322,6 +323,10 @@ start() {
   launch coredns coredns -conf "$dir/Corefile"
   wait_for "node $node_name" node_ready
   say "node $node_name is Ready; export KUBECONFIG=$dir/kubeconfig"
+}
+
+api_ready() {
+  [ "$(api /readyz)" = ok ]
 }
 
 node_ready() {
@@ -350,6 +355,20 @@ node_processes() {
     mnt=$(readlink "/proc/$pid/ns/mnt" 2>/dev/null) || continue
     if [ "$net" = "$ns_net" ] || [ "$mnt" = "$ns_mnt" ] || grep -q ":$cgroup_root" "/proc/$pid/cgroup" 2>/dev/null; then
       echo "$pid"
+    fi
+  done
+}
+
+# kubelet wants its cgroup root to exist in every hierarchy; a new cpuset must be given CPUs and
+# memory nodes (its parent's) before anything can join it.
+make_cgroups() {
+  local hierarchy
+  for hierarchy in /sys/fs/cgroup/*; do
+    if [ ! -d "$hierarchy" ] || [ -L "$hierarchy" ]; then continue; fi
+    mkdir -p "$hierarchy$cgroup_root"
+    if [ -f "$hierarchy/cpuset.cpus" ]; then
+      cat "$hierarchy/cpuset.cpus" >"$hierarchy$cgroup_root/cpuset.cpus"
+      cat "$hierarchy/cpuset.mems" >"$hierarchy$cgroup_root/cpuset.mems"
     fi
   done
 }
@@ -410,8 +429,10 @@ check_clean() {
     echo "local-node: processes left in cgroup $cgroup_root" >&2
     dirty=1
   fi
-  if pgrep -f "kg-rca-node-holder|kubelet --config|kube-proxy --config|coredns -conf|containerd --config" >/dev/null; then
-    echo "local-node: node processes left: $(pgrep -af 'kg-rca-node-holder|kubelet --config|kube-proxy --config|coredns -conf|containerd --config' | tr '\n' ';')" >&2
+  # Every daemon of a node is started with its state folder on its command line.
+  local pattern="kg-rca-node-holder${dir:+|$dir/}"
+  if pgrep -f "$pattern" >/dev/null; then
+    echo "local-node: node processes left: $(pgrep -af "$pattern" | tr '\n' ';')" >&2
     dirty=1
   fi
   for hierarchy in /sys/fs/cgroup/*; do
@@ -447,6 +468,9 @@ case "${1:-}" in
     shift 2
     in_node "$@"
     ;;
-  check-clean) check_clean ;;
+  check-clean)
+    dir=${2:-}
+    check_clean
+    ;;
   *) usage ;;
 esac
