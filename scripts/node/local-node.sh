@@ -302,7 +302,8 @@ start() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
     --service-cluster-ip-range="$service_cidr" --allow-privileged=true \
-    --enable-priority-and-fairness=false --profiling=false
+    --enable-priority-and-fairness=false --profiling=false \
+    --kubelet-preferred-address-types=InternalIP
   wait_for kube-apiserver api_ready
   say "starting kube-controller-manager and kube-scheduler"
   launch kube-controller-manager kube-controller-manager \
