@@ -48,19 +48,7 @@ environment() {
 # A cluster without nodes has no provisioner: offer pre-made volumes, so claims bind (and can grow)
 # as they would on a real cluster. hostPath under /var/tmp; nothing ever mounts them.
 provide_volumes() {
-  local server token ca i
-  server=$(grep -m1 'server:' "$KUBECONFIG" | awk '{print $2}')
-  token=$(grep -m1 'token:' "$KUBECONFIG" | awk '{print $2}')
-  ca=$(grep -m1 'certificate-authority:' "$KUBECONFIG" | awk '{print $2}')
-  for i in $(seq 1 "${KG_RCA_LOCAL_VOLUMES:-16}"); do
-    curl -sf --cacert "$ca" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -X POST "$server/api/v1/persistentvolumes" -o /dev/null --data-binary @- <<JSON || true
-{"apiVersion": "v1", "kind": "PersistentVolume",
- "metadata": {"name": "local-volume-$i"},
- "spec": {"capacity": {"storage": "20Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "local-expandable",
-          "persistentVolumeReclaimPolicy": "Retain", "hostPath": {"path": "/var/tmp/kg-rca-local-volumes/$i"}}}
-JSON
-  done
+  (cd "$repo" && npx ts-node --transpile-only scripts/localVolumes.ts --count "${KG_RCA_LOCAL_VOLUMES:-16}")
 }
 
 pulumi_local() {

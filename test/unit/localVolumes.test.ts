@@ -1,0 +1,95 @@
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+import { localVolumes } from "../../scripts/localVolumes/volumes";
+import { FakeKubeApi, writeKubeconfig } from "../support/fakeKubeApi";
+import { projectDir } from "./helpers/synthesize";
+
+const create = "POST /api/v1/persistentvolumes";
+
+function runScript(
+  kubeconfig: string,
+  count: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "scripts/localVolumes.ts", "--count", count],
+      { cwd: projectDir, env: { ...process.env, KUBECONFIG: kubeconfig } },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => {
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+describe("local volumes (scripts/localVolumes.ts)", function () {
+  this.timeout(120000);
+  let dir: string;
+  let api: FakeKubeApi | undefined;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "local-volumes-"));
+  });
+
+  afterEach(async () => {
+    await api?.stop();
+    api = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("declares numbered 20Gi hostPath volumes of the StorageClass, kept when released", () => {
+    assert.deepEqual(
+      localVolumes(2, "local-expandable"),
+      [1, 2].map((i) => ({
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name: `local-volume-${i}` },
+        spec: {
+          capacity: { storage: "20Gi" },
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: "local-expandable",
+          persistentVolumeReclaimPolicy: "Retain",
+          hostPath: { path: `/var/tmp/kg-rca-local-volumes/${i}` },
+        },
+      })),
+    );
+  });
+
+  it("creates them with the local stack's StorageClass, and leaves those already there (409)", async () => {
+    for (const [status, line] of [
+      [201, "local: 3 PersistentVolumes created, 0 already there (local-expandable)"],
+      [409, "local: 0 PersistentVolumes created, 3 already there (local-expandable)"],
+    ] as const) {
+      api = await FakeKubeApi.start({ [create]: { status, body: { kind: "Status", message: "whatever" } } });
+      const result = await runScript(writeKubeconfig(dir, api.url, { token: "t" }), "3");
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.trim(), line);
+      assert.deepEqual(
+        api.seen.map((r) => (JSON.parse(r.body) as { metadata: { name: string } }).metadata.name),
+        ["local-volume-1", "local-volume-2", "local-volume-3"],
+      );
+      assert.deepEqual(localVolumes(1, "local-expandable")[0], JSON.parse(api.seen[0]!.body));
+      await api.stop();
+      api = undefined;
+    }
+  });
+
+  it("fails when the API server refuses a volume, and on a bad count", async () => {
+    api = await FakeKubeApi.start({ [create]: { status: 403, body: { kind: "Status", message: "forbidden" } } });
+    const refused = await runScript(writeKubeconfig(dir, api.url, { token: "t" }), "2");
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stderr.trim(), "local volumes: POST /api/v1/persistentvolumes answered 403: forbidden");
+    const bad = await runScript(writeKubeconfig(dir, api.url, { token: "t" }), "many");
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^--count must be a whole number of volumes, 0 or more; got "many"/);
+  });
+});
