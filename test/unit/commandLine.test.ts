@@ -1,27 +1,12 @@
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 
 import { parseCommandLine, parseSetOverrides, UsageError } from "../../scripts/commandLine";
-import { projectDir } from "./helpers/synthesize";
+import { runScript } from "./helpers/runScript";
 
 const config = {
   options: { stack: { type: "string" }, json: { type: "boolean" } },
   allowPositionals: true,
 } as const;
-
-function run(script: string, args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], {
-      cwd: projectDir,
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      resolve({ status, stderr });
-    });
-  });
-}
 
 describe("command lines (node:util parseArgs, strict)", () => {
   it("reads flags in both spellings, booleans and positionals", () => {
@@ -74,7 +59,7 @@ describe("command lines (node:util parseArgs, strict)", () => {
       "scripts/ops.ts": "known: --stack, --set, --json, --timeout, --growth\nusage:\n  npm run ops",
       "scripts/localVolumes.ts": "known: --count\nusage: npx ts-node --transpile-only scripts/localVolumes.ts",
     };
-    const results = await Promise.all(Object.keys(scripts).map((script) => run(script, ["--bogus"])));
+    const results = await Promise.all(Object.keys(scripts).map((script) => runScript(script, ["--bogus"])));
     Object.entries(scripts).forEach(([script, expected], i) => {
       assert.equal(results[i]!.status, 2, `${script}: ${results[i]!.stderr}`);
       assert.ok(

@@ -1,34 +1,16 @@
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
 import { localVolumes } from "../../scripts/localVolumes/volumes";
 import { FakeKubeApi, writeKubeconfig } from "../support/fakeKubeApi";
-import { projectDir } from "./helpers/synthesize";
+import { runScript, ScriptResult } from "./helpers/runScript";
 
 const create = "POST /api/v1/persistentvolumes";
 
-function runScript(
-  kubeconfig: string,
-  count: string,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/localVolumes.ts", "--count", count],
-      { cwd: projectDir, env: { ...process.env, KUBECONFIG: kubeconfig } },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      resolve({ status, stdout, stderr });
-    });
-  });
+function createVolumes(kubeconfig: string, count: string): Promise<ScriptResult> {
+  return runScript("scripts/localVolumes.ts", ["--count", count], { KUBECONFIG: kubeconfig });
 }
 
 describe("local volumes (scripts/localVolumes.ts)", function () {
@@ -70,7 +52,7 @@ describe("local volumes (scripts/localVolumes.ts)", function () {
       [409, "local: 0 PersistentVolumes created, 3 already there (local-expandable)"],
     ] as const) {
       api = await FakeKubeApi.start({ [create]: { status, body: { kind: "Status", message: "whatever" } } });
-      const result = await runScript(writeKubeconfig(dir, api.url, { token: "t" }), "3");
+      const result = await createVolumes(writeKubeconfig(dir, api.url, { token: "t" }), "3");
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stdout.trim(), line);
       assert.deepEqual(
@@ -85,10 +67,10 @@ describe("local volumes (scripts/localVolumes.ts)", function () {
 
   it("fails when the API server refuses a volume, and on a bad count", async () => {
     api = await FakeKubeApi.start({ [create]: { status: 403, body: { kind: "Status", message: "forbidden" } } });
-    const refused = await runScript(writeKubeconfig(dir, api.url, { token: "t" }), "2");
+    const refused = await createVolumes(writeKubeconfig(dir, api.url, { token: "t" }), "2");
     assert.equal(refused.status, 1);
     assert.equal(refused.stderr.trim(), "local volumes: POST /api/v1/persistentvolumes answered 403: forbidden");
-    const bad = await runScript(writeKubeconfig(dir, api.url, { token: "t" }), "many");
+    const bad = await createVolumes(writeKubeconfig(dir, api.url, { token: "t" }), "many");
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^--count must be a whole number of volumes, 0 or more; got "many"/);
   });
