@@ -1,4 +1,4 @@
-import { parseArgs, parseSetOverrides } from "../scripts/cliArgs";
+import { parseCommandLine, parseSetOverrides } from "../scripts/commandLine";
 
 export const opsCommands = ["health", "clients", "capacity"] as const;
 export type OpsCommand = (typeof opsCommands)[number];
@@ -43,14 +43,17 @@ function growth(text: string | undefined): number {
 
 /** The command line of `npm run ops`, checked before anything connects anywhere. */
 export function parseOpsArgs(argv: readonly string[]): OpsArgs {
-  const flags = parseArgs(argv, {
-    stack: "string",
-    set: "string",
-    json: "boolean",
-    timeout: "string",
-    growth: "string",
+  const { values: flags, positionals } = parseCommandLine(argv, {
+    options: {
+      stack: { type: "string" },
+      set: { type: "string" },
+      json: { type: "boolean" },
+      timeout: { type: "string" },
+      growth: { type: "string" },
+    },
+    allowPositionals: true,
   });
-  const [command, ...extra] = flags.positional;
+  const [command, ...extra] = positionals;
   if (command === undefined || !(opsCommands as readonly string[]).includes(command)) {
     throw new Error(
       `${command === undefined ? "a command is required" : `unknown command "${command}"`}; commands: ${opsCommands.join(", ")}`,

@@ -12,7 +12,7 @@ import * as path from "path";
 
 import { ClientEntry, loadRegistry } from "../clients";
 import { CommandResult, LocalStack } from "../tools/localStack";
-import { parseArgs } from "./cliArgs";
+import { commandLineOrExit } from "./commandLine";
 
 interface Measurement {
   readonly clients: number;
@@ -101,7 +101,9 @@ function table(rows: Measurement[]): string {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), { sizes: "string" });
+  const { values: args } = commandLineOrExit("usage: npm run bench:engine -- [--sizes N,N,...]", {
+    options: { sizes: { type: "string" } },
+  });
   const sizes = (args.sizes ?? "10,50,200").split(",").map(Number);
   if (sizes.some((size, i) => !Number.isInteger(size) || size < 3 || size <= (sizes[i - 1] ?? 0))) {
     throw new Error(`--sizes: must be increasing whole numbers of at least 3, e.g. 10,50,200; got ${args.sizes}`);

@@ -14,7 +14,7 @@ import * as path from "path";
 import { ClientEntry, planNames } from "../clients";
 import { stackConfigFromFiles } from "../config/configFiles";
 import { freshProgram, runUnderMocks } from "../tools/mockEngine";
-import { parseArgs } from "./cliArgs";
+import { commandLineOrExit } from "./commandLine";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -35,7 +35,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { sizes: "string" });
+  const { values: args } = commandLineOrExit("usage: npm run bench:synth -- [--sizes N,N,...]", {
+    options: { sizes: { type: "string" } },
+  });
   const sizes = (args.sizes ?? "10,100,1000").split(",").map(Number);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
   const baseConfig = stackConfigFromFiles(projectDir, "prod");

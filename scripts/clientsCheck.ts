@@ -2,15 +2,20 @@
  * npm run clients:check -- [--registry NAME] [--json FILE]
  *
  * Validates a client registry (by default every registry in code) or a JSON
- * array of client entries, prints every problem, exits 1 if there is any.
+ * array of client entries, prints every problem, exits 1 if there is any
+ * (2 on an unknown option or one without its value).
  */
 import * as fs from "fs";
 
 import { registries, registryProblems, registrySource } from "../clients";
-import { parseArgs } from "./cliArgs";
+import { commandLineOrExit } from "./commandLine";
+
+const usage = "usage: npm run clients:check -- [--registry NAME] [--json FILE]";
 
 function main(): number {
-  const args = parseArgs(process.argv.slice(2), { json: "string", registry: "string" });
+  const { values: args } = commandLineOrExit(usage, {
+    options: { json: { type: "string" }, registry: { type: "string" } },
+  });
   const checks: { source: string; entries: unknown }[] = [];
   if (args.json !== undefined) {
     let entries: unknown;

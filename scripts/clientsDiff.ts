@@ -14,13 +14,14 @@
  *
  * Exit status: 0 when the diff was computed (changes or not, refused ones
  * included); 1 on errors: unknown ref, unreadable tree, a registry of the
- * working tree that fails validation.
+ * working tree that fails validation; 2 on an unknown option or one without
+ * its value.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { parseArgs } from "./cliArgs";
+import { commandLineOrExit } from "./commandLine";
 import { compareRegistry } from "./clientsDiff/compare";
 import { DiffReport, renderFailure, renderMarkdown } from "./clientsDiff/markdown";
 import { extractCommit, resolveCommit, snapshotTree } from "./clientsDiff/trees";
@@ -67,10 +68,13 @@ async function diff(
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), { registry: "string", out: "string", repo: "string" });
-  const [baseRef, ...extra] = args.positional;
+  const { values: args, positionals } = commandLineOrExit(usage, {
+    options: { registry: { type: "string" }, out: { type: "string" }, repo: { type: "string" } },
+    allowPositionals: true,
+  });
+  const [baseRef, ...extra] = positionals;
   if (baseRef === undefined || extra.length > 0) {
-    throw new Error(`expected one BASE_REF, got ${args.positional.length}; ${usage}`);
+    throw new Error(`expected one BASE_REF, got ${positionals.length}; ${usage}`);
   }
   let result: Awaited<ReturnType<typeof diff>>;
   try {

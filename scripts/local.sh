@@ -36,31 +36,10 @@ environment() {
   export KUBECONFIG=$node_dir/kubeconfig
 }
 
-# kube_api PATH [CURL ARGS...]: the node's API server with the admin token of its kubeconfig.
-kube_api() {
-  local path=$1 server token ca
-  shift
-  server=$(grep -m1 'server:' "$KUBECONFIG" | awk '{print $2}')
-  token=$(grep -m1 'token:' "$KUBECONFIG" | awk '{print $2}')
-  ca=$(grep -m1 'certificate-authority:' "$KUBECONFIG" | awk '{print $2}')
-  curl -sf --cacert "$ca" -H "Authorization: Bearer $token" "$@" "$server$path"
-}
-
 # The node has no provisioner: offer pre-made volumes, so claims bind (and can grow) as they would
-# on a real cluster. hostPath directories under the state folder, writable by the pods' users.
+# on a real cluster: hostPath folders under the state folder, mounted into the pods by the node.
 provide_volumes() {
-  local i
-  for i in $(seq 1 "${KG_RCA_LOCAL_VOLUMES:-16}"); do
-    mkdir -p "$state/volumes/$i"
-    # The pods run as 1000 (Kafka), 7474 (Neo4j) and 999 (PostgreSQL); hostPath volumes ignore fsGroup.
-    chmod 0777 "$state/volumes/$i"
-    kube_api /api/v1/persistentvolumes -H 'Content-Type: application/json' -X POST -o /dev/null --data-binary @- <<JSON || true
-{"apiVersion": "v1", "kind": "PersistentVolume",
- "metadata": {"name": "local-volume-$i"},
- "spec": {"capacity": {"storage": "20Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "local-expandable",
-          "persistentVolumeReclaimPolicy": "Retain", "hostPath": {"path": "$state/volumes/$i", "type": "Directory"}}}
-JSON
-  done
+  (cd "$repo" && npx ts-node --transpile-only scripts/localVolumes.ts --count "${KG_RCA_LOCAL_VOLUMES:-16}" --root "$state/volumes")
 }
 
 # The engine must run inside the node's network namespace, where the cluster's names resolve: a
@@ -120,16 +99,9 @@ up() {
   print_running
 }
 
-# What runs in the platform's namespace: pods with their readiness, one line each.
-# The node -e snippet uses a JavaScript template literal, not a shell expansion:
-# shellcheck disable=SC2016
+# What runs in the platform's namespace, as an operator would look at it.
 print_running() {
-  kube_api /api/v1/namespaces/kg-rca-server/pods | node -e '
-    const pods = JSON.parse(require("fs").readFileSync(0, "utf8")).items;
-    for (const p of pods) {
-      const ready = (p.status.conditions || []).some((c) => c.type === "Ready" && c.status === "True");
-      console.log(`  ${p.metadata.name.padEnd(40)} ${p.status.phase.padEnd(10)} ${ready ? "ready" : "not ready"}`);
-    }'
+  kubectl -n kg-rca-server get statefulsets,deployments,pods -o wide
 }
 
 # down: destroy the stack, then stop the node. discard: stop the node and delete the state folder

@@ -9,13 +9,18 @@ import * as fs from "fs";
 
 import { loadRegistry } from "../clients";
 import { guardPlan, PreviewDocument } from "./planGuard/guardPlan";
-import { parseArgs } from "./cliArgs";
+import { commandLineOrExit } from "./commandLine";
+
+const usage = "usage: npm run plan:guard -- PREVIEW_JSON [--registry NAME] [--allow URN,URN]";
 
 function main(): number {
-  const args = parseArgs(process.argv.slice(2), { registry: "string", allow: "string" });
-  const file = args.positional[0];
+  const { values: args, positionals } = commandLineOrExit(usage, {
+    options: { registry: { type: "string" }, allow: { type: "string" } },
+    allowPositionals: true,
+  });
+  const file = positionals[0];
   if (file === undefined) {
-    console.error("usage: npm run plan:guard -- PREVIEW_JSON [--registry NAME] [--allow URN,URN]");
+    console.error(usage);
     return 2;
   }
   let preview: PreviewDocument;

@@ -3,19 +3,23 @@
  *
  * Runs the program under the SDK's mock engine with the stack's config files
  * and writes what it declares as JSON, secrets masked. Needs no Pulumi CLI,
- * cluster or credentials; exits 1 with the validation message on bad config.
+ * cluster or credentials; exits 1 with the validation message on bad config,
+ * 2 on an unknown option or one without its value.
  */
 import * as fs from "fs";
 import * as path from "path";
 
 import { stackConfigFromFiles } from "../config/configFiles";
 import { freshProgram, runUnderMocks } from "../tools/mockEngine";
-import { parseArgs, parseSetOverrides } from "./cliArgs";
+import { commandLineOrExit, parseSetOverrides } from "./commandLine";
 
 const projectDir = path.resolve(__dirname, "..");
+const usage = "usage: npm run synth -- [--stack NAME] [--out FILE] [--set KEY=VALUE,KEY=VALUE]";
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { stack: "string", out: "string", set: "string" });
+  const { values: args } = commandLineOrExit(usage, {
+    options: { stack: { type: "string" }, out: { type: "string" }, set: { type: "string" } },
+  });
   const stack = args.stack ?? "prod";
   // --set shows what a config change would declare without editing the stack file.
   const config = { ...stackConfigFromFiles(projectDir, stack), ...parseSetOverrides(args.set ?? "") };

@@ -22,35 +22,39 @@ export function judgeWorkloads(namespace: string, workloads: readonly WorkloadSt
   return ok(figure, `every Deployment and StatefulSet in ${namespace} has all its replicas ready`);
 }
 
-interface WorkloadList {
-  readonly items?: readonly {
-    metadata: { name: string };
-    spec?: { replicas?: number };
-    status?: { readyReplicas?: number };
-  }[];
+/** A Deployment or StatefulSet as the check reads it. */
+interface Workload {
+  readonly metadata?: { readonly name?: string };
+  readonly spec?: { readonly replicas?: number };
+  readonly status?: { readonly readyReplicas?: number };
+}
+
+function stateOf(kind: string, item: Workload): WorkloadState {
+  return {
+    name: `${kind}/${item.metadata?.name ?? ""}`,
+    // The API server defaults replicas to 1 when the spec leaves it out.
+    desired: item.spec?.replicas ?? 1,
+    ready: item.status?.readyReplicas ?? 0,
+  };
 }
 
 export const workloadsCheck: HealthCheck = {
   name: "workloads",
   measures: "Deployments and StatefulSets of the namespace with fewer ready replicas than desired",
-  run: async (context) => {
+  run: async (context, scope) => {
     const kube = openKubernetes(context.env, context.timeoutMs);
-    const ns = context.config.namespace;
-    const kinds = [
-      { kind: "Deployment", path: `/apis/apps/v1/namespaces/${ns}/deployments` },
-      { kind: "StatefulSet", path: `/apis/apps/v1/namespaces/${ns}/statefulsets` },
+    scope.onClose(() => {
+      kube.close();
+    });
+    const namespace = context.config.namespace;
+    const [deployments, statefulSets] = await Promise.all([
+      kube.apps.listNamespacedDeployment({ namespace }),
+      kube.apps.listNamespacedStatefulSet({ namespace }),
+    ]);
+    const workloads = [
+      ...deployments.items.map((item) => stateOf("Deployment", item)),
+      ...statefulSets.items.map((item) => stateOf("StatefulSet", item)),
     ];
-    const lists = await Promise.all(
-      kinds.map(async (k) => ({ kind: k.kind, list: (await kube.get(k.path)) as WorkloadList })),
-    );
-    const workloads = lists.flatMap(({ kind, list }) =>
-      (list.items ?? []).map((item) => ({
-        name: `${kind}/${item.metadata.name}`,
-        // The API server defaults replicas to 1 when the spec leaves it out.
-        desired: item.spec?.replicas ?? 1,
-        ready: item.status?.readyReplicas ?? 0,
-      })),
-    );
-    return judgeWorkloads(ns, workloads);
+    return judgeWorkloads(namespace, workloads);
   },
 };

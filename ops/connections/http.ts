@@ -3,9 +3,6 @@ import * as https from "https";
 
 export interface HttpGetOptions {
   readonly timeoutMs: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** TLS settings for https (CA, client certificate), as node's https module takes them. */
-  readonly tls?: https.RequestOptions;
 }
 
 export interface HttpResponse {
@@ -19,7 +16,7 @@ export function httpGet(url: URL, options: HttpGetOptions): Promise<HttpResponse
   return new Promise((resolve, reject) => {
     const request = transport.request(
       url,
-      { method: "GET", headers: { Accept: "application/json", ...options.headers }, ...options.tls },
+      { method: "GET", headers: { Accept: "application/json" } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));

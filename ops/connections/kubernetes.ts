@@ -1,139 +1,130 @@
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as https from "https";
-import * as os from "os";
-import * as path from "path";
-import * as yaml from "js-yaml";
+import * as k8s from "@kubernetes/client-node";
 
-import { httpGet } from "./http";
-import { connectionVariables, Environment } from "./variables";
+import { messageOf } from "../findings";
+import { kubeconfigPath, loadKubeconfig } from "./kubeconfig";
+import { forwardPort, PortForwardTarget, PortForwarding } from "./portForward";
+import { Environment } from "./variables";
 
-/** The parts of a kubeconfig the ops commands use: the current context's server and credentials. */
-interface Kubeconfig {
-  readonly "current-context"?: string;
-  readonly contexts?: readonly { name: string; context: { cluster: string; user: string } }[];
-  readonly clusters?: readonly { name: string; cluster: KubeCluster }[];
-  readonly users?: readonly { name: string; user: KubeUser }[];
+/** A status the API server answered with, other than 2xx; `status` lets a caller treat 404 or 409 as an answer. */
+export class KubeApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
 }
 
-interface KubeCluster {
-  readonly server: string;
-  readonly "certificate-authority"?: string;
-  readonly "certificate-authority-data"?: string;
-  readonly "insecure-skip-tls-verify"?: boolean;
-}
-
-interface KubeUser {
-  readonly token?: string;
-  readonly tokenFile?: string;
-  readonly "client-certificate"?: string;
-  readonly "client-certificate-data"?: string;
-  readonly "client-key"?: string;
-  readonly "client-key-data"?: string;
-  readonly exec?: { command: string; args?: string[]; env?: { name: string; value: string }[] };
-}
-
+/** Typed clients of one cluster, all with the same credentials, deadline per request and error messages. */
 export interface KubeClient {
   readonly server: string;
-  /** GET an API path; the parsed JSON body, or an error with the status and the server's message. */
-  get(apiPath: string): Promise<Record<string, unknown>>;
+  /** The loaded kubeconfig, for client-node's Watch, Exec and Log. */
+  readonly config: k8s.KubeConfig;
+  readonly core: k8s.CoreV1Api;
+  readonly apps: k8s.AppsV1Api;
+  /** Any kind by apiVersion and kind; resource names come from the API server's discovery. */
+  readonly objects: k8s.KubernetesObjectApi;
+  /** A local port forwarded to a pod's port, until its `close()`. */
+  portForward(target: PortForwardTarget): Promise<PortForwarding>;
+  /** Cancels the requests still in flight (a deadline passed). */
+  close(): void;
 }
 
-/** The kubeconfig file: the first of $KUBECONFIG's list, else ~/.kube/config. */
-export function kubeconfigPath(env: Environment): string {
-  const listed = (env[connectionVariables.kubeconfig] ?? "").split(path.delimiter).filter((p) => p !== "");
-  const candidates = listed.length > 0 ? listed : [path.join(os.homedir(), ".kube", "config")];
-  const found = candidates.find((file) => fs.existsSync(file));
-  if (found === undefined) {
-    throw new Error(
-      `no kubeconfig: ${connectionVariables.kubeconfig} ${listed.length > 0 ? `names ${listed.join(", ")}, which does not exist` : "is not set and ~/.kube/config does not exist"}`,
-    );
-  }
-  return found;
-}
-
-function named<E extends { readonly name: string }>(
-  list: readonly E[] | undefined,
-  name: string,
-  what: string,
-  file: string,
-): E {
-  const entry = list?.find((e) => e.name === name);
-  if (entry === undefined) {
-    throw new Error(`${file}: no ${what} named "${name}"`);
-  }
-  return entry;
-}
-
-function fileOrData(file: string | undefined, data: string | undefined, base: string): Buffer | undefined {
-  if (data !== undefined) {
-    return Buffer.from(data, "base64");
-  }
-  return file === undefined ? undefined : fs.readFileSync(path.resolve(base, file));
-}
-
-/** A bearer token from an exec credential plugin (e.g. `aws eks get-token`), as kubectl would run it. */
-function execToken(exec: NonNullable<KubeUser["exec"]>, timeoutMs: number): string {
-  const extraEnv = Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value]));
-  const result = spawnSync(exec.command, exec.args ?? [], {
-    encoding: "utf8",
-    timeout: timeoutMs,
-    env: { ...process.env, ...extraEnv },
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `credential plugin ${exec.command} failed: ${(result.stderr || result.error?.message) ?? ""}`.trim(),
-    );
-  }
-  const token = (JSON.parse(result.stdout) as { status?: { token?: string } }).status?.token;
-  if (token === undefined) {
-    throw new Error(
-      `credential plugin ${exec.command} returned no token (client certificates from plugins are not supported)`,
-    );
-  }
-  return token;
-}
-
+/** The cluster of $KUBECONFIG (else ~/.kube/config); every request is cut after `timeoutMs`. */
 export function openKubernetes(env: Environment, timeoutMs: number): KubeClient {
-  const file = kubeconfigPath(env);
-  const base = path.dirname(file);
-  const config = yaml.load(fs.readFileSync(file, "utf8")) as Kubeconfig;
-  const contextName = config["current-context"] ?? config.contexts?.[0]?.name;
-  if (contextName === undefined) {
-    throw new Error(`${file}: no current-context and no contexts`);
+  return kubeClient(loadKubeconfig(kubeconfigPath(env)), timeoutMs);
+}
+
+export function kubeClient(config: k8s.KubeConfig, timeoutMs: number): KubeClient {
+  const cluster = config.getCurrentCluster();
+  if (cluster === null) {
+    throw new Error(`kubeconfig: the current context names no cluster`);
   }
-  const context = named(config.contexts, contextName, "context", file).context;
-  const cluster = named(config.clusters, context.cluster, "cluster", file).cluster;
-  const user = named(config.users, context.user, "user", file).user;
-  const tokenFromFile = user.tokenFile === undefined ? undefined : fs.readFileSync(user.tokenFile, "utf8").trim();
-  const token = user.token ?? tokenFromFile ?? (user.exec === undefined ? undefined : execToken(user.exec, timeoutMs));
-  const tls: https.RequestOptions = {
-    ca: fileOrData(cluster["certificate-authority"], cluster["certificate-authority-data"], base),
-    cert: fileOrData(user["client-certificate"], user["client-certificate-data"], base),
-    key: fileOrData(user["client-key"], user["client-key-data"], base),
-    rejectUnauthorized: cluster["insecure-skip-tls-verify"] !== true,
-  };
-  const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+  const closed = new AbortController();
+  const configuration = k8s.createConfiguration({
+    baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+    authMethods: { default: credentials(config) },
+    httpApi: k8s.wrapHttpLibrary(explainedFetch(cluster.server, timeoutMs, closed.signal)),
+  });
   return {
     server: cluster.server,
-    get: async (apiPath) => {
-      let response;
-      try {
-        response = await httpGet(new URL(apiPath, cluster.server), { timeoutMs, headers, tls });
-      } catch (err) {
-        throw new Error(`cannot reach the Kubernetes API at ${cluster.server}: ${(err as Error).message}`);
-      }
-      if (response.status !== 200) {
-        const message = (() => {
-          try {
-            return (JSON.parse(response.body) as { message?: string }).message ?? response.body;
-          } catch {
-            return response.body;
-          }
-        })();
-        throw new Error(`GET ${apiPath} answered ${response.status}: ${message}`);
-      }
-      return JSON.parse(response.body) as Record<string, unknown>;
+    config,
+    core: new k8s.CoreV1Api(configuration),
+    apps: new k8s.AppsV1Api(configuration),
+    objects: new k8s.KubernetesObjectApi(configuration),
+    portForward: (target) => forwardPort(new k8s.PortForward(config), target),
+    close: () => {
+      closed.abort();
     },
   };
+}
+
+/** The kubeconfig's credentials; a failing exec plugin (e.g. `aws eks get-token`) is named as such. */
+function credentials(config: k8s.KubeConfig): k8s.SecurityAuthentication {
+  const plugin = (config.getCurrentUser()?.exec as { command?: string } | undefined)?.command;
+  return {
+    getName: () => config.getName(),
+    // client-node runs the plugin with an asynchronous spawn: the event loop, and every other check, go on.
+    applySecurityAuthentication: async (context) => {
+      try {
+        await config.applySecurityAuthentication(context);
+      } catch (err) {
+        throw plugin === undefined ? err : new Error(`credential plugin ${plugin} failed: ${messageOf(err).trim()}`);
+      }
+    },
+  };
+}
+
+/** client-node's fetch, with a deadline on each request and errors that say what failed where. */
+function explainedFetch(server: string, timeoutMs: number, closed: AbortSignal): k8s.PromiseHttpLibrary {
+  const fetchLibrary = new k8s.IsomorphicFetchHttpLibrary();
+  return {
+    send: async (request) => {
+      const deadline = AbortSignal.timeout(timeoutMs);
+      request.setSignal(AbortSignal.any([closed, deadline]));
+      let response: k8s.ResponseContext;
+      try {
+        response = await fetchLibrary.send(request).toPromise();
+      } catch (err) {
+        const reason = deadline.aborted ? `no answer within ${timeoutMs} ms` : unreachableReason(err);
+        throw new Error(`cannot reach the Kubernetes API at ${server}: ${reason}`);
+      }
+      if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+        const url = new URL(request.getUrl());
+        throw new KubeApiError(
+          `${request.getHttpMethod()} ${url.pathname}${url.search} answered ${response.httpStatusCode}: ${statusMessage(await response.body.text())}`,
+          response.httpStatusCode,
+        );
+      }
+      return response;
+    },
+  };
+}
+
+/** node-fetch wraps the socket's error as "request to URL failed, reason: …": the reason is what matters. */
+function unreachableReason(err: unknown): string {
+  const message = messageOf(err);
+  return /, reason: (.*)$/s.exec(message)?.[1] ?? message;
+}
+
+/** The `message` of the API server's Status object, else the body as it came. */
+function statusMessage(body: string): string {
+  try {
+    return (JSON.parse(body) as { message?: string }).message ?? body;
+  } catch {
+    return body;
+  }
+}
+
+/** Runs a create; an object of that name already there (409 Conflict) counts as done. True when this call created it. */
+export async function createIfAbsent(create: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await create();
+    return true;
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 409) {
+      return false;
+    }
+    throw err;
+  }
 }

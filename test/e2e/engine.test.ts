@@ -6,7 +6,7 @@ import * as path from "path";
 
 import { stackConfigFromFiles } from "../../config/configFiles";
 import { freshProgram, MockRun, runUnderMocks } from "../../tools/mockEngine";
-import { apiPath, KubeObject } from "./kubeApi";
+import { KubeObject } from "./kubeApi";
 import { LocalStack, platformResourcesOf, projectDir } from "./localStack";
 
 const namespace = "kg-rca-server";
@@ -74,7 +74,7 @@ function desiredStateDigest(o: KubeObject): string {
 async function clusterFingerprint(stack: LocalStack): Promise<string[]> {
   const lists = await Promise.all(
     namespacedKinds.map(async (kind) =>
-      (await stack.kube.list(apiPath(kind, namespace))).map(
+      (await stack.kube.list(kind, namespace)).map(
         (o: KubeObject) => `${kind.split(":").pop() ?? kind}/${String(o.metadata.name)}@${desiredStateDigest(o)}`,
       ),
     ),
@@ -106,7 +106,7 @@ describe("real engine: the local stack against a real API server", function () {
     assert.ok(objects.length >= 30, `only ${objects.length} objects declared`);
     for (const object of objects) {
       const inputs = object.inputs as KubeObject;
-      const live = await stack.kube.mustGet(apiPath(object.type, namespace, String(inputs.metadata.name)));
+      const live = await stack.kube.mustGet(object.type, namespace, String(inputs.metadata.name));
       if (object.type === "kubernetes:core/v1:Secret") {
         // Values are secret in the synth; the keys and type are what can be compared.
         assert.equal(live.type, inputs.type, object.name);
@@ -126,20 +126,18 @@ describe("real engine: the local stack against a real API server", function () {
   });
 
   it("3. applies HPA bounds, server count and volume growth in place", async () => {
-    const before = await stack.kube.mustGet(apiPath("kubernetes:apps/v1:StatefulSet", namespace, "neo4j"));
+    const before = await stack.kube.mustGet("kubernetes:apps/v1:StatefulSet", namespace, "neo4j");
     stack.setConfig({ kgApiMaxReplicas: "3", neo4jServers: "2", neo4jVolumeSize: "2Gi" });
     const up = stack.pulumi("up", "--yes", "--skip-preview");
     assert.equal(up.status, 0, up.output.slice(-3000));
     assert.doesNotMatch(up.output, /replaced|replacing/);
-    const hpa = await stack.kube.mustGet(
-      apiPath("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api"),
-    );
+    const hpa = await stack.kube.mustGet("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api");
     assert.equal(hpa.spec.maxReplicas, 3);
-    const after = await stack.kube.mustGet(apiPath("kubernetes:apps/v1:StatefulSet", namespace, "neo4j"));
+    const after = await stack.kube.mustGet("kubernetes:apps/v1:StatefulSet", namespace, "neo4j");
     assert.equal(after.spec.replicas, 2);
     assert.equal(after.metadata.uid, before.metadata.uid, "the StatefulSet was not replaced");
     for (const claim of ["data-neo4j-0", "data-neo4j-1"]) {
-      const pvc = await stack.kube.mustGet(apiPath("kubernetes:core/v1:PersistentVolumeClaim", namespace, claim));
+      const pvc = await stack.kube.mustGet("kubernetes:core/v1:PersistentVolumeClaim", namespace, claim);
       assert.equal(pvc.spec.resources.requests.storage, "2Gi", claim);
     }
   });
@@ -148,28 +146,23 @@ describe("real engine: the local stack against a real API server", function () {
     stack.setConfig({ maintenanceMode: "true" });
     let up = stack.pulumi("up", "--yes", "--skip-preview");
     assert.equal(up.status, 0, up.output.slice(-3000));
-    const parked = await stack.kube.mustGet(apiPath("kubernetes:apps/v1:Deployment", namespace, "kg-api"));
+    const parked = await stack.kube.mustGet("kubernetes:apps/v1:Deployment", namespace, "kg-api");
     assert.equal(parked.spec.replicas, 0);
     assert.equal(
-      await stack.kube.get(apiPath("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api")),
+      await stack.kube.get("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api"),
       undefined,
     );
-    const ingress = await stack.kube.mustGet(apiPath("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api"));
+    const ingress = await stack.kube.mustGet("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api");
     assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, "kg-api-maintenance");
 
     stack.setConfig({ maintenanceMode: "false" });
     up = stack.pulumi("up", "--yes", "--skip-preview");
     assert.equal(up.status, 0, up.output.slice(-3000));
-    const restored = await stack.kube.mustGet(apiPath("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api"));
+    const restored = await stack.kube.mustGet("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api");
     assert.equal(restored.spec.rules[0].http.paths[0].backend.service.name, "kg-api");
-    const hpa = await stack.kube.mustGet(
-      apiPath("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api"),
-    );
+    const hpa = await stack.kube.mustGet("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api");
     assert.equal(hpa.spec.maxReplicas, 3);
-    assert.equal(
-      await stack.kube.get(apiPath("kubernetes:apps/v1:Deployment", namespace, "kg-api-maintenance")),
-      undefined,
-    );
+    assert.equal(await stack.kube.get("kubernetes:apps/v1:Deployment", namespace, "kg-api-maintenance"), undefined);
     const preview = stack.pulumi("preview", "--expect-no-changes");
     assert.equal(preview.status, 0, preview.output.slice(-3000));
   });
@@ -283,7 +276,7 @@ describe("real engine: the local stack against a real API server", function () {
       left.map((l) => l.split("@")[0]),
       expected,
     );
-    assert.ok(await stack.kube.get(`/api/v1/namespaces/${namespace}`), "the namespace is retained");
+    assert.ok(await stack.kube.get("kubernetes:core/v1:Namespace", undefined, namespace), "the namespace is retained");
   });
 });
 

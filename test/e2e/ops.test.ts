@@ -16,6 +16,8 @@ import { healthChecks } from "../../ops/checks";
 import { billingCheck } from "../../ops/checks/billing";
 import { workloadsCheck } from "../../ops/checks/workloads";
 import { clientsReport } from "../../ops/clientsReport";
+import { loadKubeconfig } from "../../ops/connections/kubeconfig";
+import { createIfAbsent, kubeClient } from "../../ops/connections/kubernetes";
 import { HealthCheck } from "../../ops/context";
 import { NamedFinding } from "../../ops/findings";
 import { runHealth } from "../../ops/health";
@@ -23,7 +25,7 @@ import { silentProgress } from "../../ops/progress";
 import { loadOpsContext } from "../../ops/stack";
 import { openMetricsText, SeriesSpec } from "../support/openMetrics";
 import { freePort, PostgresServer } from "../support/postgresServer";
-import { kubePost, projectDir, run, ScriptedServer, workload } from "./opsServers";
+import { projectDir, run, ScriptedServer, workload } from "./opsServers";
 
 const namespace = "kg-rca-ops";
 const kafkaPassword = "ops-e2e-admin";
@@ -285,30 +287,15 @@ describe("ops commands against real Kafka, Neo4j, PostgreSQL, Kubernetes API and
   }
 
   async function seedKubernetes(kubeconfig: string): Promise<void> {
+    const kube = kubeClient(loadKubeconfig(kubeconfig), 15000);
     for (const ns of [namespace, `${namespace}-bad`]) {
-      await kubePost(kubeconfig, "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+      await createIfAbsent(() => kube.core.createNamespace({ body: { metadata: { name: ns } } }));
     }
-    await kubePost(
-      kubeconfig,
-      `/apis/apps/v1/namespaces/${namespace}/deployments`,
-      workload("Deployment", "graph-builder", 0),
-    );
-    await kubePost(
-      kubeconfig,
-      `/apis/apps/v1/namespaces/${namespace}/statefulsets`,
-      workload("StatefulSet", "neo4j", 0),
-    );
+    await createIfAbsent(() => kube.objects.create(workload("Deployment", namespace, "graph-builder", 0)));
+    await createIfAbsent(() => kube.objects.create(workload("StatefulSet", namespace, "neo4j", 0)));
     // No kubelet runs here: a workload that asks for pods never becomes ready.
-    await kubePost(
-      kubeconfig,
-      `/apis/apps/v1/namespaces/${namespace}-bad/deployments`,
-      workload("Deployment", "kg-api", 2),
-    );
-    await kubePost(
-      kubeconfig,
-      `/apis/apps/v1/namespaces/${namespace}-bad/statefulsets`,
-      workload("StatefulSet", "neo4j", 0),
-    );
+    await createIfAbsent(() => kube.objects.create(workload("Deployment", `${namespace}-bad`, "kg-api", 2)));
+    await createIfAbsent(() => kube.objects.create(workload("StatefulSet", `${namespace}-bad`, "neo4j", 0)));
   }
 
   async function startPrometheus(name: keyof typeof prometheus): Promise<void> {

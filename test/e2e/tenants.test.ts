@@ -6,7 +6,6 @@ import { Admin, Kafka, logLevel } from "kafkajs";
 import { Client } from "pg";
 import { spawnSync } from "child_process";
 
-import { apiPath } from "./kubeApi";
 import { CommandResult, LocalStack, platformResourcesOf, projectDir } from "./localStack";
 
 const bootstrap = "127.0.0.1:19092";
@@ -77,9 +76,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
   }
 
   async function credentialsOf(clientId: string): Promise<{ username: string; password: string }> {
-    const secret = await stack.kube.mustGet(
-      apiPath("kubernetes:core/v1:Secret", namespace, `${clientId}-kafka-credentials`),
-    );
+    const secret = await stack.kube.mustGet("kubernetes:core/v1:Secret", namespace, `${clientId}-kafka-credentials`);
     const decode = (key: string) => Buffer.from(String(secret.data[key]), "base64").toString("utf8");
     return { username: decode("username"), password: decode("password") };
   }
@@ -281,7 +278,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
         ["tenant-b", "pro", "active"],
       ],
     );
-    const apiKeySecret = await stack.kube.mustGet(apiPath("kubernetes:core/v1:Secret", namespace, "tenant-a-api-key"));
+    const apiKeySecret = await stack.kube.mustGet("kubernetes:core/v1:Secret", namespace, "tenant-a-api-key");
     const apiKey = Buffer.from(String(apiKeySecret.data.apiKey), "base64").toString("utf8");
     assert.equal(rows[0]?.api_key_hash, crypto.createHash("sha256").update(apiKey).digest("hex"));
   });
@@ -389,7 +386,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
       ["deleted"],
     );
     for (const secret of ["tenant-b-kafka-credentials", "tenant-b-api-key"]) {
-      assert.equal(await stack.kube.get(apiPath("kubernetes:core/v1:Secret", namespace, secret)), undefined, secret);
+      assert.equal(await stack.kube.get("kubernetes:core/v1:Secret", namespace, secret), undefined, secret);
     }
     const gone = kafkaAs(credentials.username, credentials.password).admin();
     await assert.rejects(
@@ -458,7 +455,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     );
     assert.deepEqual(await historyOf("tenant-a"), [...historyA, "pro/suspended"]);
     assert.deepEqual(await historyOf("tenant-c"), ["basic/active"]);
-    const apiKeySecret = await stack.kube.mustGet(apiPath("kubernetes:core/v1:Secret", namespace, "tenant-c-api-key"));
+    const apiKeySecret = await stack.kube.mustGet("kubernetes:core/v1:Secret", namespace, "tenant-c-api-key");
     const apiKey = Buffer.from(String(apiKeySecret.data.apiKey), "base64").toString("utf8");
     assert.equal(rows[2]?.api_key_hash, crypto.createHash("sha256").update(apiKey).digest("hex"));
   });

@@ -69,7 +69,10 @@ describe("ops arguments", () => {
     [["status"], /unknown command "status"/],
     [["health"], /health needs --stack NAME/],
     [["health", "--stack", "prod", "extra"], /unexpected argument\(s\): extra/],
-    [["health", "--stack", "prod", "--verbose"], /unknown option --verbose/],
+    [
+      ["health", "--stack", "prod", "--verbose"],
+      /unknown option --verbose; known: --stack, --set, --json, --timeout, --growth$/,
+    ],
     [
       ["health", "--stack", "prod", "--timeout", "0"],
       /--timeout must be a number of seconds above 0 and at most 600, e.g. 10; got "0"/,
@@ -77,9 +80,16 @@ describe("ops arguments", () => {
     [["health", "--stack", "prod", "--timeout", "soon"], /--timeout must be/],
     [["health", "--stack", "prod", "--growth", "1"], /--growth applies to capacity only/],
     [
-      ["capacity", "--growth", "-1"],
+      // Strict parsing takes a value that starts with "-" only after "=".
+      ["capacity", "--growth=-1"],
       /--growth must be a whole number of new clients per month, 0 or more, e.g. 10; got "-1"/,
     ],
+    [
+      ["capacity", "--growth", "-1"],
+      /option --growth needs a value, and "-1" looks like an option: if it is the value, write --growth=-1$/,
+    ],
+    [["health", "--stack"], /option --stack needs a value$/],
+    [["health", "--stack", "prod", "--json=yes"], /option --json takes no value$/],
     [["capacity", "--growth", "2.5"], /got "2.5"/],
     [["capacity", "--growth", "ten"], /got "ten"/],
     [["capacity", "--timeout", "3"], /--timeout applies to health and clients only/],
