@@ -224,6 +224,16 @@ describe("stack config", () => {
       assertRefused({ capacityScaleLeadMonths: "-1" }, "capacityScaleLeadMonths", "an integer from 0 to 120");
       assertRefused({ capacityScaleLeadMonths: "121" }, "capacityScaleLeadMonths", "an integer from 0 to 120");
     });
+    it("a backup schedule with a bad cron field, or not five fields", () => {
+      assertRefused(
+        { backupNeo4jSchedule: "0 24 * * *" },
+        "backupNeo4jSchedule",
+        'the hour field is "24": 24 is outside 0-23. The hour takes 0-23',
+      );
+      assertRefused({ backupPostgresSchedule: "a b c d e" }, "backupPostgresSchedule", 'the minute field is "a"');
+      assertRefused({ backupPostgresSchedule: "@every 1h" }, "backupPostgresSchedule", "five-field cron schedule");
+      assert.equal(parse({ backupNeo4jSchedule: "@daily" }).config.backups.neo4jSchedule, "@daily");
+    });
     it("a namespace or host that is not a DNS name", () => {
       assertRefused({ namespace: "KG_RCA" }, "namespace", "DNS label");
       assertRefused({ kgApiIngressHost: "https://api" }, "kgApiIngressHost", "DNS host name");
