@@ -251,7 +251,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
           template: {
             metadata: { labels, annotations: { "kg-rca/config-sha256": refs.configChecksum } },
             spec: {
-              affinity: spreadAcrossNodes(name),
+              topologySpreadConstraints: spreadAcrossNodes(name),
               terminationGracePeriodSeconds: 120,
               securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
               containers: [

@@ -136,7 +136,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
-              affinity: spreadAcrossNodes(name),
+              topologySpreadConstraints: spreadAcrossNodes(name),
               terminationGracePeriodSeconds: 300,
               securityContext: { runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474 },
               containers: [

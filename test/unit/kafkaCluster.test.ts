@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 
 import { MockRun } from "../../tools/mockEngine";
+import { hardPlacementRules } from "./helpers/placement";
 import { envOf, find, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
 
 function properties(text: string): Record<string, string> {
@@ -109,6 +110,19 @@ describe("KafkaCluster", () => {
     const bootstrap = inputsOf(run, types.service, "kafka-bootstrap");
     assert.equal(bootstrap.metadata.name, "kafka");
     assert.deepEqual(bootstrap.spec.ports, [{ name: "client", port: 9092, targetPort: 9092 }]);
+  });
+
+  it("spreads brokers across nodes where it can, and never leaves one unschedulable for it", () => {
+    const pod = statefulSet.spec.template.spec;
+    assert.deepEqual(pod.topologySpreadConstraints, [
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { app: "kafka" } },
+      },
+    ]);
+    assert.deepEqual(hardPlacementRules(pod), []);
   });
 
   it("sets resources and has a PodDisruptionBudget", () => {

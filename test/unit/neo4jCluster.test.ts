@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 
 import { MockRun } from "../../tools/mockEngine";
 import { neo4jEnvName } from "../../components/neo4j/neo4jSettings";
+import { hardPlacementRules } from "./helpers/placement";
 import { envOf, find, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
 
 describe("Neo4jCluster", () => {
@@ -95,10 +96,17 @@ describe("Neo4jCluster", () => {
     assert.deepEqual(container.volumeMounts, [{ name: "data", mountPath: "/data" }]);
   });
 
-  it("spreads servers across nodes", () => {
-    const rule =
-      statefulSet.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
-    assert.deepEqual(rule, { labelSelector: { matchLabels: { app: "neo4j" } }, topologyKey: "kubernetes.io/hostname" });
+  it("spreads servers across nodes where it can, and never leaves one unschedulable for it", () => {
+    const pod = statefulSet.spec.template.spec;
+    assert.deepEqual(pod.topologySpreadConstraints, [
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { app: "neo4j" } },
+      },
+    ]);
+    assert.deepEqual(hardPlacementRules(pod), []);
   });
 
   it("keeps the admin password in a generated Secret, never in the spec", () => {
