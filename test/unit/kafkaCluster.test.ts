@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 
 import { MockRun } from "../../tools/mockEngine";
-import { hardPlacementRules } from "./helpers/placement";
+import { assertSpreadsOverNodes } from "./helpers/placement";
 import { envOf, find, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
 
 function properties(text: string): Record<string, string> {
@@ -113,16 +113,7 @@ describe("KafkaCluster", () => {
   });
 
   it("spreads brokers across nodes where it can, and never leaves one unschedulable for it", () => {
-    const pod = statefulSet.spec.template.spec;
-    assert.deepEqual(pod.topologySpreadConstraints, [
-      {
-        maxSkew: 1,
-        topologyKey: "kubernetes.io/hostname",
-        whenUnsatisfiable: "ScheduleAnyway",
-        labelSelector: { matchLabels: { app: "kafka" } },
-      },
-    ]);
-    assert.deepEqual(hardPlacementRules(pod), []);
+    assertSpreadsOverNodes(statefulSet.spec.template.spec, "kafka");
   });
 
   it("sets resources and has a PodDisruptionBudget", () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 
 import { MockRun } from "../../tools/mockEngine";
 import { neo4jEnvName } from "../../components/neo4j/neo4jSettings";
-import { hardPlacementRules } from "./helpers/placement";
+import { assertSpreadsOverNodes } from "./helpers/placement";
 import { envOf, find, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
 
 describe("Neo4jCluster", () => {
@@ -97,16 +97,7 @@ describe("Neo4jCluster", () => {
   });
 
   it("spreads servers across nodes where it can, and never leaves one unschedulable for it", () => {
-    const pod = statefulSet.spec.template.spec;
-    assert.deepEqual(pod.topologySpreadConstraints, [
-      {
-        maxSkew: 1,
-        topologyKey: "kubernetes.io/hostname",
-        whenUnsatisfiable: "ScheduleAnyway",
-        labelSelector: { matchLabels: { app: "neo4j" } },
-      },
-    ]);
-    assert.deepEqual(hardPlacementRules(pod), []);
+    assertSpreadsOverNodes(statefulSet.spec.template.spec, "neo4j");
   });
 
   it("keeps the admin password in a generated Secret, never in the spec", () => {

@@ -1,3 +1,5 @@
+import { strict as assert } from "assert";
+
 import { Tree } from "./synthesize";
 
 const required = "requiredDuringSchedulingIgnoredDuringExecution";
@@ -25,4 +27,17 @@ export function hardPlacementRules(pod: Tree): string[] {
     }
   });
   return rules;
+}
+
+/** Asserts that a pod spreads over nodes by its `app` label, as a preference that never leaves it Pending. */
+export function assertSpreadsOverNodes(pod: Tree, app: string): void {
+  assert.deepEqual(pod.topologySpreadConstraints, [
+    {
+      maxSkew: 1,
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: { app } },
+    },
+  ]);
+  assert.deepEqual(hardPlacementRules(pod), []);
 }
