@@ -3,7 +3,8 @@ import { strict as assert } from "assert";
 import { ClientEntry, ClientStatus, PlanName, plans } from "../../clients";
 import { DeclaredResource, MockRun, MockRunError } from "../../tools/mockEngine";
 import { client, registryFile } from "./helpers/registryFile";
-import { synthesize, Tree } from "./helpers/synthesize";
+import { synthesizeFixtureStack } from "./fixtures/stack";
+import { Tree } from "./helpers/synthesize";
 
 const kafkaTypes = {
   topic: "kafka:index/topic:Topic",
@@ -15,7 +16,7 @@ const billingRowType = "pulumi-nodejs:dynamic/kg-rca:BillingRow";
 const databaseType = "pulumi-nodejs:dynamic/kg-rca:Neo4jDatabase";
 
 function synthClients(clients: readonly ClientEntry[], overrides: Record<string, string> = {}): Promise<MockRun> {
-  return synthesize("prod", { clientRegistry: registryFile(clients), ...overrides });
+  return synthesizeFixtureStack({ clientRegistry: registryFile(clients), ...overrides });
 }
 
 function ownedBy(run: MockRun, clientId: string, type?: string): DeclaredResource[] {

@@ -1,8 +1,10 @@
 import { strict as assert } from "assert";
 
+import { KafkaCluster } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
+import { kafkaClusterArgs } from "./fixtures/componentArgs";
 import { assertSpreadsOverNodes } from "./helpers/placement";
-import { envOf, find, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
+import { envOf, find, inputsOf, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 function properties(text: string): Record<string, string> {
   return Object.fromEntries(
@@ -22,7 +24,9 @@ describe("KafkaCluster", () => {
   let container: Tree;
   let config: Tree;
   before(async () => {
-    run = await synthesize("prod");
+    run = await synthesizeComponents(() => {
+      new KafkaCluster("kafka", kafkaClusterArgs);
+    });
     statefulSet = inputsOf(run, types.statefulSet, "kafka-statefulset");
     container = statefulSet.spec.template.spec.containers[0];
     config = inputsOf(run, types.configMap, "kafka-config");

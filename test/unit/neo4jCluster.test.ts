@@ -1,16 +1,21 @@
 import { strict as assert } from "assert";
 
+import { Neo4jCluster } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
 import { neo4jEnvName } from "../../components/neo4j/neo4jSettings";
+import { neo4jClusterArgs } from "./fixtures/componentArgs";
+import { synthesizeFixtureStack } from "./fixtures/stack";
 import { assertSpreadsOverNodes } from "./helpers/placement";
-import { envOf, find, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
+import { envOf, find, inputsOf, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 describe("Neo4jCluster", () => {
   let run: MockRun;
   let statefulSet: Tree;
   let container: Tree;
   before(async () => {
-    run = await synthesize("prod");
+    run = await synthesizeComponents(() => {
+      new Neo4jCluster("neo4j", neo4jClusterArgs);
+    });
     statefulSet = inputsOf(run, types.statefulSet, "neo4j-statefulset");
     container = statefulSet.spec.template.spec.containers[0];
   });
@@ -131,7 +136,7 @@ describe("Neo4jCluster", () => {
   });
 
   it("follows the server count of the stack", async () => {
-    const small = await synthesize("prod", { neo4jServers: "1" });
+    const small = await synthesizeFixtureStack({ neo4jServers: "1" });
     const env = envOf(inputsOf(small, types.statefulSet, "neo4j-statefulset").spec.template.spec.containers[0]);
     assert.equal(env.NEO4J_initial_dbms_default__primaries__count, "1");
     assert.equal(
