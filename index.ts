@@ -6,13 +6,14 @@ import {
   ClientTenant,
   GraphBuilder,
   graphBuilderConsumerGroup,
+  imagePullPolicyTransformation,
   graphBuilderPrincipal,
   KafkaCluster,
   KgApi,
   Monitoring,
   Neo4jCluster,
   PlatformKafkaAccess,
-  PlatformNamespace,
+  PlatformFoundation,
 } from "./components";
 import { loadStackConfig, loadStackSecrets } from "./config";
 
@@ -22,7 +23,7 @@ const clients = loadRegistry(config.tenants.registry);
 const secrets = loadStackSecrets();
 const { namespace, storageClassName, skipAwait } = config;
 
-const platform = new PlatformNamespace("platform", {
+const platform = new PlatformFoundation("platform", {
   namespace,
   storageClassName,
   storageClassProvisioner: config.storageClassProvisioner,
@@ -37,7 +38,11 @@ const platform = new PlatformNamespace("platform", {
   clients: Object.fromEntries(clients.map((client) => [client.id, client.status])),
   clientRegistry: config.tenants.registry,
 });
-const inCluster = { provider: platform.provider };
+// Every workload's containers get the configured imagePullPolicy (Never where images are imported, not pulled).
+const inCluster = {
+  provider: platform.provider,
+  transformations: [imagePullPolicyTransformation(config.imagePullPolicy)],
+};
 // Kafka, billing and Neo4j are not reached through the Kubernetes provider: they wait for the guard explicitly.
 const afterGuard = { dependsOn: [platform.guard] };
 
@@ -107,9 +112,11 @@ new BackupJobs(
   inCluster,
 );
 
+// Tenants' topics, users, rows and databases are written into the platform's servers: on a first
+// deployment they wait until the brokers, the billing database and Neo4j are up (and for the guard).
 const tenantProviders = {
   providers: { kubernetes: platform.provider, kafka: kafka.adminProvider },
-  ...afterGuard,
+  dependsOn: [platform.guard, kafka.statefulSet, billing, neo4j],
 };
 new PlatformKafkaAccess(
   "platform-kafka",
@@ -133,6 +140,7 @@ for (const client of clients) {
       },
       kafkaBootstrapServers: kafka.bootstrapServers,
       tenantDatabases: config.tenants.databases,
+      billingConnection: billing.connection,
     },
     tenantProviders,
   );

@@ -1,3 +1,4 @@
+export * from "./lifecycle";
 export * from "./naming";
 export * from "./plans";
 export * from "./registry";

@@ -1,7 +1,8 @@
 import { ValidationError } from "../config/validationError";
 import { clientIdLength, clientIdPattern, reservedClientIds } from "./naming";
 import { planNames, plans, PlanName } from "./plans";
-import { ClientEntry, clientStatuses, ClientStatus } from "./types";
+import { clientStatuses } from "./lifecycle";
+import { ClientEntry } from "./types";
 
 const emailPattern = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const knownFields = new Set(["id", "name", "email", "plan", "status", "overrides"]);
@@ -118,8 +119,4 @@ export function validateRegistry(entries: unknown, source: string): readonly Cli
     throw new ValidationError(`invalid client registry (${source})`, problems);
   }
   return entries as ClientEntry[];
-}
-
-export function isLive(status: ClientStatus): boolean {
-  return status !== "offboarded";
 }

@@ -1,7 +1,9 @@
 import { ConfigReader, RawConfig } from "./configReader";
 import { parseNeo4jSize, parseQuantity, neo4jDurationPattern } from "./quantity";
 import {
+  AlertThresholds,
   Autoscaling,
+  imagePullPolicies,
   BackupsConfig,
   MonitoringConfig,
   ComputeResources,
@@ -69,6 +71,7 @@ function readAutoscaling(reader: ConfigReader, prefix: string): Autoscaling {
 function readNeo4j(reader: ConfigReader): Neo4jConfig {
   const neo4j: Neo4jConfig = {
     image: reader.image("neo4jImage"),
+    edition: reader.oneOf("neo4jEdition", ["enterprise", "community"]),
     servers: reader.positiveInteger("neo4jServers"),
     volumeSize: reader.quantity("neo4jVolumeSize", "storage"),
     resources: readResources(reader, "neo4j"),
@@ -88,6 +91,12 @@ function readNeo4j(reader: ConfigReader): Neo4jConfig {
       boltThreadPoolMaxSize: reader.positiveInteger("neo4jBoltThreadPoolMaxSize"),
     },
   };
+  if (reader.allValid("neo4jEdition", "neo4jServers") && neo4j.edition === "community" && neo4j.servers !== 1) {
+    reader.problem(
+      "neo4jServers",
+      `must be 1 with neo4jEdition "community" (clustering needs Enterprise Edition); got ${neo4j.servers}`,
+    );
+  }
   const s = neo4j.settings;
   if (reader.allValid("neo4jHeapInitialSize", "neo4jHeapMaxSize") && size(s.heapInitialSize) > size(s.heapMaxSize)) {
     reader.problem(
@@ -270,7 +279,8 @@ function readMonitoring(reader: ConfigReader): MonitoringConfig {
   };
 }
 
-function readOps(reader: ConfigReader, diskUsageWarningRatio: number): OpsConfig {
+/** The day-2 thresholds, each validated against the alert that measures the same thing. */
+function readOps(reader: ConfigReader, alerts: AlertThresholds): OpsConfig {
   const ops: OpsConfig = {
     prometheusUrl: reader.matching(
       "opsPrometheusUrl",
@@ -296,13 +306,23 @@ function readOps(reader: ConfigReader, diskUsageWarningRatio: number): OpsConfig
       `(${ops.consumerLag.critical}) must be above opsConsumerLagWarning (${ops.consumerLag.warning})`,
     );
   }
+  // The check and HighConsumerLag judge the same per-partition lag: the morning check must warn before the alert fires.
+  if (
+    reader.allValid("opsConsumerLagWarning", "alertConsumerLagMessages") &&
+    ops.consumerLag.warning >= alerts.consumerLagMessages
+  ) {
+    reader.problem(
+      "opsConsumerLagWarning",
+      `(${ops.consumerLag.warning}) must be below alertConsumerLagMessages (${alerts.consumerLagMessages}), where HighConsumerLag fires, so the health check warns first`,
+    );
+  }
   if (
     reader.allValid("opsVolumeUsageErrorRatio", "alertDiskUsageRatio") &&
-    ops.volumeUsageErrorRatio <= diskUsageWarningRatio
+    ops.volumeUsageErrorRatio <= alerts.diskUsageRatio
   ) {
     reader.problem(
       "opsVolumeUsageErrorRatio",
-      `(${ops.volumeUsageErrorRatio}) must be above alertDiskUsageRatio (${diskUsageWarningRatio}), where warnings start`,
+      `(${ops.volumeUsageErrorRatio}) must be above alertDiskUsageRatio (${alerts.diskUsageRatio}), where warnings start`,
     );
   }
   return ops;
@@ -328,6 +348,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     storageClassName: reader.dnsLabel("storageClassName"),
     storageClassProvisioner: reader.optional("storageClassProvisioner"),
     skipAwait: reader.boolean("skipAwait"),
+    imagePullPolicy: reader.oneOf("imagePullPolicy", imagePullPolicies),
     neo4j: readNeo4j(reader),
     kafka: readKafka(reader, environment),
     postgres: readPostgres(reader),
@@ -343,9 +364,19 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     },
     backups: readBackups(reader),
     monitoring,
-    ops: readOps(reader, monitoring.alerts.diskUsageRatio),
+    ops: readOps(reader, monitoring.alerts),
     maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
   };
+  if (
+    reader.allValid("neo4jEdition", "tenantDatabases") &&
+    config.tenants.databases &&
+    config.neo4j.edition !== "enterprise"
+  ) {
+    reader.problem(
+      "tenantDatabases",
+      `must be false with neo4jEdition "${config.neo4j.edition}": per-client databases need Enterprise Edition`,
+    );
+  }
   if (reader.problems.length > 0) {
     throw new ValidationError(`invalid stack config (${source})`, reader.problems);
   }

@@ -2,6 +2,9 @@
 
 export type Environment = "prod" | "staging" | "local";
 
+export const imagePullPolicies = ["Always", "IfNotPresent", "Never"] as const;
+export type ImagePullPolicy = (typeof imagePullPolicies)[number];
+
 export interface ComputeResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu: string; readonly memory: string };
@@ -28,8 +31,12 @@ export interface Neo4jSettings {
   readonly boltThreadPoolMaxSize: number;
 }
 
+/** Enterprise runs clusters, per-client databases and online backups; Community one server and one database. */
+export type Neo4jEdition = "enterprise" | "community";
+
 export interface Neo4jConfig {
   readonly image: string;
+  readonly edition: Neo4jEdition;
   readonly servers: number;
   readonly volumeSize: string;
   readonly resources: ComputeResources;
@@ -94,6 +101,8 @@ export interface StackConfig {
   readonly storageClassProvisioner: string;
   /** Skip waiting for pods to become ready: for API servers without kubelets. */
   readonly skipAwait: boolean;
+  /** Every container's `imagePullPolicy`: `Never` where images are imported into the node, not pulled. */
+  readonly imagePullPolicy: ImagePullPolicy;
   readonly neo4j: Neo4jConfig;
   readonly kafka: KafkaConfig;
   readonly postgres: PostgresConfig;
@@ -159,7 +168,10 @@ export interface TenantsConfig {
 export interface OpsConfig {
   /** Prometheus the health and client reports query; the environment may override it per run. */
   readonly prometheusUrl: string;
-  /** Largest per-partition lag of the graph-builder group: warning from `warning`, error from `critical`. */
+  /**
+   * Largest per-partition lag of the graph-builder group, what HighConsumerLag fires on: warning from
+   * `warning` (below `monitoring.alerts.consumerLagMessages`), error from `critical`.
+   */
   readonly consumerLag: { readonly warning: number; readonly critical: number };
   /** Volume usage ratio that is an error; warnings start above `monitoring.alerts.diskUsageRatio`. */
   readonly volumeUsageErrorRatio: number;

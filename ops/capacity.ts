@@ -4,7 +4,7 @@
  */
 import { planNames, planOf, PlanName } from "../clients/plans";
 import { ClientEntry } from "../clients/types";
-import { isLive } from "../clients/validation";
+import { isLive } from "../clients/lifecycle";
 
 export interface PlanCount {
   readonly plan: PlanName;

@@ -1,5 +1,5 @@
 import { parseQuantity } from "../config/quantity";
-import { isLive } from "../clients/validation";
+import { isLive } from "../clients/lifecycle";
 import {
   clientsByPlan,
   growthProjection,

@@ -1,6 +1,7 @@
 import { databaseName, topicName } from "../clients/naming";
 import { ClientEntry } from "../clients/types";
-import { clientLabel, metricNames, promqlString } from "../components/monitoring/metricNames";
+import { metricLabels, metricNames } from "../components/monitoring/metricNames";
+import { labelIs, selector } from "../components/monitoring/promql";
 import { openKafkaAdmin } from "./connections/kafka";
 import { openNeo4j } from "./connections/neo4j";
 import { openBilling } from "./connections/postgres";
@@ -38,7 +39,7 @@ export interface ClientsReport {
 export const apiCallsWindow = "7d";
 
 export function apiCallsExpr(clientId: string): string {
-  return `sum(increase(${metricNames.apiCalls}{${clientLabel}=${promqlString(clientId)}}[${apiCallsWindow}]))`;
+  return `sum(increase(${selector(metricNames.apiCalls, labelIs(metricLabels.client, clientId))}[${apiCallsWindow}]))`;
 }
 
 export const resourcesCypher = "MATCH (r:Resource) RETURN count(r) AS n";

@@ -1,6 +1,7 @@
 import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { Props } from "./policyTypes";
 
 /**
  * Whether `setting` configures `bucket`: by the engine's dependency record,

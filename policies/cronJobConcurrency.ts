@@ -1,6 +1,7 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
-import { Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { Props } from "./policyTypes";
 
 /** Two backups of the same database at once compete for I/O and can overwrite each other. */
 export function cronJobConcurrency(enforcementLevel: EnforcementLevel = "mandatory"): ResourceValidationPolicy {

@@ -1,6 +1,7 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
-import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
 
 /** HPA bounds make sense, and in prod a workload never scales down to a single pod. */
 export function hpaBounds(enforcementLevel: EnforcementLevel = "mandatory"): ResourceValidationPolicy {

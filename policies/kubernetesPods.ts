@@ -1,4 +1,5 @@
-import { Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { Props } from "./policyTypes";
 
 /** The pod spec inside any Kubernetes workload, or undefined for other resources. */
 export function podSpecOf(type: string, props: Props): Props | undefined {

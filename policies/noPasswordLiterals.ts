@@ -1,7 +1,8 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
 import { containersOf, podSpecOf } from "./kubernetesPods";
-import { Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { Props } from "./policyTypes";
 
 const secretName = /(pass(word|wd)?|secret|token|api[_-]?key|credential|private[_-]?key)/i;
 /** `password=value` or `password: value` with a literal value; `$VAR` references are fine. */

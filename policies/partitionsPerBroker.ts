@@ -1,6 +1,7 @@
-import { EnforcementLevel, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
+import { kafkaBrokersLabel, resourceTypes } from "../components/resourceKinds";
+import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
 
 /** Partition replicas each broker would carry if the stack's topics were spread evenly. */
 export function partitionReplicasPerBroker(topics: readonly Props[], brokers: number): number {
@@ -8,7 +9,30 @@ export function partitionReplicasPerBroker(topics: readonly Props[], brokers: nu
   return Math.ceil(replicas / brokers);
 }
 
-/** Capacity planning as a check: the stack's topics must fit the brokers it declares. */
+/** StatefulSets that carry the brokers' label, whatever they are named. */
+function brokerStatefulSets(resources: readonly PolicyResource[]): PolicyResource[] {
+  return resources.filter((r) => {
+    const labels = ((r.props as Props).metadata as Props | undefined)?.labels as Props | undefined;
+    return r.type === resourceTypes.statefulSet && labels?.[kafkaBrokersLabel.key] === kafkaBrokersLabel.value;
+  });
+}
+
+/** The broker count the platform guard was given (kg-rca-server:kafkaBrokers); 0 without a guard. */
+function declaredBrokers(resources: readonly PolicyResource[]): number {
+  const counts = resources
+    .filter((r) => r.type === resourceTypes.platformGuard)
+    .map((r) => Number((r.props as Props).kafkaBrokers))
+    .filter((count) => count > 0);
+  return Math.max(0, ...counts);
+}
+
+const brokerLabel = `${kafkaBrokersLabel.key}=${kafkaBrokersLabel.value}`;
+
+/**
+ * Capacity planning as a check: the stack's topics must fit the brokers it
+ * declares. A stack with Kafka and no broker StatefulSet fails, so a renamed
+ * or missing cluster cannot turn the check off.
+ */
 export function partitionsPerBroker(enforcementLevel: EnforcementLevel = "mandatory"): StackValidationPolicy {
   return {
     name: "partitions-per-broker",
@@ -16,15 +40,31 @@ export function partitionsPerBroker(enforcementLevel: EnforcementLevel = "mandat
     enforcementLevel,
     configSchema: guardrailConfigSchema,
     validateStack: (args, reportViolation) => {
-      const kafka = args.resources.find(
-        (r) =>
-          r.type === resourceTypes.statefulSet && ((r.props as Props).metadata as Props | undefined)?.name === "kafka",
-      );
-      const brokers = Number(((kafka?.props as Props | undefined)?.spec as Props | undefined)?.replicas);
-      if (!(brokers > 0)) {
+      const topics = args.resources.filter((r) => r.type === resourceTypes.kafkaTopic).map((r) => r.props as Props);
+      const configured = declaredBrokers(args.resources);
+      if (topics.length === 0 && configured === 0) {
         return;
       }
-      const topics = args.resources.filter((r) => r.type === resourceTypes.kafkaTopic).map((r) => r.props as Props);
+      const declares = `The stack declares ${topics.length} Kafka topic(s)${configured > 0 ? ` and kg-rca-server:kafkaBrokers ${configured}` : ""}`;
+      const statefulSets = brokerStatefulSets(args.resources);
+      const [statefulSet, ...others] = statefulSets;
+      if (statefulSet === undefined || others.length > 0) {
+        const found =
+          statefulSet === undefined
+            ? "no StatefulSet"
+            : `${statefulSets.length} StatefulSets (${statefulSets.map((r) => r.name).join(", ")})`;
+        reportViolation(
+          `${declares}, and ${found} labelled ${brokerLabel}, so partition replicas per broker cannot be checked. Declare the brokers through KafkaCluster, which labels its StatefulSet, once per stack.`,
+        );
+        return;
+      }
+      const brokers = Number(((statefulSet.props as Props).spec as Props | undefined)?.replicas);
+      if (!(brokers > 0)) {
+        reportViolation(
+          `${declares}, and its broker StatefulSet ${statefulSet.name} runs no broker (replicas ${String(brokers)}). Set kg-rca-server:kafkaBrokers to at least 1.`,
+        );
+        return;
+      }
       const perBroker = partitionReplicasPerBroker(topics, brokers);
       const ceiling = configOf(args).maxPartitionReplicasPerBroker;
       if (perBroker > ceiling) {

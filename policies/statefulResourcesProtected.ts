@@ -1,15 +1,30 @@
 import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { ClientStatus, loadRegistry } from "../clients";
-import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
+import { isClientStatus, isReleasable } from "../clients/lifecycle";
+import { clientDataTypes, clientOf, resourceTypes } from "../components/resourceKinds";
+import { Props } from "./policyTypes";
 
-/** Statuses in which a client's data may lose its protection (the first step of offboarding). */
-const releasable: readonly ClientStatus[] = ["offboarding", "offboarded"];
+/**
+ * Client statuses as the platform guard records them in its inputs (the
+ * registry snapshot the preview applies), so the policy judges the very
+ * registry the update uses; undefined when the stack declares no guard.
+ */
+function guardedStatuses(resources: readonly PolicyResource[]): ReadonlyMap<string, string> | undefined {
+  const guards = resources.filter((r) => r.type === resourceTypes.platformGuard);
+  if (guards.length === 0) {
+    return undefined;
+  }
+  const statuses = guards.flatMap((guard) => Object.entries(((guard.props as Props).clients ?? {}) as Props));
+  return new Map(statuses.map(([id, status]) => [id, String(status)]));
+}
 
-function clientOf(resource: PolicyResource, clientIds: readonly string[]): string | undefined {
-  const props = resource.props as Props;
-  const name = String(resource.type === resourceTypes.kafkaTopic ? props.name : props.databaseName);
-  return clientIds.find((id) => name === id || name.startsWith(`${id}.`));
+/** Why a client's topic or database may not be unprotected, for the violation's message. */
+function unreleasedReason(client: string | undefined, statuses: ReadonlyMap<string, string> | undefined): string {
+  if (statuses === undefined) {
+    return "no platform guard is declared, so no client status is known";
+  }
+  const status = client === undefined ? undefined : statuses.get(client);
+  return `its client ${client ?? "(unknown)"} is ${status ?? "not in the registry"}`;
 }
 
 /** A claim `<template>-<statefulset>-<ordinal>` above its StatefulSet's replicas belongs to a retiring broker. */
@@ -28,7 +43,8 @@ function isRetiringClaim(claim: PolicyResource, resources: readonly PolicyResour
 /**
  * Nothing is lost: topics, client databases, billing rows, volume claims and
  * buckets are protected, except a client's topics and database once the
- * registry marks it offboarding, and the claims of drained brokers.
+ * registry the platform guard records marks it offboarding, and the claims of
+ * drained brokers.
  */
 export function statefulResourcesProtected(enforcementLevel: EnforcementLevel = "mandatory"): StackValidationPolicy {
   return {
@@ -36,28 +52,25 @@ export function statefulResourcesProtected(enforcementLevel: EnforcementLevel = 
     description:
       "Topics, client databases, billing rows, volume claims and buckets are protected unless their client is offboarding.",
     enforcementLevel,
-    configSchema: guardrailConfigSchema,
     validateStack: (args, reportViolation) => {
-      const clients = loadRegistry(configOf(args).clientRegistry);
-      const statusOf = new Map(clients.map((c) => [c.id, c.status]));
-      const ids = clients.map((c) => c.id);
+      const statuses = guardedStatuses(args.resources);
+      const ids = [...(statuses?.keys() ?? [])];
       for (const resource of args.resources) {
         if (resource.opts.protect) {
           continue;
         }
-        switch (resource.type) {
-          case resourceTypes.kafkaTopic:
-          case resourceTypes.neo4jDatabase: {
-            const client = clientOf(resource, ids);
-            const status = client === undefined ? undefined : statusOf.get(client);
-            if (status === undefined || !releasable.includes(status)) {
-              reportViolation(
-                `${resource.name} is not protected, but its client ${client ?? "(unknown)"} is ${status ?? "not in the registry"}. Only offboarding releases a client's data: set its status to "offboarding" first.`,
-                resource.urn,
-              );
-            }
-            break;
+        if (clientDataTypes.has(resource.type)) {
+          const client = clientOf(resource.type, resource.props as Props, ids);
+          const status = client === undefined ? undefined : statuses?.get(client);
+          if (status === undefined || !isClientStatus(status) || !isReleasable(status)) {
+            reportViolation(
+              `${resource.name} is not protected, but ${unreleasedReason(client, statuses)}. Only offboarding releases a client's data: set its status to "offboarding" first.`,
+              resource.urn,
+            );
           }
+          continue;
+        }
+        switch (resource.type) {
           case resourceTypes.pvc:
             if (!isRetiringClaim(resource, args.resources)) {
               reportViolation(

@@ -1,6 +1,7 @@
 import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { Props } from "./policyTypes";
 
 function selects(selector: Props | undefined, labels: Record<string, string>): boolean {
   const matchLabels = (selector?.matchLabels ?? {}) as Record<string, string>;

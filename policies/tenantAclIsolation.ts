@@ -1,6 +1,7 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
-import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
 
 /**
  * Tenant isolation: an ACL of a client principal must be PREFIXED on that

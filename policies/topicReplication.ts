@@ -1,6 +1,7 @@
 import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
 
-import { configOf, guardrailConfigSchema, Props, resourceTypes } from "./policyTypes";
+import { resourceTypes } from "../components/resourceKinds";
+import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
 
 /** In prod a topic survives the loss of a broker: three replicas, two in sync for every write. */
 export function topicReplication(enforcementLevel: EnforcementLevel = "mandatory"): ResourceValidationPolicy {

@@ -1,116 +1,154 @@
 #!/usr/bin/env bash
 # npm run local:up / local:down
 #
-# up:   builds the toolchain if needed (cached outside the repo), starts a
-#       Kubernetes control plane, Kafka, PostgreSQL and Neo4j on loopback, logs
-#       in to a local file backend and runs `pulumi up` of the local stack.
-# down: destroys the stack and stops everything `up` started.
+# up:   builds the toolchain and the local images if needed (cached outside the
+#       repo), starts a one-node Kubernetes cluster (scripts/node/local-node.sh)
+#       in a private network and mount namespace, logs in to a local file backend
+#       and runs `pulumi up` of the local stack: the program's own Kafka,
+#       PostgreSQL and Neo4j StatefulSets and the workloads run as pods, awaited
+#       as in production. The engine runs inside the node's network namespace,
+#       where the in-cluster names the program uses (brokers, billing database)
+#       resolve through the cluster DNS.
+# down: destroys the stack and stops the node; the host is left as it was.
 #
 # State lives in $KG_RCA_LOCAL_DIR (default ~/.local/state/kg-rca-local). The
-# stack's config file is a copy of Pulumi.local.yaml kept there, so secrets
-# and test edits never touch the repository's file.
+# stack's config file is a copy of Pulumi.local.yaml kept there, so secrets,
+# image tags and test edits never touch the repository's file.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state=${KG_RCA_LOCAL_DIR:-$HOME/.local/state/kg-rca-local}
-services=${KG_RCA_LOCAL_SERVICES:-kafka postgres neo4j}
+node_dir=$state/node
+image_manifest=${KG_RCA_IMAGE_CACHE:-$HOME/.cache/kg-rca-images}/images.json
 export KAFKA_ADMIN_PASSWORD=${KAFKA_ADMIN_PASSWORD:-local-kafka-admin}
-export NEO4J_PASSWORD=${NEO4J_PASSWORD:-local-neo4j-password}
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-stack-only}
 export PULUMI_BACKEND_URL="file://$state/backend"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 config_file=$state/Pulumi.local.yaml
+node_sh=$repo/scripts/node/local-node.sh
 
 step() { echo "local: $*"; }
-
-# The PostgreSQL server runs as the postgres user, which cannot enter root's home: its data lives
-# under /var/tmp, in a folder recorded in the state.
-service_dir() {
-  if [ "$1" != postgres ]; then
-    echo "$state/$1"
-  elif [ -f "$state/postgres.dir" ]; then
-    cat "$state/postgres.dir"
-  else
-    mkdir -p "$state" && mktemp -d /var/tmp/kg-rca-postgres.XXXXXX | tee "$state/postgres.dir"
-  fi
-}
 
 environment() {
   # shellcheck disable=SC1091
   source "${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}/env.sh"
-  export KUBECONFIG=$state/cluster/kubeconfig
-  export KG_RCA_BILLING_DATABASE_URL
-  KG_RCA_BILLING_DATABASE_URL=$(bash "$repo/scripts/services/postgres.sh" url "$(service_dir postgres)")
-  export KG_RCA_NEO4J_URI=bolt://127.0.0.1:${NEO4J_PORT:-17687} KG_RCA_NEO4J_USER=neo4j KG_RCA_NEO4J_PASSWORD=$NEO4J_PASSWORD
+  export KUBECONFIG=$node_dir/kubeconfig
 }
 
-# A cluster without nodes has no provisioner: offer pre-made volumes, so claims bind (and can grow)
-# as they would on a real cluster. hostPath under /var/tmp; nothing ever mounts them.
-provide_volumes() {
-  local server token ca i
+# kube_api PATH [CURL ARGS...]: the node's API server with the admin token of its kubeconfig.
+kube_api() {
+  local path=$1 server token ca
+  shift
   server=$(grep -m1 'server:' "$KUBECONFIG" | awk '{print $2}')
   token=$(grep -m1 'token:' "$KUBECONFIG" | awk '{print $2}')
   ca=$(grep -m1 'certificate-authority:' "$KUBECONFIG" | awk '{print $2}')
+  curl -sf --cacert "$ca" -H "Authorization: Bearer $token" "$@" "$server$path"
+}
+
+# The node has no provisioner: offer pre-made volumes, so claims bind (and can grow) as they would
+# on a real cluster. hostPath directories under the state folder, writable by the pods' users.
+provide_volumes() {
+  local i
   for i in $(seq 1 "${KG_RCA_LOCAL_VOLUMES:-16}"); do
-    curl -sf --cacert "$ca" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -X POST "$server/api/v1/persistentvolumes" -o /dev/null --data-binary @- <<JSON || true
+    mkdir -p "$state/volumes/$i"
+    # The pods run as 1000 (Kafka), 7474 (Neo4j) and 999 (PostgreSQL); hostPath volumes ignore fsGroup.
+    chmod 0777 "$state/volumes/$i"
+    kube_api /api/v1/persistentvolumes -H 'Content-Type: application/json' -X POST -o /dev/null --data-binary @- <<JSON || true
 {"apiVersion": "v1", "kind": "PersistentVolume",
  "metadata": {"name": "local-volume-$i"},
  "spec": {"capacity": {"storage": "20Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "local-expandable",
-          "persistentVolumeReclaimPolicy": "Retain", "hostPath": {"path": "/var/tmp/kg-rca-local-volumes/$i"}}}
+          "persistentVolumeReclaimPolicy": "Retain", "hostPath": {"path": "$state/volumes/$i", "type": "Directory"}}}
 JSON
   done
 }
 
+# The engine must run inside the node's network namespace, where the cluster's names resolve: a
+# `pulumi` in $state/cli/bin does that for every caller (this script, the Automation API in the
+# tests), and `env` puts it first on PATH.
+write_cli_wrapper() {
+  local real
+  real=$(command -v pulumi)
+  mkdir -p "$state/cli/bin"
+  cat >"$state/cli/bin/pulumi" <<EOF
+#!/usr/bin/env bash
+# Written by scripts/local.sh: the real CLI, inside the local node's network and mount namespaces.
+exec bash "$node_sh" exec "$node_dir" "$real" "\$@"
+EOF
+  chmod +x "$state/cli/bin/pulumi"
+}
+
+# pulumi_local ARGS...: the CLI for the local stack, inside the node's network namespace.
 pulumi_local() {
-  (cd "$repo" && pulumi "$@" --stack local --config-file "$config_file")
+  (cd "$repo" && "$state/cli/bin/pulumi" "$@" --stack local --config-file "$config_file")
+}
+
+# The image of each workload, from the local images' manifest: tags follow content, so they are
+# written into the state's copy of the stack config rather than into Pulumi.local.yaml.
+set_image_config() {
+  local key image tag
+  for key in kafkaImage:kafka neo4jImage:neo4j postgresImage:postgres graphBuilderImage:wiring-probe-graph-builder \
+    kgApiImage:wiring-probe-kg-api maintenancePageImage:maintenance-page; do
+    image=${key#*:}
+    tag=$(node -e 'console.log(require(process.argv[1])[process.argv[2]].tag)' "$image_manifest" "$image")
+    pulumi_local config set "${key%%:*}" "$tag" >/dev/null
+  done
 }
 
 up() {
   step "toolchain"
   bash "$repo/scripts/toolchain.sh"
+  step "images"
+  bash "$repo/scripts/images/build.sh"
   environment
   mkdir -p "$state/backend"
-  step "control plane"
-  if [ -f "$state/cluster/kube-apiserver.pid" ] && kill -0 "$(cat "$state/cluster/kube-apiserver.pid")" 2>/dev/null; then
-    echo "local: control plane already running"
+  write_cli_wrapper
+  step "node"
+  if bash "$node_sh" status "$node_dir"; then
+    echo "local: node already running"
   else
-    bash "$repo/scripts/toolchain/local-cluster.sh" start "$state/cluster"
+    bash "$node_sh" start "$node_dir"
     provide_volumes
   fi
-  for service in $services; do
-    step "$service"
-    bash "$repo/scripts/services/$service.sh" start "$(service_dir "$service")"
-  done
   [ -f "$config_file" ] || cp "$repo/Pulumi.local.yaml" "$config_file"
   (cd "$repo" && pulumi stack select local --create --secrets-provider passphrase >/dev/null)
   pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
+  set_image_config
   step "pulumi up"
   pulumi_local up --yes --skip-preview "$@"
+  step "running in namespace kg-rca-server:"
+  print_running
 }
 
-# down: destroy the stack, then stop the servers. discard: stop the servers and delete
-# the state folder without destroying (the stack's data lives only on these servers,
-# which go with it); for throwaway stacks too large to destroy quickly (benchmarks).
+# What runs in the platform's namespace: pods with their readiness, one line each.
+# The node -e snippet uses a JavaScript template literal, not a shell expansion:
+# shellcheck disable=SC2016
+print_running() {
+  kube_api /api/v1/namespaces/kg-rca-server/pods | node -e '
+    const pods = JSON.parse(require("fs").readFileSync(0, "utf8")).items;
+    for (const p of pods) {
+      const ready = (p.status.conditions || []).some((c) => c.type === "Ready" && c.status === "True");
+      console.log(`  ${p.metadata.name.padEnd(40)} ${p.status.phase.padEnd(10)} ${ready ? "ready" : "not ready"}`);
+    }'
+}
+
+# down: destroy the stack, then stop the node. discard: stop the node and delete the state folder
+# without destroying (the stack's data lives only on the node's volumes, which go with it); for
+# throwaway stacks too large to destroy quickly (benchmarks).
 down() {
   environment
-  if [ "${1:-}" != discard ] && [ -d "$state/backend" ] && (cd "$repo" && pulumi stack select local >/dev/null 2>&1); then
+  if [ "${1:-}" != discard ] && [ -d "$state/backend" ] && bash "$node_sh" status "$node_dir" &&
+    (cd "$repo" && pulumi stack select local >/dev/null 2>&1); then
     step "pulumi destroy"
     # A throwaway stack: lifting protection here is the explicit step that deleting data takes.
     (cd "$repo" && pulumi state unprotect --all --yes --stack local >/dev/null) || true
-    # Whatever destroy says, the servers below are still stopped.
+    # Whatever destroy says, the node below is still stopped.
     pulumi_local destroy --yes --skip-preview || destroy_failed=1
     [ -n "${destroy_failed:-}" ] || (cd "$repo" && pulumi stack rm local --yes --force --preserve-config >/dev/null)
   fi
-  for service in $services; do
-    dir=$(service_dir "$service")
-    [ -d "$dir" ] && bash "$repo/scripts/services/$service.sh" stop "$dir"
-    [ "$service" != postgres ] || rm -rf "$dir"
-  done
-  [ -d "$state/cluster" ] && bash "$repo/scripts/toolchain/local-cluster.sh" stop "$state/cluster"
+  if [ -d "$node_dir" ]; then bash "$node_sh" stop "$node_dir"; fi
   if [ -n "${destroy_failed:-}" ]; then
-    step "destroy failed: servers stopped, state kept in $state"
+    step "destroy failed: node stopped, state kept in $state"
     return 1
   fi
   rm -rf "$state"
@@ -118,9 +156,19 @@ down() {
 }
 
 case "${1:-}" in
-  up) shift; up "$@" ;;
+  up)
+    shift
+    up "$@"
+    ;;
   down) down ;;
   discard) down discard ;;
-  env) environment; env | grep -E '^(KUBECONFIG|KG_RCA_|KAFKA_ADMIN_PASSWORD|PULUMI_|PATH=)' ;;
-  *) echo "usage: $0 up|down|discard|env" >&2; exit 2 ;;
+  env)
+    environment
+    PATH=$state/cli/bin:$PATH
+    env | grep -E '^(KUBECONFIG|KG_RCA_|KAFKA_ADMIN_PASSWORD|PULUMI_|PATH=)'
+    ;;
+  *)
+    echo "usage: $0 up|down|discard|env" >&2
+    exit 2
+    ;;
 esac

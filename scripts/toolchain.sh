@@ -253,10 +253,11 @@ build_kubernetes_provider() {
 }
 
 # ---- 4. Kubernetes: control plane and one node ----------------------------------
-# The control plane (kube-apiserver, kube-controller-manager, kube-scheduler) and
-# the node (kubelet, kube-proxy), all from one wrapper module so that they share
-# one build cache: the second and later binaries cost little after the first.
-KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
+# The control plane (kube-apiserver, kube-controller-manager, kube-scheduler), the
+# node (kubelet, kube-proxy) and kubectl (exec, logs and port-forward for operators
+# and tests), all from one wrapper module so that they share one build cache: the
+# second and later binaries cost little after the first.
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 build_kube() {
   local dir=$cache/kubernetes-$KUBERNETES_VERSION
   if is_cached "$dir" "" "${KUBE_COMMANDS[@]}"; then

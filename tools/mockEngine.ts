@@ -8,6 +8,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
+import { resourceTypes } from "../components/resourceKinds";
 import { projectName } from "../config";
 
 export interface DeclaredResource {
@@ -20,6 +21,8 @@ export interface DeclaredResource {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
+  /** Earlier identities the resource keeps (`aliases`): a renamed type or moved parent keeps its URN through them. */
+  readonly aliases: readonly unknown[];
 }
 
 export interface MockRun {
@@ -67,12 +70,12 @@ export function maskSecrets(value: unknown): unknown {
 /** Outputs the real providers compute that the program reads back (generated values). */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
-    case "pulumi-nodejs:dynamic/kg-rca:RandomValue":
+    case resourceTypes.randomValue:
       return {
         ...inputs,
         result: inputs.kind === "cluster-id" ? "bW9jay1jbHVzdGVyLWlkAA" : `mock-password-of-${name}`,
       };
-    case "kubernetes:storage.k8s.io/v1:StorageClass":
+    case resourceTypes.storageClass:
       // What a `.get` of the cluster's class reads back: an expandable class.
       return { allowVolumeExpansion: true, ...inputs };
     default:
@@ -136,6 +139,7 @@ export async function runUnderMocks(
             protect: args.opts.protect === true,
             retainOnDelete: args.opts.retainOnDelete === true,
             deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+            aliases: [...(args.opts.aliases ?? [])],
           });
           return undefined;
         });

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { KafkaConfig } from "../../config";
+import { kafkaBrokersLabel } from "../resourceKinds";
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { RandomValue } from "../shared/randomValue";
 import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
@@ -253,7 +254,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
     return new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
-        metadata: objectMeta(name, args.namespace, labels, args.skipAwait),
+        // The label tells checks (partitions-per-broker) that these are the brokers, whatever the component's name.
+        metadata: objectMeta(
+          name,
+          args.namespace,
+          { ...labels, [kafkaBrokersLabel.key]: kafkaBrokersLabel.value },
+          args.skipAwait,
+        ),
         spec: {
           serviceName: this.headlessServiceName,
           replicas: args.kafka.brokers,

@@ -1,7 +1,9 @@
 import * as yaml from "js-yaml";
 
 import { AlertThresholds } from "../../config";
-import { promqlString, rcaAccuracyExpr, volumeUsageExpr } from "./metricNames";
+import { graphBuilderConsumerGroup } from "../workloads/graphBuilder";
+import { consumerLagExpr, metricLabels, metricNames, rcaAccuracyExpr, volumeUsageExpr } from "./metricNames";
+import { labelIs, selector } from "./promql";
 
 /** One Prometheus alerting rule, in the shape of a rules file and of a PrometheusRule's spec. */
 export interface AlertRule {
@@ -57,13 +59,19 @@ function holdFor(duration: string): { readonly for?: string } {
   return durationSeconds(duration) === 0 ? {} : { for: duration };
 }
 
+/** A label of the alerting series, as annotation text. */
+function labelValue(label: string): string {
+  return `{{ $labels.${label} }}`;
+}
+
 /**
  * The guide's six alerts, with thresholds and hold times from the stack
- * config. Kubernetes metrics are scoped to the platform namespace, so other
- * tenants' pods and volumes in the cluster do not page this team.
+ * config. Kubernetes metrics are scoped to the platform namespace, and
+ * consumer lag to the graph-builder's group, so other tenants' pods, volumes
+ * and consumers in the cluster do not page this team.
  */
 export function alertRuleGroups(alerts: AlertThresholds, namespace: string): RuleGroup[] {
-  const inNamespace = `namespace=${promqlString(namespace)}`;
+  const inNamespace = labelIs(metricLabels.namespace, namespace);
   const neo4jDownWords = durationWords(alerts.neo4jDownFor);
   return [
     {
@@ -72,29 +80,29 @@ export function alertRuleGroups(alerts: AlertThresholds, namespace: string): Rul
       rules: [
         {
           alert: "Neo4jDown",
-          expr: "neo4j_up == 0",
+          expr: `${metricNames.neo4jUp} == 0`,
           ...holdFor(alerts.neo4jDownFor),
           labels: { severity: "critical" },
           annotations: {
-            summary: "Neo4j instance {{ $labels.instance }} is down",
+            summary: `Neo4j instance ${labelValue(metricLabels.instance)} is down`,
             description:
               neo4jDownWords === "" ? "Neo4j is down" : `Neo4j has been down for more than ${neo4jDownWords}`,
           },
         },
         {
           alert: "KafkaBrokerDown",
-          expr: "kafka_broker_up == 0",
+          expr: `${metricNames.kafkaBrokerUp} == 0`,
           ...holdFor(alerts.kafkaBrokerDownFor),
           labels: { severity: "critical" },
-          annotations: { summary: "Kafka broker {{ $labels.broker }} is down" },
+          annotations: { summary: `Kafka broker ${labelValue(metricLabels.broker)} is down` },
         },
         {
           alert: "HighConsumerLag",
-          expr: `kg_kafka_consumer_lag > ${alerts.consumerLagMessages}`,
+          expr: `${consumerLagExpr(graphBuilderConsumerGroup)} > ${alerts.consumerLagMessages}`,
           ...holdFor(alerts.consumerLagFor),
           labels: { severity: "warning" },
           annotations: {
-            summary: "High consumer lag on {{ $labels.topic }}",
+            summary: `High consumer lag on ${labelValue(metricLabels.topic)}`,
             description: "Lag: {{ $value }} messages",
           },
         },
@@ -114,17 +122,17 @@ export function alertRuleGroups(alerts: AlertThresholds, namespace: string): Rul
           ...holdFor(alerts.diskUsageFor),
           labels: { severity: "warning" },
           annotations: {
-            summary: "Disk usage high on {{ $labels.persistentvolumeclaim }}",
+            summary: `Disk usage high on ${labelValue(metricLabels.volumeClaim)}`,
             description: "{{ $value | humanizePercentage }} used",
           },
         },
         {
           alert: "PodRestartingFrequently",
           // increase(), not the guide's rate(): rate() is per second and would need 5 restarts every second.
-          expr: `increase(kube_pod_container_status_restarts_total{${inNamespace}}[1h]) > ${alerts.podRestartsPerHour}`,
+          expr: `increase(${selector(metricNames.containerRestarts, inNamespace)}[1h]) > ${alerts.podRestartsPerHour}`,
           ...holdFor(alerts.podRestartsFor),
           labels: { severity: "warning" },
-          annotations: { summary: "Pod {{ $labels.pod }} restarting frequently" },
+          annotations: { summary: `Pod ${labelValue(metricLabels.pod)} restarting frequently` },
         },
       ],
     },

@@ -1,30 +1,103 @@
+import { labelIs, selector } from "./promql";
+
 /**
- * Metric names and expressions shared by the alert rules, the dashboards and
- * the day-2 commands (ops/), so a health check measures what the alert fires on.
+ * The one place that spells metric and label names. The alert rules, the
+ * dashboards and the day-2 commands (ops/) build their PromQL from this
+ * module, so a health check measures what its alert fires on;
+ * test/unit/metricNames.test.ts fails on a name spelled anywhere else.
  */
 export const metricNames = {
-  rcaAccuracyAtK: "kg_rca_accuracy_at_k",
+  // The platform's own metrics (graph-builder and kg-api).
   messagesProcessed: "kg_messages_processed_total",
   apiCalls: "kg_api_calls_total",
+  clientStorageBytes: "kg_client_storage_bytes",
+  /** What each series holds: see consumerLagExpr. */
+  consumerLag: "kg_kafka_consumer_lag",
+  rcaAccuracyAtK: "kg_rca_accuracy_at_k",
+  rcaMeanAverageRank: "kg_rca_mean_average_rank",
+  rcaNullConfidenceLinks: "kg_rca_null_confidence_links",
+  // Histograms, by base name (their series through histogramBuckets and histogramCount).
+  rcaConfidenceScore: "kg_rca_confidence_score",
+  rcaComputeTime: "kg_rca_compute_time_seconds",
+  messageProcessingDuration: "kg_message_processing_duration_seconds",
+  neo4jQueryDuration: "kg_neo4j_query_duration_seconds",
+  apiRequestDuration: "kg_api_request_duration_seconds",
+  endToEndLatency: "kg_end_to_end_latency_seconds",
+  // The Neo4j and Kafka exporters.
+  neo4jUp: "neo4j_up",
+  kafkaBrokerUp: "kafka_broker_up",
+  // Kubernetes: kubelet volume stats, cAdvisor and kube-state-metrics.
   volumeUsedBytes: "kubelet_volume_stats_used_bytes",
   volumeCapacityBytes: "kubelet_volume_stats_capacity_bytes",
+  containerCpuSeconds: "container_cpu_usage_seconds_total",
+  containerMemoryWorkingSetBytes: "container_memory_working_set_bytes",
+  containerResourceLimits: "kube_pod_container_resource_limits",
+  containerRestarts: "kube_pod_container_status_restarts_total",
 } as const;
 
-/** The label that names the client on the platform's own metrics. */
-export const clientLabel = "client_id";
+/** The labels queries select and group by, and alert annotations print. */
+export const metricLabels = {
+  /** The client on the platform's own metrics. */
+  client: "client_id",
+  /** Outcome of a processed message: successStatus or an error. */
+  status: "status",
+  /** The k of A@k. */
+  k: "k",
+  /** A histogram bucket's upper bound. */
+  le: "le",
+  group: "group",
+  topic: "topic",
+  partition: "partition",
+  namespace: "namespace",
+  pod: "pod",
+  container: "container",
+  /** What a container resource limit limits: a value of limitedResources. */
+  resource: "resource",
+  volumeClaim: "persistentvolumeclaim",
+  instance: "instance",
+  broker: "broker",
+} as const;
 
-/** A PromQL label matcher value; PromQL string literals take the same escapes as JSON. */
-export function promqlString(value: string): string {
-  return JSON.stringify(value);
+/** The `status` of a message processed without error. */
+export const successStatus = "success";
+
+/** The `resource` values of container resource limits. */
+export const limitedResources = { cpu: "cpu", memory: "memory" } as const;
+
+/** The cumulative `le` bucket counters of a histogram. */
+export function histogramBuckets(histogram: string): string {
+  return `${histogram}_bucket`;
+}
+
+/** How many observations a histogram has counted. */
+export function histogramCount(histogram: string): string {
+  return `${histogram}_count`;
 }
 
 /** A@k accuracy of the RCA, e.g. A@3. */
 export function rcaAccuracyExpr(k: number): string {
-  return `${metricNames.rcaAccuracyAtK}{k="${k}"}`;
+  return selector(metricNames.rcaAccuracyAtK, labelIs(metricLabels.k, String(k)));
 }
 
-/** Used/capacity ratio of every volume claim in the namespace (label `persistentvolumeclaim`). */
+/** Used/capacity of every volume claim in the namespace, a series per claim (label `persistentvolumeclaim`). */
+export function volumeUsageRatio(namespace: string): string {
+  const inNamespace = labelIs(metricLabels.namespace, namespace);
+  return `${selector(metricNames.volumeUsedBytes, inNamespace)} / ${selector(metricNames.volumeCapacityBytes, inNamespace)}`;
+}
+
+/** volumeUsageRatio in parentheses, ready for a comparison. */
 export function volumeUsageExpr(namespace: string): string {
-  const inNamespace = `namespace=${promqlString(namespace)}`;
-  return `(${metricNames.volumeUsedBytes}{${inNamespace}} / ${metricNames.volumeCapacityBytes}{${inNamespace}})`;
+  return `(${volumeUsageRatio(namespace)})`;
+}
+
+/**
+ * Lag of one consumer group, a series per partition (labels `group`, `topic`,
+ * `partition`): messages the group has still to read there, the partition's
+ * end offset minus the group's committed offset, or everything the partition
+ * retains where the group never committed. HighConsumerLag fires on any
+ * series of the graph-builder's group; the consumer-lag health check
+ * computes the same figure from the brokers' offsets and judges the largest.
+ */
+export function consumerLagExpr(group: string): string {
+  return selector(metricNames.consumerLag, labelIs(metricLabels.group, group));
 }

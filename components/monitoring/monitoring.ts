@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MonitoringConfig } from "../../config";
 import { objectMeta, workloadLabels } from "../shared/kubernetesMeta";
 import { alertRuleGroups, renderRulesYaml, RuleGroup } from "./alertRules";
-import { Dashboard, grafanaDashboards } from "./dashboards";
+import { grafanaDashboards } from "./dashboards";
+import { Dashboard } from "./grafana";
 
 export interface MonitoringArgs {
   /** The platform namespace: where the objects go, and the scope of the Kubernetes-metric alerts. */

@@ -127,6 +127,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     claims: pulumi.Resource[],
   ): k8s.apps.v1.StatefulSet {
     const settings = neo4jServerSettings({
+      edition: args.neo4j.edition,
       settings: args.neo4j.settings,
       servers: args.neo4j.servers,
       statefulSet: name,

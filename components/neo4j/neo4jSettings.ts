@@ -1,4 +1,4 @@
-import { Neo4jSettings } from "../../config";
+import { Neo4jEdition, Neo4jSettings } from "../../config";
 
 /** Ports a Neo4j 5 server listens on. */
 export const neo4jPorts = { http: 7474, bolt: 7687, cluster: 6000, raft: 7000, backup: 6362 } as const;
@@ -25,8 +25,12 @@ export function neo4jServerAddress(
  * neo4j.conf settings of every server. The tuning names are the Neo4j 5
  * names (the guide's `dbms.query.cache_size`, `db.memory.transaction.total_max`
  * and `dbms.connector.bolt.thread_pool_max_size` are 4.x spellings that 5.x refuses).
+ * Clustering and online backup exist only in Enterprise Edition, and Neo4j refuses
+ * to start on a setting it does not know (strict validation), so Community gets
+ * neither.
  */
 export function neo4jServerSettings(args: {
+  readonly edition: Neo4jEdition;
   readonly settings: Neo4jSettings;
   readonly servers: number;
   readonly statefulSet: string;
@@ -39,7 +43,7 @@ export function neo4jServerSettings(args: {
     (_, ordinal) =>
       `${neo4jServerAddress(args.statefulSet, args.headlessService, args.namespace, ordinal)}:${neo4jPorts.cluster}`,
   ).join(",");
-  return {
+  const common = {
     "server.memory.heap.initial_size": s.heapInitialSize,
     "server.memory.heap.max_size": s.heapMaxSize,
     "server.memory.pagecache.size": s.pageCacheSize,
@@ -50,6 +54,12 @@ export function neo4jServerSettings(args: {
     "db.checkpoint.interval.tx": String(s.checkpointIntervalTx),
     "server.bolt.thread_pool_max_size": String(s.boltThreadPoolMaxSize),
     "server.default_listen_address": "0.0.0.0",
+  };
+  if (args.edition === "community") {
+    return common;
+  }
+  return {
+    ...common,
     "server.backup.enabled": "true",
     "server.backup.listen_address": `0.0.0.0:${neo4jPorts.backup}`,
     // Discovery service v2 (5.23+) over the cluster port; every server lists all primaries.

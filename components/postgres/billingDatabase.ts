@@ -12,6 +12,7 @@ import {
   selectorLabels,
   workloadLabels,
 } from "../shared/kubernetesMeta";
+import { BillingConnection } from "../tenants/billingRow";
 import { billingDatabase, billingSchemaSql, billingUser } from "./billingSchema";
 
 export interface BillingDatabaseArgs {
@@ -38,6 +39,8 @@ export class BillingDatabase extends pulumi.ComponentResource {
   /** Secret with keys `username` and `password`. */
   public readonly authSecretName: pulumi.Output<string>;
   public readonly password: pulumi.Output<string>;
+  /** Where the engine's billing rows reach this database: Service and Secret names, no credential. */
+  public readonly connection: pulumi.Output<BillingConnection>;
 
   constructor(name: string, args: BillingDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:postgres:BillingDatabase", name, {}, opts);
@@ -56,6 +59,13 @@ export class BillingDatabase extends pulumi.ComponentResource {
     );
     this.authSecretName = auth.secretName;
     this.password = auth.password;
+    this.connection = pulumi.output({
+      namespace: args.namespace,
+      service: name,
+      port: postgresPort,
+      database: billingDatabase,
+      secretName: auth.secretName,
+    });
 
     const schema = new k8s.core.v1.ConfigMap(
       `${name}-schema`,
@@ -159,6 +169,7 @@ export class BillingDatabase extends pulumi.ComponentResource {
       user: this.user,
       authSecretName: this.authSecretName,
       password: this.password,
+      connection: this.connection,
     });
   }
 }

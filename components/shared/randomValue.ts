@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
+
 /**
  * A random value generated once by the engine and kept (as a secret) in the
  * state: passwords, API keys, the KRaft cluster id. A dynamic resource of our
@@ -70,8 +72,8 @@ export class RandomValue extends pulumi.dynamic.Resource {
       name,
       { ...args, result: undefined },
       { ...opts, additionalSecretOutputs: ["result"] },
-      "kg-rca",
-      "RandomValue",
+      dynamicModule,
+      dynamicTypeNames.randomValue,
     );
   }
 }

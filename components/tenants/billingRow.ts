@@ -1,39 +1,77 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { readClusterSecret } from "./clusterSecret";
+import { billingStatuses, BillingStatus } from "../../clients/lifecycle";
+import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
+
 /**
  * The billing row of one client in PostgreSQL, as a dynamic resource.
  *
  * The provider's code is serialized into the state, so it is self-contained:
- * the `pg` client is created inside each method, and the connection comes
- * from the environment at run time (KG_RCA_BILLING_DATABASE_URL), never from
- * inputs, so no credential reaches the state. Rows are never deleted: a
- * delete records status `deleted` and keeps the client's history.
+ * the `pg` client is created inside each method. The connection is found at
+ * run time, never from a credential among the inputs: KG_RCA_BILLING_DATABASE_URL
+ * when the environment sets it (a server outside the cluster, tests), otherwise
+ * the database the program runs, at its Service, with the password read from
+ * its Secret through the engine's kubeconfig. Rows are never deleted: a delete
+ * records status `deleted` and keeps the client's history.
  */
 
 export const billingUrlVariable = "KG_RCA_BILLING_DATABASE_URL";
+
+/** Where the program runs the billing database: names only, no credential. */
+export interface BillingConnection {
+  readonly namespace: string;
+  /** The database's Service, reached by its cluster DNS name. */
+  readonly service: string;
+  readonly port: number;
+  readonly database: string;
+  /** Secret with keys `username` and `password`. */
+  readonly secretName: string;
+}
 
 export interface BillingRowInputs {
   readonly clientId: string;
   readonly name: string;
   readonly email: string;
   readonly plan: string;
-  readonly status: "active" | "suspended" | "deleted";
+  readonly status: BillingStatus;
   /** sha256 of the client's API key, hex; the key itself lives only in a Kubernetes Secret. */
   readonly apiKeyHash: string;
+  /** The program's billing database; unused when KG_RCA_BILLING_DATABASE_URL is set. Not part of the row. */
+  readonly connection?: BillingConnection;
 }
 
 type Row = BillingRowInputs;
 
-const billingStatuses = ["active", "suspended", "deleted"];
+/** The billing database's URL: from the environment, else built from the program's Service and Secret. */
+async function billingUrl(row: Row): Promise<string> {
+  const url = process.env[billingUrlVariable];
+  if (url !== undefined && url !== "") {
+    return url;
+  }
+  const c = row.connection;
+  if (c === undefined) {
+    throw new Error(
+      `billing row ${row.clientId}: ${billingUrlVariable} is not set and the row records no billing database; set it to the billing database URL (postgresql://billing:PASSWORD@HOST:5432/billing)`,
+    );
+  }
+  let user: string;
+  let password: string;
+  try {
+    [user, password] = await Promise.all([
+      readClusterSecret(c.namespace, c.secretName, "username"),
+      readClusterSecret(c.namespace, c.secretName, "password"),
+    ]);
+  } catch (err) {
+    throw new Error(`billing row ${row.clientId}: ${(err as Error).message}`);
+  }
+  const host = `${c.service}.${c.namespace}.svc.cluster.local`;
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${c.port}/${c.database}`;
+}
 
 /** Applies the schema, then upserts the row and appends history when plan or status change, in one transaction. */
 async function writeRow(row: Row): Promise<void> {
-  const url = process.env[billingUrlVariable];
-  if (url === undefined || url === "") {
-    throw new Error(
-      `billing row ${row.clientId}: ${billingUrlVariable} is not set; it must hold the billing database URL (postgresql://billing:PASSWORD@HOST:5432/billing)`,
-    );
-  }
+  const url = await billingUrl(row);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require("pg") as typeof import("pg");
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 10000, query_timeout: 30000 });
@@ -91,7 +129,7 @@ CREATE TABLE IF NOT EXISTS clients (
   name         TEXT NOT NULL,
   email        TEXT NOT NULL,
   plan         TEXT NOT NULL,
-  status       TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'deleted')),
+  status       TEXT NOT NULL CHECK (status IN (${billingStatuses.map((status) => `'${status}'`).join(", ")})),
   api_key_hash TEXT,
   created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
   updated_at   TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -112,7 +150,7 @@ function checkRow(row: Partial<Row>): pulumi.dynamic.CheckFailure[] {
       failures.push({ property, reason: `${property} must be a non-empty string` });
     }
   }
-  if (!billingStatuses.includes(String(row.status))) {
+  if (!(billingStatuses as readonly string[]).includes(String(row.status))) {
     failures.push({
       property: "status",
       reason: `status must be one of ${billingStatuses.join(", ")}; got ${String(row.status)}`,
@@ -162,6 +200,6 @@ export class BillingRow extends pulumi.dynamic.Resource {
     args: { [K in keyof BillingRowInputs]: pulumi.Input<BillingRowInputs[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(billingRowProvider, name, args, opts, "kg-rca", "BillingRow");
+    super(billingRowProvider, name, args, opts, dynamicModule, dynamicTypeNames.billingRow);
   }
 }

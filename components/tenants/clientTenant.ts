@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClientEntry, kafkaPrincipal, planOf } from "../../clients";
 import { workloadLabels } from "../shared/kubernetesMeta";
 import { RandomValue } from "../shared/randomValue";
-import { BillingRow } from "./billingRow";
+import { BillingConnection, BillingRow } from "./billingRow";
 import { Neo4jDatabase } from "./neo4jDatabase";
 import { PlatformKafka, tenantPlan, TenantPlan } from "./tenantPlan";
 
@@ -21,13 +21,15 @@ export interface ClientTenantArgs {
   readonly kafkaBootstrapServers: string;
   /** Create a Neo4j database per client (needs Enterprise Edition). */
   readonly tenantDatabases: boolean;
+  /** The program's billing database, for the billing row's provider (names only). */
+  readonly billingConnection: pulumi.Input<BillingConnection>;
 }
 
 /**
  * Everything one client of the registry implies: topics, a SCRAM user,
  * ACLs on its own prefix, quotas, a Neo4j database, an API key and its
  * billing row. What exists follows the client's lifecycle status (see
- * clients/types.ts); the decisions are made by `tenantPlan`.
+ * clients/lifecycle.ts); the decisions are made by `tenantPlan`.
  */
 export class ClientTenant extends pulumi.ComponentResource {
   public readonly plan: TenantPlan;
@@ -95,6 +97,7 @@ export class ClientTenant extends pulumi.ComponentResource {
         plan: client.plan,
         status: plan.billingStatus,
         apiKeyHash,
+        connection: args.billingConnection,
       },
       // Billing history outlives the client: the row is never removed by the engine.
       { ...child, protect: true },

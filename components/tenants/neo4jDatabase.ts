@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
+
 /**
  * One client's Neo4j database, as a dynamic resource.
  *
@@ -167,6 +169,6 @@ export const neo4jDatabaseProvider = new Neo4jDatabaseProvider();
 
 export class Neo4jDatabase extends pulumi.dynamic.Resource {
   constructor(name: string, args: { databaseName: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
-    super(neo4jDatabaseProvider, name, args, opts, "kg-rca", "Neo4jDatabase");
+    super(neo4jDatabaseProvider, name, args, opts, dynamicModule, dynamicTypeNames.neo4jDatabase);
   }
 }

@@ -1,13 +1,17 @@
 import {
   apiKeySecretName,
+  billingStatusOf,
+  BillingStatus,
   clientResourcePrefix,
   ClientEntry,
   databaseName,
+  hasAccess,
+  isLive,
+  isReleasable,
   kafkaPrincipal,
   kafkaSecretName,
   planOf,
   topicName,
-  billingStatusOf,
 } from "../../clients";
 
 /** One Kafka ACL binding, in the provider's vocabulary. */
@@ -39,7 +43,7 @@ export interface TenantPlan {
   readonly quota: Record<string, string> | undefined;
   readonly databaseName: string | undefined;
   readonly secrets: { readonly kafka: string; readonly apiKey: string } | undefined;
-  readonly billingStatus: "active" | "suspended" | "deleted";
+  readonly billingStatus: BillingStatus;
 }
 
 export interface PlatformKafka {
@@ -93,8 +97,7 @@ export function graphBuilderAcls(clientId: string, graphBuilderPrincipal: string
 
 export function tenantPlan(client: ClientEntry, kafka: PlatformKafka): TenantPlan {
   const plan = planOf(client.plan);
-  const live = client.status !== "offboarded";
-  const canUseKafka = client.status === "active";
+  const live = isLive(client.status);
   const retentionOverrides = client.overrides?.retentionHours ?? {};
   const topics: TopicPlan[] = live
     ? Object.entries(plan.topics).map(([kind, spec]) => ({
@@ -111,10 +114,10 @@ export function tenantPlan(client: ClientEntry, kafka: PlatformKafka): TenantPla
   return {
     clientId: client.id,
     live,
-    protect: client.status === "active" || client.status === "suspended",
+    protect: !isReleasable(client.status),
     topics,
     acls: [
-      ...(canUseKafka ? clientAcls(client.id) : []),
+      ...(hasAccess(client.status) ? clientAcls(client.id) : []),
       ...(live ? graphBuilderAcls(client.id, kafka.graphBuilderPrincipal) : []),
     ],
     quota: live

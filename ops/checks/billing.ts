@@ -1,4 +1,5 @@
-import { ClientEntry, billingStatusOf } from "../../clients/types";
+import { billingStatusOf, isLive } from "../../clients/lifecycle";
+import { ClientEntry } from "../../clients/types";
 import { openBilling } from "../connections/postgres";
 import { HealthCheck } from "../context";
 import { Finding, ok, warning } from "../findings";
@@ -11,7 +12,7 @@ export function judgeBilling(clients: readonly ClientEntry[], rows: ReadonlyMap<
     const found = rows.get(client.id);
     if (found === undefined) {
       // An offboarded client's row may predate the billing table; only live clients must have one.
-      if (client.status !== "offboarded") {
+      if (isLive(client.status)) {
         problems.push(`${client.id}: no billing row (expected ${expected})`);
       }
     } else if (found !== expected) {

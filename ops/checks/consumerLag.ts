@@ -1,6 +1,7 @@
 import { planOf } from "../../clients/plans";
 import { topicName } from "../../clients/naming";
-import { isLive } from "../../clients/validation";
+import { isLive } from "../../clients/lifecycle";
+import { consumerLagExpr } from "../../components/monitoring/metricNames";
 import { graphBuilderConsumerGroup } from "../../components/workloads/graphBuilder";
 import { openKafkaAdmin } from "../connections/kafka";
 import { HealthCheck } from "../context";
@@ -15,7 +16,11 @@ export interface PartitionOffsets {
   readonly committed: number;
 }
 
-/** Messages the group has still to read on a partition; without a commit, everything the partition retains. */
+/**
+ * Messages the group has still to read on a partition; without a commit,
+ * everything the partition retains. The same figure as a series of
+ * consumerLagExpr, the metric HighConsumerLag fires on.
+ */
 export function partitionLag(p: PartitionOffsets): number {
   return p.committed < 0 ? p.high - p.low : Math.max(0, p.high - p.committed);
 }
@@ -58,7 +63,7 @@ export function judgeLag(
 
 export const consumerLagCheck: HealthCheck = {
   name: "consumer-lag",
-  measures: `largest per-partition lag of group ${graphBuilderConsumerGroup} over every live client's topics (end offset minus committed offset)`,
+  measures: `largest per-partition lag of group ${graphBuilderConsumerGroup} over every live client's topics (end offset minus committed offset), as ${consumerLagExpr(graphBuilderConsumerGroup)} reports it to HighConsumerLag`,
   run: async (context, scope) => {
     const admin = await openKafkaAdmin(context.config.kafka, context.env, context.timeoutMs, scope);
     const expected = context.clients

@@ -1,9 +1,10 @@
-import { metricNames } from "../../components/monitoring/metricNames";
+import { metricLabels, metricNames, successStatus } from "../../components/monitoring/metricNames";
+import { labelIs, selector } from "../../components/monitoring/promql";
 import { prometheus, prometheusUrl } from "../connections/prometheus";
 import { HealthCheck } from "../context";
 import { Finding, ok, warning } from "../findings";
 
-export const messageRateExpr = `sum(rate(${metricNames.messagesProcessed}{status="success"}[1h]))`;
+export const messageRateExpr = `sum(rate(${selector(metricNames.messagesProcessed, labelIs(metricLabels.status, successStatus))}[1h]))`;
 
 /** Messages processed successfully per second over the last hour; none at all means the pipeline stands still. */
 export function judgeMessageRate(perSecond: number | undefined): Finding {

@@ -1,4 +1,4 @@
-import { volumeUsageExpr } from "../../components/monitoring/metricNames";
+import { metricLabels, volumeUsageExpr } from "../../components/monitoring/metricNames";
 import { prometheus, prometheusUrl } from "../connections/prometheus";
 import { HealthCheck } from "../context";
 import { error, Finding, ok, warning } from "../findings";
@@ -63,7 +63,7 @@ export const volumesCheck: HealthCheck = {
     const samples = await prometheus(prometheusUrl(config, context.env), context.timeoutMs).query(
       volumeUsageExpr(config.namespace),
     );
-    const usage = samples.map((s) => ({ claim: s.labels.persistentvolumeclaim ?? "", ratio: s.value }));
+    const usage = samples.map((s) => ({ claim: s.labels[metricLabels.volumeClaim] ?? "", ratio: s.value }));
     return judgeVolumes(usage, platformDataClaims(config), {
       warningAbove: config.monitoring.alerts.diskUsageRatio,
       errorFrom: config.ops.volumeUsageErrorRatio,

@@ -4,6 +4,7 @@
  * imply become. Nothing here decides what a client gets: that comes from the
  * snapshots, which each tree's own `tenantPlan` and `plans` produced.
  */
+import { canChange, isLive } from "../../clients/lifecycle";
 import type { ClientEntry, ClientStatus } from "../../clients";
 import type { AclSpec, TenantPlan, TopicPlan } from "../../components/tenants/tenantPlan";
 import type { RegistrySnapshot, TenantSnapshot } from "./snapshotTypes";
@@ -315,22 +316,15 @@ interface Side {
   readonly tenantDatabases: boolean;
 }
 
+/** Names the step; whether the step is allowed is the lifecycle's to say. */
 function statusChange(id: string, from: ClientStatus, to: ClientStatus, out: Collector): void {
   const change = arrow(code(from), code(to));
-  if (from === "offboarded") {
+  if (!isLive(from)) {
     out.kinds.push("status");
     out.summary.push(`status ${change}`);
-    out.refusals.push(
-      `${code(id)}: ${change}: \`offboarded\` is final. The tombstone cannot come back (its data is gone and the id is never reused); onboard the client under a new id.`,
-    );
   } else if (to === "offboarded") {
     out.kinds.push("offboarded");
     out.summary.push(`offboarding step 2 (${change})`);
-    if (from !== "offboarding") {
-      out.refusals.push(
-        `${code(id)}: ${change} skips step 1. The engine reads \`protect\` from the saved state, so the protected topics and database cannot be deleted in the update that lifts protection: set \`status: "offboarding"\` first, and \`"offboarded"\` in a later change.`,
-      );
-    }
   } else if (to === "offboarding") {
     out.kinds.push("offboarding");
     out.summary.push(`offboarding step 1 (${change})`);
@@ -341,6 +335,14 @@ function statusChange(id: string, from: ClientStatus, to: ClientStatus, out: Col
     out.kinds.push("reactivation");
     out.summary.push(`reactivated (${change})`);
   }
+  if (canChange(from, to)) {
+    return;
+  }
+  out.refusals.push(
+    isLive(from)
+      ? `${code(id)}: ${change} skips step 1. The engine reads \`protect\` from the saved state, so the protected topics and database cannot be deleted in the update that lifts protection: set \`status: "offboarding"\` first, and \`"offboarded"\` in a later change.`
+      : `${code(id)}: ${change}: \`offboarded\` is final. The tombstone cannot come back (its data is gone and the id is never reused); onboard the client under a new id.`,
+  );
 }
 
 function overridesText(entry: ClientEntry): string {
@@ -372,10 +374,9 @@ function entryEdits(before: ClientEntry, after: ClientEntry, out: Collector): vo
 }
 
 function removalRefusal(entry: ClientEntry): string {
-  const why =
-    entry.status === "offboarded"
-      ? "Offboarded entries stay as tombstones so the id is never reused (and their billing row is protected): put it back."
-      : 'Entries are never deleted: put it back, and to offboard set `status: "offboarding"`, then `"offboarded"` in a later change. The entry then stays as a tombstone so the id is never reused; removing it makes `pulumi up` try to delete protected resources, which fails.';
+  const why = !isLive(entry.status)
+    ? "Offboarded entries stay as tombstones so the id is never reused (and their billing row is protected): put it back."
+    : 'Entries are never deleted: put it back, and to offboard set `status: "offboarding"`, then `"offboarded"` in a later change. The entry then stays as a tombstone so the id is never reused; removing it makes `pulumi up` try to delete protected resources, which fails.';
   return `${code(entry.id)}: removed from the registry. ${why}`;
 }
 

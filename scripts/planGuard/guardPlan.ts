@@ -1,4 +1,5 @@
-import { ClientEntry } from "../../clients";
+import { ClientEntry, isLive } from "../../clients";
+import { clientOf, statefulTypes } from "../../components/resourceKinds";
 
 /** The parts of `pulumi preview --json` the guard reads. */
 export interface PreviewStep {
@@ -19,17 +20,6 @@ export interface GuardResult {
   readonly refused: string[];
 }
 
-/** Types whose delete or replace loses data. */
-export const statefulTypes: ReadonlySet<string> = new Set([
-  "kubernetes:apps/v1:StatefulSet",
-  "kubernetes:core/v1:PersistentVolumeClaim",
-  "kafka:index/topic:Topic",
-  "pulumi-nodejs:dynamic/kg-rca:Neo4jDatabase",
-  "pulumi-nodejs:dynamic/kg-rca:BillingRow",
-  "aws:s3/bucket:Bucket",
-  "aws:s3/bucketV2:BucketV2",
-]);
-
 const deletingOps = new Set([
   "delete",
   "replace",
@@ -46,16 +36,6 @@ export function typeOfUrn(urn: string): string {
   return typePart.split("$").pop() ?? typePart;
 }
 
-/** The client a topic or database belongs to, by its name. */
-function clientOf(
-  type: string,
-  inputs: Record<string, unknown>,
-  clients: readonly ClientEntry[],
-): ClientEntry | undefined {
-  const name = String(type === "kafka:index/topic:Topic" ? inputs.name : inputs.databaseName);
-  return clients.find((c) => name === c.id || name.startsWith(`${c.id}.`));
-}
-
 export function guardPlan(
   preview: PreviewDocument,
   clients: readonly ClientEntry[],
@@ -66,6 +46,7 @@ export function guardPlan(
   const steps = preview.steps ?? [];
   // A replacement shows up as several steps of one URN: judge each URN once.
   const seen = new Set<string>();
+  const ids = clients.map((c) => c.id);
   for (const step of steps) {
     const type = step.oldState?.type ?? step.newState?.type ?? typeOfUrn(step.urn);
     if (!deletingOps.has(step.op) || !statefulTypes.has(type) || seen.has(step.urn)) {
@@ -78,9 +59,10 @@ export function guardPlan(
       explained.push(`${label} (allowed by the reviewer)`);
       continue;
     }
-    const client = what === "delete" ? clientOf(type, step.oldState?.inputs ?? {}, clients) : undefined;
-    const byOffboarding = client?.status === "offboarded" && type !== "pulumi-nodejs:dynamic/kg-rca:BillingRow";
-    if (byOffboarding) {
+    // Only a topic or database has an owner here: a billing row outlives its client and is never explained.
+    const owner = what === "delete" ? clientOf(type, step.oldState?.inputs ?? {}, ids) : undefined;
+    const client = clients.find((c) => c.id === owner);
+    if (client !== undefined && !isLive(client.status)) {
       explained.push(`${label} (client ${client.id} is offboarded)`);
     } else {
       const why =

@@ -261,7 +261,6 @@ describe("real engine: the local stack against a real API server", function () {
       JSON.stringify({
         all: "mandatory",
         "partitions-per-broker": { maxPartitionReplicasPerBroker: 10 },
-        "stateful-resources-protected": { clientRegistry: "local" },
         "topic-replication": { environment: "local" },
         "hpa-bounds": { environment: "local" },
       }),

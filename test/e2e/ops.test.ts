@@ -472,7 +472,12 @@ describe("ops commands against real Kafka, Neo4j, PostgreSQL, Kubernetes API and
         critical["consumer-lag"]!.reason,
         /group kg-builder over 36 partitions: at or above the critical threshold 10000/,
       );
-      const configured = await health({ opsConsumerLagWarning: "20000", opsConsumerLagCritical: "30000" });
+      // The alert's threshold moves too: the check's warning must stay below it.
+      const configured = await health({
+        opsConsumerLagWarning: "20000",
+        opsConsumerLagCritical: "30000",
+        alertConsumerLagMessages: "40000",
+      });
       assert.equal(configured["consumer-lag"]!.status, "ok", "the thresholds come from the stack config");
     } finally {
       await commitLag(0, producedA[0]!);

@@ -89,6 +89,9 @@ function scenarios(alerts: AlertThresholds, neo4jDescription: string): AlertScen
   });
 
   const lag = alerts.consumerLagMessages;
+  // One partition's lag, as the consumer-lag health check computes it.
+  const lagSeries = (group: string) =>
+    `kg_kafka_consumer_lag{topic="acme-abc123.events.normalized", partition="3", group="${group}"}`;
   const lowAccuracy = past(alerts.rcaAccuracyMin, -1);
   // A power-of-two capacity makes used/capacity exactly the ratio the series were built from.
   const capacity = 2 ** 37;
@@ -115,20 +118,29 @@ function scenarios(alerts: AlertThresholds, neo4jDescription: string): AlertScen
       exp_labels: { severity: "critical", broker: "2", job: "kafka" },
       exp_annotations: { summary: "Kafka broker 2 is down" },
     }),
-    level(
-      "HighConsumerLag",
-      alerts.consumerLagFor,
-      'kg_kafka_consumer_lag{topic="acme-abc123.events.normalized", group="kg-builder"}',
-      lag + 1,
-      lag,
-      {
-        exp_labels: { severity: "warning", topic: "acme-abc123.events.normalized", group: "kg-builder" },
+    {
+      ...level("HighConsumerLag", alerts.consumerLagFor, lagSeries("kg-builder"), lag + 1, lag, {
+        exp_labels: {
+          severity: "warning",
+          topic: "acme-abc123.events.normalized",
+          partition: "3",
+          group: "kg-builder",
+        },
         exp_annotations: {
           summary: "High consumer lag on acme-abc123.events.normalized",
           description: `Lag: ${lag + 1} messages`,
         },
-      },
-    ),
+      }),
+      // A tenant's own consumer group falling behind is the tenant's business: it must not page.
+      firing: [
+        steady(lagSeries("kg-builder"), lag + 1, samples),
+        steady(lagSeries("acme-abc123.reader"), lag * 10, samples),
+      ],
+      silent: [
+        steady(lagSeries("kg-builder"), lag, samples),
+        steady(lagSeries("acme-abc123.reader"), lag * 10, samples),
+      ],
+    },
     {
       ...level(
         "LowRCAAccuracy",
@@ -287,7 +299,11 @@ describe("alert rules under the real promtool", function () {
   });
 
   it("parses every dashboard query as PromQL, Grafana variables filled in", () => {
-    const exprs = grafanaDashboards(namespace, defaults).flatMap((d) =>
+    // The dashboards as Grafana receives them: JSON.
+    const models: { title: string; panels: { title: string; targets: { expr: string }[] }[] }[] = JSON.parse(
+      JSON.stringify(grafanaDashboards(namespace, defaults)),
+    );
+    const exprs = models.flatMap((d) =>
       d.panels.flatMap((p) => p.targets.map((t) => ({ panel: `${d.title} / ${p.title}`, expr: t.expr }))),
     );
     // Grafana substitutes these before the query reaches Prometheus.

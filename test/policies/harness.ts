@@ -106,19 +106,20 @@ export async function stackViolations(
   return violations;
 }
 
-/** A deep copy of the run's resources with one resource's inputs (or options) changed. */
+/** A deep copy of the run's resources (or of a changed copy) with one resource's name, inputs or options changed. */
 export function withChange(
-  run: MockRun,
+  source: MockRun | readonly DeclaredResource[],
   type: string,
   name: string,
-  change: (resource: { inputs: Record<string, unknown>; protect: boolean }) => void,
+  change: (resource: { name: string; inputs: Record<string, unknown>; protect: boolean }) => void,
 ): DeclaredResource[] {
-  const copy = JSON.parse(JSON.stringify(run.resources)) as DeclaredResource[];
+  const resources = "resources" in source ? source.resources : source;
+  const copy = JSON.parse(JSON.stringify(resources)) as DeclaredResource[];
   const target = copy.find((r) => r.type === type && r.name === name);
   if (target === undefined) {
     throw new Error(`fixture has no ${type} named ${name}`);
   }
-  change(target as { inputs: Record<string, unknown>; protect: boolean });
+  change(target as { name: string; inputs: Record<string, unknown>; protect: boolean });
   return copy;
 }
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
+import { resourceTypes } from "../../components/resourceKinds";
 import { guardrails } from "../../policies/guardrails";
 import { partitionReplicasPerBroker } from "../../policies/partitionsPerBroker";
 import { backupBucketHardening } from "../../policies/backupBucketHardening";
@@ -17,8 +18,8 @@ import { DeclaredResource, MockRun } from "../../tools/mockEngine";
 import { synthesize, Tree } from "../unit/helpers/synthesize";
 import { resourceViolations, stackViolations, withChange, without } from "./harness";
 
-const acl = "kafka:index/acl:Acl";
-const topic = "kafka:index/topic:Topic";
+const acl = resourceTypes.kafkaAcl;
+const topic = resourceTypes.kafkaTopic;
 
 function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy): policy is StackValidationPolicy {
   return "validateStack" in policy;
@@ -119,7 +120,7 @@ describe("policy pack", () => {
         policy,
         withChange(
           prod,
-          "kubernetes:apps/v1:Deployment",
+          resourceTypes.deployment,
           "kg-api-deployment",
           (r) => delete (r.inputs as Tree).spec.template.spec.containers[0].resources.limits,
         ),
@@ -133,7 +134,7 @@ describe("policy pack", () => {
         policy,
         withChange(
           prod,
-          "kubernetes:batch/v1:CronJob",
+          resourceTypes.cronJob,
           "backup-jobs-neo4j",
           (r) => delete (r.inputs as Tree).spec.jobTemplate.spec.template.spec.initContainers[0].resources.requests,
         ),
@@ -146,7 +147,7 @@ describe("policy pack", () => {
           policy,
           withChange(
             prod,
-            "kubernetes:apps/v1:StatefulSet",
+            resourceTypes.statefulSet,
             "neo4j-statefulset",
             (r) => ((r.inputs as Tree).spec.template.spec.containers[0].image = image),
           ),
@@ -161,12 +162,7 @@ describe("policy pack", () => {
     it("refuses min above max", async () => {
       const found = await violations(
         policy,
-        withChange(
-          prod,
-          "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-          "kg-api-hpa",
-          (r) => ((r.inputs as Tree).spec.minReplicas = 200),
-        ),
+        withChange(prod, resourceTypes.hpa, "kg-api-hpa", (r) => ((r.inputs as Tree).spec.minReplicas = 200)),
       );
       assert.deepEqual(found, [
         "HPA kg-api-hpa has minReplicas 200 above maxReplicas 100. Lower the minimum or raise the maximum.",
@@ -175,7 +171,7 @@ describe("policy pack", () => {
     it("refuses a single replica in prod, allows it elsewhere", async () => {
       const changed = withChange(
         prod,
-        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        resourceTypes.hpa,
         "graph-builder-hpa",
         (r) => ((r.inputs as Tree).spec.minReplicas = 1),
       );
@@ -186,10 +182,7 @@ describe("policy pack", () => {
 
   describe("statefulset-has-pdb", () => {
     it("refuses a StatefulSet with volumes and no budget", async () => {
-      const found = await violations(
-        statefulSetDisruptionBudget(),
-        without(prod, "kubernetes:policy/v1:PodDisruptionBudget", "neo4j-pdb"),
-      );
+      const found = await violations(statefulSetDisruptionBudget(), without(prod, resourceTypes.pdb, "neo4j-pdb"));
       assert.match(
         found[0] ?? "",
         /StatefulSet neo4j-statefulset has volumes but no PodDisruptionBudget selects its pods/,
@@ -200,7 +193,7 @@ describe("policy pack", () => {
         statefulSetDisruptionBudget(),
         withChange(
           prod,
-          "kubernetes:policy/v1:PodDisruptionBudget",
+          resourceTypes.pdb,
           "kafka-pdb",
           (r) => ((r.inputs as Tree).spec.selector.matchLabels = { app: "other" }),
         ),
@@ -216,7 +209,7 @@ describe("policy pack", () => {
         policy,
         withChange(
           prod,
-          "aws:s3/bucketVersioning:BucketVersioning",
+          resourceTypes.bucketVersioning,
           "backups-versioning",
           (r) => ((r.inputs as Tree).versioningConfiguration.status = "Suspended"),
         ),
@@ -226,21 +219,11 @@ describe("policy pack", () => {
       ]);
     });
     it("refuses a bucket without encryption", async () => {
-      const found = await violations(
-        policy,
-        without(
-          prod,
-          "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-          "backups-encryption",
-        ),
-      );
+      const found = await violations(policy, without(prod, resourceTypes.bucketEncryption, "backups-encryption"));
       assert.match(found[0] ?? "", /lacks default server-side encryption/);
     });
     it("refuses a bucket without a lifecycle", async () => {
-      const found = await violations(
-        policy,
-        without(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "backups-lifecycle"),
-      );
+      const found = await violations(policy, without(prod, resourceTypes.bucketLifecycle, "backups-lifecycle"));
       assert.match(found[0] ?? "", /lacks an enabled lifecycle rule/);
     });
     it("refuses a bucket whose public access is not fully blocked", async () => {
@@ -248,7 +231,7 @@ describe("policy pack", () => {
         policy,
         withChange(
           prod,
-          "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+          resourceTypes.bucketPublicAccess,
           "backups-public-access",
           (r) => ((r.inputs as Tree).restrictPublicBuckets = false),
         ),
@@ -263,7 +246,7 @@ describe("policy pack", () => {
         cronJobConcurrency(),
         withChange(
           prod,
-          "kubernetes:batch/v1:CronJob",
+          resourceTypes.cronJob,
           "backup-jobs-postgresql",
           (r) => ((r.inputs as Tree).spec.concurrencyPolicy = "Allow"),
         ),
@@ -279,7 +262,7 @@ describe("policy pack", () => {
     it("refuses a password in a container's env value", async () => {
       const found = await violations(
         policy,
-        withChange(prod, "kubernetes:apps/v1:Deployment", "kg-api-deployment", (r) =>
+        withChange(prod, resourceTypes.deployment, "kg-api-deployment", (r) =>
           ((r.inputs as Tree).spec.template.spec.containers[0].env as Tree[]).push({
             name: "PGPASSWORD",
             value: "hunter2hunter2",
@@ -295,7 +278,7 @@ describe("policy pack", () => {
         policy,
         withChange(
           prod,
-          "kubernetes:core/v1:ConfigMap",
+          resourceTypes.configMap,
           "kafka-config",
           (r) =>
             ((r.inputs as Tree).data["server.properties"] =
@@ -323,9 +306,9 @@ describe("policy pack", () => {
     });
     it("refuses an unprotected billing row, claim or bucket", async () => {
       for (const [type, name] of [
-        ["pulumi-nodejs:dynamic/kg-rca:BillingRow", "client-acme-abc123-billing"],
-        ["kubernetes:core/v1:PersistentVolumeClaim", "neo4j-claim-0"],
-        ["aws:s3/bucket:Bucket", "backups-bucket"],
+        [resourceTypes.billingRow, "client-acme-abc123-billing"],
+        [resourceTypes.pvc, "neo4j-claim-0"],
+        [resourceTypes.bucket, "backups-bucket"],
       ] as const) {
         const found = await violations(
           policy,
@@ -338,8 +321,30 @@ describe("policy pack", () => {
       const { registryFile, client } = await import("../unit/helpers/registryFile");
       const registry = registryFile([client("leaving-1", { status: "offboarding" })]);
       const run = await synthesize("prod", { clientRegistry: registry });
-      assert.deepEqual(await violations(policy, run.resources, { clientRegistry: registry }), []);
+      // No policy setting names the registry: the guard's inputs carry the one the stack applies.
+      assert.deepEqual(await violations(policy, run.resources), []);
       assert.ok(run.resources.some((r) => r.type === topic && !r.protect));
+    });
+    it("reads statuses from the platform guard's inputs: a client it records as offboarding has its topic released", async () => {
+      const name = "client-acme-abc123-events-topic";
+      const offboarding = withChange(prod, resourceTypes.platformGuard, "platform-guard", (r) => {
+        (r.inputs.clients as Tree)["client-acme-abc123"] = "offboarding";
+      });
+      const released = withChange(offboarding, topic, name, (r) => (r.protect = false));
+      assert.deepEqual(await violations(policy, released), []);
+      const stillActive = withChange(prod, topic, name, (r) => (r.protect = false));
+      assert.equal((await violations(policy, stillActive)).length, 1);
+    });
+    it("refuses unprotected client data when no platform guard records the statuses", async () => {
+      const unguarded = withChange(
+        without(prod, resourceTypes.platformGuard, "platform-guard"),
+        topic,
+        "client-acme-abc123-events-topic",
+        (r) => (r.protect = false),
+      );
+      assert.deepEqual(await violations(policy, unguarded), [
+        'client-acme-abc123-events-topic is not protected, but no platform guard is declared, so no client status is known. Only offboarding releases a client\'s data: set its status to "offboarding" first.',
+      ]);
     });
     it("allows the claims of drained brokers to be unprotected", async () => {
       const run = await synthesize("prod", { kafkaBrokers: "5", kafkaDrainedBrokers: "5,6" });
@@ -367,6 +372,30 @@ describe("policy pack", () => {
         found[0] ?? "",
         /put \d+ partition replicas on each of 5 brokers, above the ceiling of 20\. Raise kg-rca-server:kafkaBrokers to at least \d+/,
       );
+    });
+    it("finds the brokers by their label, not their name: a renamed StatefulSet is still checked", async () => {
+      const renamed = withChange(prod, resourceTypes.statefulSet, "kafka-statefulset", (r) => {
+        r.name = "brokers-statefulset";
+        (r.inputs as Tree).metadata.name = "brokers";
+      });
+      const found = await violations(partitionsPerBroker(), renamed, { maxPartitionReplicasPerBroker: 20 });
+      assert.equal(found.length, 1);
+      assert.match(found[0] ?? "", /partition replicas on each of 5 brokers, above the ceiling of 20/);
+    });
+    it("refuses a stack with Kafka topics and no broker StatefulSet, rather than passing silently", async () => {
+      const missing = await violations(
+        partitionsPerBroker(),
+        without(prod, resourceTypes.statefulSet, "kafka-statefulset"),
+      );
+      assert.equal(missing.length, 1);
+      assert.match(
+        missing[0] ?? "",
+        /^The stack declares \d+ Kafka topic\(s\) and kg-rca-server:kafkaBrokers 5, and no StatefulSet labelled app\.kubernetes\.io\/component=kafka-broker, so partition replicas per broker cannot be checked\./,
+      );
+      const unlabelled = withChange(prod, resourceTypes.statefulSet, "kafka-statefulset", (r) => {
+        delete (r.inputs as Tree).metadata.labels["app.kubernetes.io/component"];
+      });
+      assert.deepEqual(await violations(partitionsPerBroker(), unlabelled), missing);
     });
   });
 });

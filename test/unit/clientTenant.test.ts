@@ -1,19 +1,20 @@
 import { strict as assert } from "assert";
 
 import { ClientEntry, ClientStatus, PlanName, plans } from "../../clients";
+import { resourceTypes } from "../../components/resourceKinds";
 import { DeclaredResource, MockRun, MockRunError } from "../../tools/mockEngine";
 import { client, registryFile } from "./helpers/registryFile";
 import { synthesizeFixtureStack } from "./fixtures/stack";
 import { Tree } from "./helpers/synthesize";
 
 const kafkaTypes = {
-  topic: "kafka:index/topic:Topic",
-  acl: "kafka:index/acl:Acl",
-  quota: "kafka:index/quota:Quota",
-  user: "kafka:index/userScramCredential:UserScramCredential",
+  topic: resourceTypes.kafkaTopic,
+  acl: resourceTypes.kafkaAcl,
+  quota: resourceTypes.kafkaQuota,
+  user: resourceTypes.kafkaScramUser,
 };
-const billingRowType = "pulumi-nodejs:dynamic/kg-rca:BillingRow";
-const databaseType = "pulumi-nodejs:dynamic/kg-rca:Neo4jDatabase";
+const billingRowType = resourceTypes.billingRow;
+const databaseType = resourceTypes.neo4jDatabase;
 
 function synthClients(clients: readonly ClientEntry[], overrides: Record<string, string> = {}): Promise<MockRun> {
   return synthesizeFixtureStack({ clientRegistry: registryFile(clients), ...overrides });
@@ -143,11 +144,20 @@ describe("ClientTenant", () => {
       "__provider",
       "apiKeyHash",
       "clientId",
+      "connection",
       "email",
       "name",
       "plan",
       "status",
     ]);
+    // Where the provider finds the billing database: names only, the password stays in the Secret.
+    assert.deepEqual(row.connection, {
+      namespace: "kg-rca-server",
+      service: "postgresql",
+      port: 5432,
+      database: "billing",
+      secretName: "postgresql-auth",
+    });
   });
 
   it("protects topics and the database while the client is active or suspended", async () => {

@@ -104,6 +104,20 @@ describe("stack config", () => {
     }
   });
 
+  it("declares the consumer-lag keys of the health check and the alert as integers whose defaults keep their order", () => {
+    const declared = declaredConfigKeys(projectDir);
+    const defaults = ["opsConsumerLagWarning", "alertConsumerLagMessages", "opsConsumerLagCritical"].map((key) => {
+      const decl = declared.get(key);
+      assert.ok(decl !== undefined, `${key} is not declared in Pulumi.yaml`);
+      assert.equal(decl.type, "integer", key);
+      assert.match(decl.description, /per-partition lag/i, key);
+      assert.equal(typeof decl.default, "number", key);
+      return Number(decl.default);
+    });
+    const [warning = 0, alert = 0, critical = 0] = defaults;
+    assert.ok(warning < alert && warning < critical, `defaults ${defaults.join(", ")}`);
+  });
+
   describe("refuses bad values, naming the key and what would be valid", () => {
     for (const bad of ["0", "-1", "2.5", "three", ""]) {
       it(`a replica count of "${bad}"`, () => {
@@ -205,6 +219,24 @@ describe("stack config", () => {
         "opsConsumerLagCritical",
         "(10000) must be above opsConsumerLagWarning (20000)",
       );
+    });
+    it("an ops consumer-lag warning not below the lag HighConsumerLag fires on, naming both keys", () => {
+      assertRefused(
+        { opsConsumerLagWarning: "10000", opsConsumerLagCritical: "20000" },
+        "opsConsumerLagWarning",
+        "(10000) must be below alertConsumerLagMessages (10000), where HighConsumerLag fires",
+      );
+      // Lowering the alert's threshold under the check's warning is refused just the same, and only that.
+      assert.deepEqual(problemsOf({ alertConsumerLagMessages: "800" }), [
+        "kg-rca-server:opsConsumerLagWarning: (1000) must be below alertConsumerLagMessages (800), where HighConsumerLag fires, so the health check warns first",
+      ]);
+      // An alert threshold that does not parse is its own problem, not a relation one.
+      assert.deepEqual(
+        problemsOf({ alertConsumerLagMessages: "lots" }).map((p) => p.split(":")[1]),
+        ["alertConsumerLagMessages"],
+      );
+      const { config } = parse({ opsConsumerLagWarning: "9999" });
+      assert.deepEqual([config.ops.consumerLag.warning, config.monitoring.alerts.consumerLagMessages], [9999, 10000]);
     });
     it("a volume error ratio outside 0-1 or not above the alert's disk usage ratio", () => {
       assertRefused({ opsVolumeUsageErrorRatio: "1.5" }, "opsVolumeUsageErrorRatio", "a number from 0 to 1");

@@ -11,6 +11,7 @@ import {
   BackupStorage,
   BillingDatabase,
   GraphBuilder,
+  imagePullPolicyTransformation,
   KafkaCluster,
   KgApi,
   Neo4jCluster,
@@ -33,13 +34,15 @@ describe("component fixtures", () => {
   let program: MockRun;
   before(async () => {
     components = await synthesizeComponents(() => {
-      new Neo4jCluster("neo4j", neo4jClusterArgs);
-      new KafkaCluster("kafka", kafkaClusterArgs);
-      new BillingDatabase("postgresql", billingDatabaseArgs);
-      new GraphBuilder("graph-builder", graphBuilderArgs);
-      new KgApi("kg-api", kgApiArgs);
+      // As index.ts hands them to the workloads, with the imagePullPolicy default.
+      const inCluster = { transformations: [imagePullPolicyTransformation("IfNotPresent")] };
+      new Neo4jCluster("neo4j", neo4jClusterArgs, inCluster);
+      new KafkaCluster("kafka", kafkaClusterArgs, inCluster);
+      new BillingDatabase("postgresql", billingDatabaseArgs, inCluster);
+      new GraphBuilder("graph-builder", graphBuilderArgs, inCluster);
+      new KgApi("kg-api", kgApiArgs, inCluster);
       const storage = new BackupStorage("backups", backupStorageArgs);
-      new BackupJobs("backup-jobs", { ...backupJobsArgs, roleArn: storage.roleArn });
+      new BackupJobs("backup-jobs", { ...backupJobsArgs, roleArn: storage.roleArn }, inCluster);
     });
     program = await synthesizeFixtureStack();
   });

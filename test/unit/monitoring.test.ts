@@ -6,12 +6,14 @@ import { rawConfigOf } from "../../config/configFiles";
 import {
   alertRuleGroups,
   Dashboard,
+  dashboard,
   durationSeconds,
   durationWords,
   grafanaDashboards,
   Monitoring,
-  Panel,
+  query,
   renderRulesYaml,
+  timeseriesPanel,
 } from "../../components/monitoring";
 import { MockRun, MockRunError, runUnderMocks } from "../../tools/mockEngine";
 import { find, ofType, stackConfig, Tree, types } from "./helpers/synthesize";
@@ -80,7 +82,7 @@ describe("monitoring: alert rules", () => {
           },
           {
             alert: "HighConsumerLag",
-            expr: "kg_kafka_consumer_lag > 10000",
+            expr: 'kg_kafka_consumer_lag{group="kg-builder"} > 10000',
             for: "5m",
             labels: { severity: "warning" },
             annotations: {
@@ -125,7 +127,7 @@ describe("monitoring: alert rules", () => {
       [
         ["Neo4jDown", "neo4j_up == 0", undefined],
         ["KafkaBrokerDown", "kafka_broker_up == 0", "90s"],
-        ["HighConsumerLag", "kg_kafka_consumer_lag > 500", "1m"],
+        ["HighConsumerLag", 'kg_kafka_consumer_lag{group="kg-builder"} > 500', "1m"],
         ["LowRCAAccuracy", 'kg_rca_accuracy_at_k{k="3"} < 0.9', "1h30m"],
         [
           "DiskSpaceHigh",
@@ -194,9 +196,11 @@ describe("monitoring: dashboards", () => {
     assert.ok(d !== undefined, `no dashboard "${title}"; have ${[...byTitle.keys()].join(", ")}`);
     return d;
   };
-  const exprs = (d: Dashboard): string[] => d.panels.flatMap((p) => p.targets.map((t) => t.expr));
-  const panel = (d: Dashboard, title: string): Panel => {
-    const p = d.panels.find((x) => x.title === title);
+  /** A dashboard as Grafana receives it: JSON. */
+  const asJson = (d: Dashboard): Tree => JSON.parse(JSON.stringify(d));
+  const exprs = (d: Dashboard): string[] => asJson(d).panels.flatMap((p: Tree) => p.targets.map((t: Tree) => t.expr));
+  const panel = (d: Dashboard, title: string): Tree => {
+    const p = asJson(d).panels.find((x: Tree) => x.title === title);
     assert.ok(p !== undefined, `no panel "${title}" in ${d.title}`);
     return p;
   };
@@ -270,7 +274,11 @@ describe("monitoring: dashboards", () => {
     assert.ok(quality.includes('kg_rca_accuracy_at_k{k="3"}'));
     assert.ok(quality.includes("kg_rca_mean_average_rank"));
     assert.deepEqual(
-      panel(get("KG RCA - RCA Quality"), "RCA compute time").targets.map((t) => [t.refId, t.legendFormat, t.expr]),
+      panel(get("KG RCA - RCA Quality"), "RCA compute time").targets.map((t: Tree) => [
+        t.refId,
+        t.legendFormat,
+        t.expr,
+      ]),
       [
         ["A", "P50", "histogram_quantile(0.5, sum by (le) (rate(kg_rca_compute_time_seconds_bucket[5m])))"],
         ["B", "P95", "histogram_quantile(0.95, sum by (le) (rate(kg_rca_compute_time_seconds_bucket[5m])))"],
@@ -290,20 +298,20 @@ describe("monitoring: dashboards", () => {
   });
 
   it("offers the client_id dropdown on the Per-Client dashboard", () => {
-    const variables = get("KG RCA - Per-Client").templating.list;
+    const variables = asJson(get("KG RCA - Per-Client")).templating.list;
     assert.deepEqual(
-      variables.map((v) => [v.type, v.name]),
+      variables.map((v: Tree) => [v.type, v.name]),
       [
         ["datasource", "datasource"],
         ["query", "client_id"],
       ],
     );
-    const clientId = variables[1] as Tree;
+    const clientId: Tree = variables[1];
     assert.equal(clientId.query, "label_values(kg_messages_processed_total, client_id)");
     assert.deepEqual(clientId.datasource, { type: "prometheus", uid: "${datasource}" });
     for (const d of dashboards.filter((x) => x.uid !== "kg-rca-per-client")) {
       assert.deepEqual(
-        d.templating.list.map((v) => v.name),
+        asJson(d).templating.list.map((v: Tree) => v.name),
         ["datasource"],
         d.title,
       );
@@ -342,9 +350,11 @@ describe("monitoring: dashboards", () => {
 
       it("is Grafana dashboard JSON: schema version, uid, title, templating, panels with targets", () => {
         assert.equal(json.id, null);
-        assert.equal(json.schemaVersion, 39);
+        // The foundation SDK's dashboard model: Grafana 11.6's schema.
+        assert.equal(json.schemaVersion, 41);
         assert.equal(typeof json.uid, "string");
         assert.ok(json.uid.length <= 40);
+        assert.equal(json.title, d.title);
         assert.ok(Array.isArray(json.templating.list));
         assert.ok(json.panels.length >= 5);
         for (const p of json.panels) {
@@ -363,12 +373,12 @@ describe("monitoring: dashboards", () => {
 
       it("numbers panels uniquely and lays them out without overlap inside 24 columns", () => {
         assert.deepEqual(
-          d.panels.map((p) => p.id),
-          d.panels.map((_, i) => i + 1),
+          json.panels.map((p: Tree) => p.id),
+          json.panels.map((_: Tree, i: number) => i + 1),
         );
         const cells = new Set<string>();
-        for (const p of d.panels) {
-          const { x, y, w, h } = p.gridPos;
+        for (const p of json.panels) {
+          const { x, y, w, h }: { x: number; y: number; w: number; h: number } = p.gridPos;
           assert.ok(x >= 0 && w > 0 && x + w <= 24, `${p.title}: ${JSON.stringify(p.gridPos)}`);
           for (let cx = x; cx < x + w; cx++) {
             for (let cy = y; cy < y + h; cy++) {
@@ -380,6 +390,34 @@ describe("monitoring: dashboards", () => {
       });
     });
   }
+});
+
+describe("monitoring: dashboard assembly", () => {
+  const panels = (...widths: number[]) => widths.map((w, i) => timeseriesPanel(`p${i}`, query("up")).span(w));
+
+  it("lets the SDK lay panels out left to right, a new row once 24 columns are full", () => {
+    const built = dashboard("kg-rca-test", "Test", panels(6, 18, 24, 8, 8, 8));
+    assert.deepEqual(
+      built.panels.map((p) => [p.id, p.gridPos]),
+      [
+        [1, { x: 0, y: 0, w: 6, h: 8 }],
+        [2, { x: 6, y: 0, w: 18, h: 8 }],
+        [3, { x: 0, y: 8, w: 24, h: 8 }],
+        [4, { x: 0, y: 16, w: 8, h: 8 }],
+        [5, { x: 8, y: 16, w: 8, h: 8 }],
+        [6, { x: 16, y: 16, w: 8, h: 8 }],
+      ],
+    );
+  });
+
+  it("refuses a row whose panels stick out of the 24 columns, and a uid Grafana would refuse", () => {
+    assert.throws(
+      () => dashboard("kg-rca-test", "Test", panels(12, 16)),
+      /dashboard "Test": panel "p1" ends at column 28 of 24; make the widths of each row add up to 24/,
+    );
+    assert.throws(() => dashboard("KG_RCA", "Test", panels(24)), /uid must be 1-40 lowercase letters/);
+    assert.throws(() => dashboard("x".repeat(41), "Test", panels(24)), /uid must be 1-40/);
+  });
 });
 
 describe("Monitoring component", () => {

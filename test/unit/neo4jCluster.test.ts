@@ -111,7 +111,7 @@ describe("Neo4jCluster", () => {
     const secret = inputsOf(run, types.secret, "neo4j-auth-secret");
     assert.equal(secret.metadata.name, "neo4j-auth");
     assert.equal(secret.stringData, "[secret]");
-    assert.equal(find(run, types.password, "neo4j-auth-password").parent, "neo4j-auth");
+    assert.equal(find(run, types.randomValue, "neo4j-auth-password").parent, "neo4j-auth");
   });
 
   it("exposes a headless Service for discovery and a client Service for Bolt and HTTP", () => {

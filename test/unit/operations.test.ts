@@ -1,12 +1,13 @@
 import { strict as assert } from "assert";
 
-import { guardProblems, GuardInputs, PlatformGuardProvider } from "../../components/storage/platformGuard";
+import { guardProblems, GuardInputs, PlatformGuardProvider } from "../../components/platform/platformGuard";
+import { resourceTypes } from "../../components/resourceKinds";
 import { MockRun } from "../../tools/mockEngine";
 import { synthesizeFixtureStack } from "./fixtures/stack";
 import { find, inputsOf, ofType, Tree, types } from "./helpers/synthesize";
 
-const pvcType = "kubernetes:core/v1:PersistentVolumeClaim";
-const guardType = "pulumi-nodejs:dynamic/kg-rca:PlatformGuard";
+const pvcType = resourceTypes.pvc;
+const guardType = resourceTypes.platformGuard;
 
 /** Resources that are not part of the maintenance switch, with their inputs. */
 function snapshot(run: MockRun): Record<string, unknown> {

@@ -1,11 +1,12 @@
 import { strict as assert } from "assert";
 
+import { resourceTypes } from "../../components/resourceKinds";
 import { guardPlan, PreviewStep, typeOfUrn } from "../../scripts/planGuard/guardPlan";
 import { client } from "./helpers/registryFile";
 
 const urn = (type: string, name: string) =>
   `urn:pulumi:prod::kg-rca-server::kg-rca:tenants:ClientTenant$${type}::${name}`;
-const topicType = "kafka:index/topic:Topic";
+const topicType = resourceTypes.kafkaTopic;
 
 function topicStep(op: string, clientId: string): PreviewStep {
   return {
@@ -25,9 +26,9 @@ describe("plan:guard", () => {
   it("passes creates, updates and deletes of stateless resources", () => {
     const steps: PreviewStep[] = [
       { op: "create", urn: urn(topicType, "new-topic") },
-      { op: "update", urn: urn("kubernetes:apps/v1:StatefulSet", "neo4j-statefulset") },
-      { op: "delete", urn: urn("kafka:index/acl:Acl", "acme-1-acl-topic-write") },
-      { op: "same", urn: urn("kubernetes:core/v1:PersistentVolumeClaim", "neo4j-claim-0") },
+      { op: "update", urn: urn(resourceTypes.statefulSet, "neo4j-statefulset") },
+      { op: "delete", urn: urn(resourceTypes.kafkaAcl, "acme-1-acl-topic-write") },
+      { op: "same", urn: urn(resourceTypes.pvc, "neo4j-claim-0") },
     ];
     assert.deepEqual(guardPlan({ steps }, clients).refused, []);
   });
@@ -60,7 +61,7 @@ describe("plan:guard", () => {
   });
 
   it("refuses any replacement of stateful data, once per URN", () => {
-    const pvc = "kubernetes:core/v1:PersistentVolumeClaim";
+    const pvc = resourceTypes.pvc;
     const steps: PreviewStep[] = ["create-replacement", "replace", "delete-replaced"].map((op) => ({
       op,
       urn: urn(pvc, "neo4j-claim-0"),
@@ -72,7 +73,7 @@ describe("plan:guard", () => {
   });
 
   it("never explains deleting a billing row, even of an offboarded client", () => {
-    const type = "pulumi-nodejs:dynamic/kg-rca:BillingRow";
+    const type = resourceTypes.billingRow;
     const result = guardPlan(
       {
         steps: [{ op: "delete", urn: urn(type, "gone-1-billing"), oldState: { type, inputs: { clientId: "gone-1" } } }],

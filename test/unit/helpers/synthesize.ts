@@ -50,16 +50,5 @@ export function envOf(container: Tree): Record<string, unknown> {
   );
 }
 
-export const types = {
-  statefulSet: "kubernetes:apps/v1:StatefulSet",
-  deployment: "kubernetes:apps/v1:Deployment",
-  service: "kubernetes:core/v1:Service",
-  secret: "kubernetes:core/v1:Secret",
-  configMap: "kubernetes:core/v1:ConfigMap",
-  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-  cronJob: "kubernetes:batch/v1:CronJob",
-  job: "kubernetes:batch/v1:Job",
-  password: "pulumi-nodejs:dynamic/kg-rca:RandomValue",
-} as const;
+/** The program's type tokens, under the name the tests know them by. */
+export { resourceTypes as types } from "../../../components/resourceKinds";

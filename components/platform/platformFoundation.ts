@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { PlatformGuard } from "../storage/platformGuard";
-import { workloadLabels } from "./kubernetesMeta";
+import { workloadLabels } from "../shared/kubernetesMeta";
+import { PlatformGuard } from "./platformGuard";
 
-export interface PlatformNamespaceArgs {
+export interface PlatformFoundationArgs {
   readonly namespace: string;
   readonly storageClassName: string;
   /**
@@ -22,19 +22,22 @@ export interface PlatformNamespaceArgs {
 }
 
 /**
- * The platform's namespace, the Kubernetes provider every other component
- * uses, and the guard that refuses data-losing changes before anything is
- * touched (the provider depends on it). The namespace is retained on delete:
- * deleting it would take every claim, secret and database with it.
+ * What every other component stands on: the guard that refuses data-losing
+ * changes before anything is touched, the platform's namespace, the
+ * StorageClass (declared or read), and the Kubernetes provider every other
+ * component uses (it depends on the guard). The namespace is retained on
+ * delete: deleting it would take every claim, secret and database with it.
  */
-export class PlatformNamespace extends pulumi.ComponentResource {
+export class PlatformFoundation extends pulumi.ComponentResource {
   public readonly name: string;
   public readonly provider: k8s.Provider;
   /** Resources outside the Kubernetes provider (Kafka, billing, Neo4j) must also wait for it. */
   public readonly guard: PlatformGuard;
 
-  constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kg-rca:shared:PlatformNamespace", name, {}, opts);
+  constructor(name: string, args: PlatformFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Its type until it was renamed: the alias keeps this component's URN, and so its children's.
+    const aliases = [...(opts?.aliases ?? []), { type: "kg-rca:shared:PlatformNamespace" }];
+    super("kg-rca:platform:PlatformFoundation", name, {}, { ...opts, aliases });
     this.name = args.namespace;
     const expandable = this.storageClassExpandable(name, args);
     const guard = (this.guard = new PlatformGuard(
@@ -63,7 +66,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
     this.registerOutputs({ name: this.name });
   }
 
-  private storageClassExpandable(name: string, args: PlatformNamespaceArgs): pulumi.Input<boolean> {
+  private storageClassExpandable(name: string, args: PlatformFoundationArgs): pulumi.Input<boolean> {
     // Cluster-scoped and needed before the guard: through a provider that does not wait for it.
     const reader = new k8s.Provider(`${name}-reader`, {}, { parent: this });
     if (args.storageClassProvisioner !== "") {

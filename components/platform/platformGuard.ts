@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { canChange, nextStatuses } from "../../clients/lifecycle";
+import { parseQuantity } from "../../config/quantity";
+import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
+
 /**
  * A guard that refuses, before anything changes, config changes that would
  * lose data: shrinking a volume, growing one on a StorageClass that cannot
@@ -10,7 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
  * guard compares the new config with what was last applied. Every other
  * resource waits for the guard (the Kubernetes provider depends on it), so a
  * refusal leaves state and cluster untouched. Its code is serialized into
- * the state: it is self-contained.
+ * the state with what it uses of clients/lifecycle.ts and config/quantity.ts
+ * (neither has imports).
  */
 
 export interface GuardInputs {
@@ -26,39 +31,9 @@ export interface GuardInputs {
   readonly clientRegistry: string;
 }
 
-/**
- * Status changes one update may make (clients/types.ts explains the lifecycle).
- * Offboarded is final: the id is never reused. Reaching it needs the
- * `offboarding` update first, which lifts protection; without it the engine
- * would stop half-way at the first protected topic.
- */
-const allowedNextStatuses: Readonly<Record<string, readonly string[]>> = {
-  active: ["active", "suspended", "offboarding"],
-  suspended: ["active", "suspended", "offboarding"],
-  offboarding: ["active", "suspended", "offboarding", "offboarded"],
-  offboarded: ["offboarded"],
-};
-
-const units: Readonly<Record<string, number>> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  "": 1,
-};
-
 /** Bytes of a storage quantity; NaN when it does not parse (config validation has refused those already). */
 function bytes(quantity: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMGTPE]i|[kMGTPE])?$/.exec(quantity);
-  return match === null ? NaN : Number(match[1]) * (units[match[2] ?? ""] ?? NaN);
+  return parseQuantity(quantity) ?? NaN;
 }
 
 /** Every reason the change from `olds` to `news` must not be applied; empty when it is safe. */
@@ -103,8 +78,8 @@ function clientProblems(olds: Partial<GuardInputs> | undefined, news: GuardInput
       problems.push(
         `${where}: client "${id}" (status ${previous}) was removed. Entries are never removed: offboard it by setting status "offboarding", then "offboarded" in a later update, and keep the entry so its id is never reused.`,
       );
-    } else if (!(allowedNextStatuses[previous] ?? []).includes(next)) {
-      const allowed = (allowedNextStatuses[previous] ?? []).join(", ");
+    } else if (!canChange(previous, next)) {
+      const allowed = nextStatuses(previous).join(", ");
       problems.push(
         `${where}: client "${id}" status ${previous} cannot become ${next} in one update; from ${previous} it may become ${allowed}.`,
       );
@@ -149,6 +124,6 @@ export class PlatformGuard extends pulumi.dynamic.Resource {
     args: { [K in keyof GuardInputs]: pulumi.Input<GuardInputs[K]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(platformGuardProvider, name, args, opts, "kg-rca", "PlatformGuard");
+    super(platformGuardProvider, name, args, opts, dynamicModule, dynamicTypeNames.platformGuard);
   }
 }
