@@ -34,18 +34,24 @@ function asConfigString(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/**
- * What the engine would hand the program for a stack, read from the files
- * alone: Pulumi.yaml's defaults overlaid with Pulumi.<stack>.yaml. Used where
- * no engine runs (synth, unit tests); encrypted values are not supported here.
- */
-export function stackConfigFromFiles(projectDir: string, stack: string): Record<string, string> {
+/** Pulumi.yaml's defaults, as the engine hands them to a stack that does not set them. */
+export function projectDefaults(projectDir: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, decl] of declaredConfigKeys(projectDir)) {
     if (decl.default !== undefined) {
       values[key] = asConfigString(decl.default);
     }
   }
+  return values;
+}
+
+/**
+ * What the engine would hand the program for a stack, read from the files
+ * alone: Pulumi.yaml's defaults overlaid with Pulumi.<stack>.yaml. Used where
+ * no engine runs (synth, unit tests); encrypted values are not supported here.
+ */
+export function stackConfigFromFiles(projectDir: string, stack: string): Record<string, string> {
+  const values = projectDefaults(projectDir);
   const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackFile)) {
     throw new Error(`no stack file ${stackFile}: stacks are declared as Pulumi.<stack>.yaml next to Pulumi.yaml`);

@@ -1,3 +1,4 @@
+import { cronScheduleProblems } from "./cronSchedule";
 import { parseNeo4jSize, parseQuantity } from "./quantity";
 
 /** Looks up a key of raw stack config: every value a string (as the engine hands it over), or absent. */
@@ -158,9 +159,15 @@ export class ConfigReader {
     return this.matching(key, /^(\d+(ms|s|m|h|d|w|y))+$/, `a Prometheus duration such as "30s", "5m" or "1h"`);
   }
 
-  /** A five-field cron schedule. */
+  /** A CronJob schedule as Kubernetes accepts it: five fields, each checked, or a macro such as "@daily". */
   cronSchedule(key: string): string {
-    return this.matching(key, /^(\S+\s+){4}\S+$/, `a five-field cron schedule such as "0 2 * * *"`);
+    const value = this.string(key);
+    if (value !== "") {
+      for (const problem of cronScheduleProblems(value)) {
+        this.problem(key, problem);
+      }
+    }
+    return value;
   }
 
   /** A comma-separated list of non-negative integers, possibly empty. */

@@ -1,8 +1,9 @@
-import { EnforcementLevel, PolicyPack } from "@pulumi/policy";
+import { PolicyPack } from "@pulumi/policy";
 
+import { policyLevelFrom } from "./enforcementLevel";
 import { guardrails } from "./guardrails";
 
 // The pack's default level; each policy's can be set in a --policy-pack-config file.
-const level = (process.env.KG_RCA_POLICY_LEVEL ?? "mandatory") as EnforcementLevel;
+const level = policyLevelFrom(process.env);
 
 new PolicyPack("kg-rca-guardrails", { policies: guardrails(level) });

@@ -13,19 +13,32 @@ import {
 } from "./backupScripts";
 
 export interface BackupJobsArgs {
+  /** Namespace of the CronJobs, their ServiceAccount and the local backup volume. */
   readonly namespace: string;
+  /** StorageClass of the volume that keeps local copies of the Neo4j backups. */
   readonly storageClassName: string;
+  /** Schedules, time zone, bucket, local retention and the AWS CLI image (validated stack config). */
   readonly backups: BackupsConfig;
-  /** IAM role the ServiceAccount maps to; absent where AWS resources are off. */
+  /**
+   * IAM role the ServiceAccount maps to; absent where AWS resources are off.
+   * @default none: the ServiceAccount carries no role annotation
+   */
   readonly roleArn?: pulumi.Input<string>;
+  /** Image of the backup step: the servers' own, so `neo4j-admin` matches them. */
   readonly neo4jImage: string;
   /** `host:port` of each Neo4j server's backup listener. */
   readonly neo4jBackupServers: readonly string[];
+  /** Image of the dump step: the server's own, so `pg_dump` matches it. */
   readonly postgresImage: string;
+  /** Where and as whom `pg_dump` connects. */
   readonly postgres: {
+    /** In-cluster host name of the billing database's Service. */
     readonly host: string;
+    /** The database to dump. */
     readonly database: string;
+    /** The user to dump as. */
     readonly user: string;
+    /** Secret whose `password` key holds that user's password. */
     readonly authSecretName: pulumi.Input<string>;
   };
 }

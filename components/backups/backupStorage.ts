@@ -5,7 +5,9 @@ import { BackupsConfig } from "../../config";
 import { backupRolePolicy, backupRoleTrustPolicy, tlsOnlyBucketPolicy } from "./backupPolicies";
 
 export interface BackupStorageArgs {
+  /** Namespace of the backup ServiceAccount: the role is named after it and trusts only that account. */
   readonly namespace: string;
+  /** Bucket name, archive and expiry days, archive class and the cluster's OIDC provider (validated stack config). */
   readonly backups: BackupsConfig;
 }
 

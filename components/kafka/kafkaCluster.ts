@@ -27,9 +27,13 @@ import {
 } from "./kafkaProperties";
 
 export interface KafkaClusterArgs {
+  /** Namespace of the brokers; part of their in-cluster addresses. */
   readonly namespace: string;
+  /** StorageClass of the brokers' log volumes; volumes grow only where it allows expansion. */
   readonly storageClassName: string;
+  /** Mark objects `pulumi.com/skipAwait`: nothing waits for readiness (API servers without kubelets). */
   readonly skipAwait: boolean;
+  /** Image, broker and controller counts, volume size, heap, resources and broker settings (validated stack config). */
   readonly kafka: KafkaConfig;
   /**
    * The super-user's password, for brokers the program does not run itself.
@@ -150,7 +154,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
       // Topics, users and ACLs go through this provider: it waits for what the caller says (the guard).
       { parent: this, dependsOn: opts?.dependsOn },
     );
-    this.registerOutputs({ adminSecretName: this.adminSecretName, bootstrapServers: this.bootstrapServers });
+    this.registerOutputs({
+      statefulSetName: this.statefulSetName,
+      headlessServiceName: this.headlessServiceName,
+      bootstrapServers: this.bootstrapServers,
+      adminSecretName: this.adminSecretName,
+      adminPassword: this.adminPassword,
+      statefulSet: this.statefulSet,
+      adminProvider: this.adminProvider,
+    });
   }
 
   /**
@@ -258,7 +270,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
           template: {
             metadata: { labels, annotations: { "kg-rca/config-sha256": refs.configChecksum } },
             spec: {
-              affinity: spreadAcrossNodes(name),
+              topologySpreadConstraints: spreadAcrossNodes(name),
               terminationGracePeriodSeconds: 120,
               securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
               containers: [

@@ -16,9 +16,13 @@ import {
 import { neo4jEnvName, neo4jPorts, neo4jServerAddress, neo4jServerSettings } from "./neo4jSettings";
 
 export interface Neo4jClusterArgs {
+  /** Namespace of the servers; part of their in-cluster addresses. */
   readonly namespace: string;
+  /** StorageClass of the servers' data volumes; volumes grow only where it allows expansion. */
   readonly storageClassName: string;
+  /** Mark objects `pulumi.com/skipAwait`: nothing waits for readiness (API servers without kubelets). */
   readonly skipAwait: boolean;
+  /** Image, server count, volume size, resources and memory and checkpoint settings (validated stack config). */
   readonly neo4j: Neo4jConfig;
 }
 
@@ -81,7 +85,14 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     );
     this.statefulSet = this.createStatefulSet(name, args, labels, auth.secretName, claims);
     this.createDisruptionBudget(name, args, labels);
-    this.registerOutputs({ authSecretName: this.authSecretName, boltUrl: this.boltUrl });
+    this.registerOutputs({
+      statefulSetName: this.statefulSetName,
+      headlessServiceName: this.headlessServiceName,
+      boltUrl: this.boltUrl,
+      authSecretName: this.authSecretName,
+      statefulSet: this.statefulSet,
+      backupServers: this.backupServers,
+    });
   }
 
   private createServices(name: string, args: Neo4jClusterArgs, labels: Record<string, string>): void {
@@ -137,7 +148,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
-              affinity: spreadAcrossNodes(name),
+              topologySpreadConstraints: spreadAcrossNodes(name),
               terminationGracePeriodSeconds: 300,
               securityContext: { runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474 },
               containers: [

@@ -16,9 +16,13 @@ import { BillingConnection } from "../tenants/billingRow";
 import { billingDatabase, billingSchemaSql, billingUser } from "./billingSchema";
 
 export interface BillingDatabaseArgs {
+  /** Namespace of the server; part of its in-cluster host name. */
   readonly namespace: string;
+  /** StorageClass of the data volume; the volume grows only where it allows expansion. */
   readonly storageClassName: string;
+  /** Mark objects `pulumi.com/skipAwait`: nothing waits for readiness (API servers without kubelets). */
   readonly skipAwait: boolean;
+  /** Image, volume size and resources (validated stack config). */
   readonly postgres: PostgresConfig;
 }
 
@@ -159,6 +163,13 @@ export class BillingDatabase extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ authSecretName: this.authSecretName, host: this.host, connection: this.connection });
+    this.registerOutputs({
+      host: this.host,
+      database: this.database,
+      user: this.user,
+      authSecretName: this.authSecretName,
+      password: this.password,
+      connection: this.connection,
+    });
   }
 }

@@ -6,7 +6,9 @@ import { RandomValue } from "./randomValue";
 export interface GeneratedSecretArgs {
   /** Name of the Kubernetes Secret. */
   readonly secretName: string;
+  /** Namespace of the Secret. */
   readonly namespace: string;
+  /** Labels of the Secret, usually its workload's. */
   readonly labels: Record<string, string>;
   /** The Secret's keys, built from the generated password (e.g. `{ password: p, NEO4J_AUTH: neo4j/p }`). */
   readonly data: (password: pulumi.Output<string>) => Record<string, pulumi.Input<string>>;
@@ -43,6 +45,6 @@ export class GeneratedSecret extends pulumi.ComponentResource {
       { parent: this },
     );
     this.secretName = secret.metadata.name;
-    this.registerOutputs({ secretName: this.secretName });
+    this.registerOutputs({ secretName: this.secretName, password: this.password });
   }
 }

@@ -44,15 +44,23 @@ export function resourceRequirements(resources: ComputeResources): k8s.types.inp
   };
 }
 
-/** A pod anti-affinity that puts replicas of one workload on different nodes where it can. */
-export function spreadAcrossNodes(app: string): k8s.types.input.core.v1.Affinity {
-  return {
-    podAntiAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [
-        { labelSelector: { matchLabels: selectorLabels(app) }, topologyKey: "kubernetes.io/hostname" },
-      ],
+/**
+ * Spreads the replicas of one workload over nodes where it can, and never
+ * leaves a pod unschedulable for it: the scheduler prefers the nodes that keep
+ * the per-node counts within one of each other (2/2/1 for five brokers on three
+ * nodes) but still places a pod when none does (three brokers on a one-node
+ * cluster). `ScheduleAnyway` scores nodes; it does not filter them, as a
+ * required anti-affinity (one node per pod) would.
+ */
+export function spreadAcrossNodes(app: string): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: selectorLabels(app) },
     },
-  };
+  ];
 }
 
 export function secretEnv(name: string, secretName: pulumi.Input<string>, key: string): k8s.types.input.core.v1.EnvVar {

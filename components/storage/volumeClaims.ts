@@ -2,15 +2,24 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface StatefulSetClaimsArgs {
+  /** Name of the StatefulSet whose claims these are. */
   readonly statefulSet: string;
   /** Name of the StatefulSet's volume claim template. */
   readonly template: string;
+  /** Ordinals 0 to `replicas - 1` get a protected claim each. */
   readonly replicas: number;
-  /** Ordinals at or above `replicas` whose claims stay declared, unprotected, until a later change removes them. */
+  /**
+   * Ordinals at or above `replicas` whose claims stay declared, unprotected, until a later change removes them.
+   * @default []
+   */
   readonly retiring?: readonly number[];
+  /** Requested size of every claim: a larger one grows the claims in place; they never shrink. */
   readonly size: string;
+  /** StorageClass of the claims, the same as the StatefulSet's template. */
   readonly storageClassName: string;
+  /** Namespace of the StatefulSet and its claims. */
   readonly namespace: string;
+  /** Labels of the claims, the StatefulSet's. */
   readonly labels: Record<string, string>;
 }
 

@@ -11,8 +11,11 @@ import { Neo4jDatabase } from "./neo4jDatabase";
 import { PlatformKafka, tenantPlan, TenantPlan } from "./tenantPlan";
 
 export interface ClientTenantArgs {
+  /** The registry entry: its plan and lifecycle status decide what exists. */
   readonly client: ClientEntry;
+  /** Namespace of the client's credential Secrets. */
   readonly namespace: string;
+  /** Replication of the client's topics, and the graph-builder principal that gets read ACLs on its prefix. */
   readonly kafka: PlatformKafka;
   /** Bootstrap address written into the client's credential Secret. */
   readonly kafkaBootstrapServers: string;
@@ -99,7 +102,11 @@ export class ClientTenant extends pulumi.ComponentResource {
       // Billing history outlives the client: the row is never removed by the engine.
       { ...child, protect: true },
     );
-    this.registerOutputs({ topics: plan.topics.map((t) => t.name), billingStatus: plan.billingStatus });
+    this.registerOutputs({
+      plan: this.plan,
+      topics: plan.topics.map((t) => t.name),
+      billingStatus: plan.billingStatus,
+    });
   }
 
   /** The SCRAM user and API key, each delivered in a Secret; returns the hash the billing row keeps. */

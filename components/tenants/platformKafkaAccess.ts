@@ -5,9 +5,11 @@ import { scramAnchorUser } from "../kafka/kafkaProperties";
 import { RandomValue } from "../shared/randomValue";
 
 export interface PlatformKafkaAccessArgs {
-  /** The graph-builder's principal name and its generated password. */
+  /** The graph-builder's principal name, without `User:`. */
   readonly graphBuilderUser: string;
+  /** The graph-builder's SCRAM password, the one its credential Secret holds. */
   readonly graphBuilderPassword: pulumi.Input<string>;
+  /** The consumer group the graph-builder reads with; it gets Read on it. */
   readonly graphBuilderConsumerGroup: string;
 }
 

@@ -5,14 +5,21 @@ import { Autoscaling, ComputeResources } from "../../config";
 import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
 
 export interface AutoscaledDeploymentArgs {
+  /** Namespace of the Deployment, its HPA and its Service. */
   readonly namespace: string;
+  /** Mark objects `pulumi.com/skipAwait`: nothing waits for readiness (API servers without kubelets). */
   readonly skipAwait: boolean;
+  /** The container image, pinned to a version. */
   readonly image: string;
+  /** CPU and memory requests and limits of the container; the HPA's target is a share of the CPU request. */
   readonly resources: ComputeResources;
+  /** The HPA's replica bounds, CPU target and scale-down window. */
   readonly autoscaling: Autoscaling;
+  /** The container's environment; secrets only by reference (`secretKeyRef`). */
   readonly env: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
   /** The container's HTTP port: exposed by the Service and probed at `healthPath`. */
   readonly port: number;
+  /** The HTTP path the readiness and liveness probes request. */
   readonly healthPath: string;
   /**
    * When true the workload is parked: no HPA and zero replicas (maintenance).
@@ -108,6 +115,10 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ serviceName: this.serviceName });
+    this.registerOutputs({
+      deploymentName: this.deploymentName,
+      serviceName: this.serviceName,
+      servicePort: this.servicePort,
+    });
   }
 }

@@ -6,11 +6,17 @@ import { plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
 import { AutoscaledDeployment } from "./autoscaledDeployment";
 
 export interface GraphBuilderArgs {
+  /** Namespace of the workload and its Kafka credential Secret. */
   readonly namespace: string;
+  /** Mark objects `pulumi.com/skipAwait`: nothing waits for readiness (API servers without kubelets). */
   readonly skipAwait: boolean;
+  /** Image, autoscaling, resources and the batch and RCA tuning (validated stack config). */
   readonly graphBuilder: GraphBuilderConfig;
+  /** In-cluster bootstrap address of the brokers (SASL_PLAINTEXT, SCRAM-SHA-512). */
   readonly kafkaBootstrapServers: string;
+  /** Bolt URL of the Neo4j cluster. */
   readonly neo4jBoltUrl: string;
+  /** Secret whose `password` key holds the Neo4j password. */
   readonly neo4jAuthSecretName: pulumi.Input<string>;
 }
 
@@ -71,6 +77,6 @@ export class GraphBuilder extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ kafkaSecretName: this.kafkaSecretName });
+    this.registerOutputs({ kafkaSecretName: this.kafkaSecretName, kafkaPassword: this.kafkaPassword });
   }
 }

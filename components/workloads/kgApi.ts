@@ -7,14 +7,23 @@ import { AutoscaledDeployment } from "./autoscaledDeployment";
 import { MaintenancePage } from "./maintenancePage";
 
 export interface KgApiArgs {
+  /** Namespace of the workload and its Ingress. */
   readonly namespace: string;
+  /** Mark objects `pulumi.com/skipAwait`: nothing waits for readiness (API servers without kubelets). */
   readonly skipAwait: boolean;
+  /** Image, autoscaling, resources, Ingress host and Ingress class (validated stack config). */
   readonly kgApi: KgApiConfig;
+  /** Bolt URL of the Neo4j cluster. */
   readonly neo4jBoltUrl: string;
+  /** Secret whose `password` key holds the Neo4j password. */
   readonly neo4jAuthSecretName: pulumi.Input<string>;
+  /** In-cluster host name of the billing database. */
   readonly billingHost: string;
+  /** Name of the billing database. */
   readonly billingDatabase: string;
+  /** Secret with the billing user's `username` and `password`. */
   readonly billingAuthSecretName: pulumi.Input<string>;
+  /** Maintenance mode: when enabled the workload is parked and the Ingress serves the page image's 503. */
   readonly maintenance: MaintenanceConfig;
 }
 

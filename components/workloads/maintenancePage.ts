@@ -4,8 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
 
 export interface MaintenancePageArgs {
+  /** Namespace of the page's Deployment and Service: the Ingress's. */
   readonly namespace: string;
+  /** Mark objects `pulumi.com/skipAwait`: nothing waits for readiness (API servers without kubelets). */
   readonly skipAwait: boolean;
+  /** The nginx image that serves the page, pinned to a version. */
   readonly image: string;
 }
 
@@ -99,6 +102,6 @@ export class MaintenancePage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ serviceName: this.serviceName });
+    this.registerOutputs({ serviceName: this.serviceName, servicePort: this.servicePort });
   }
 }

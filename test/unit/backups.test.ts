@@ -6,15 +6,21 @@ import {
   oidcIssuer,
   tlsOnlyBucketPolicy,
 } from "../../components/backups/backupPolicies";
+import { BackupJobs, BackupStorage } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
-import { find, inputsOf, ofType, synthesize, Tree, types } from "./helpers/synthesize";
+import { backupJobsArgs, backupStorageArgs } from "./fixtures/componentArgs";
+import { synthesizeFixtureStack } from "./fixtures/stack";
+import { find, inputsOf, ofType, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 const oidcArn = "arn:aws:iam::000000000000:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
 
 describe("backups", () => {
   let run: MockRun;
   before(async () => {
-    run = await synthesize("prod");
+    run = await synthesizeComponents(() => {
+      const storage = new BackupStorage("backups", backupStorageArgs);
+      new BackupJobs("backup-jobs", { ...backupJobsArgs, roleArn: storage.roleArn });
+    });
   });
 
   describe("bucket", () => {
@@ -52,7 +58,7 @@ describe("backups", () => {
     });
 
     it("archives then expires backups by the configured lifecycle", async () => {
-      const changed = await synthesize("prod", {
+      const changed = await synthesizeFixtureStack({
         backupArchiveAfterDays: "14",
         backupExpireAfterDays: "90",
         backupArchiveStorageClass: "DEEP_ARCHIVE",
@@ -70,7 +76,7 @@ describe("backups", () => {
 
     it("refuses an expiry that does not come after the archive transition", async () => {
       await assert.rejects(
-        synthesize("prod", { backupArchiveAfterDays: "30", backupExpireAfterDays: "30" }),
+        synthesizeFixtureStack({ backupArchiveAfterDays: "30", backupExpireAfterDays: "30" }),
         /backupExpireAfterDays: \(30\) must be after backupArchiveAfterDays \(30\)/,
       );
     });
@@ -113,11 +119,12 @@ describe("backups", () => {
       assert.ok(!JSON.stringify(statements).includes("Delete"));
     });
 
-    it("is mapped onto the backup ServiceAccount, with no static keys anywhere", () => {
+    it("is mapped onto the backup ServiceAccount, with no static keys anywhere", async () => {
       const sa: Tree = inputsOf(run, "kubernetes:core/v1:ServiceAccount", "backup-jobs-service-account");
       assert.equal(sa.metadata.name, "kg-rca-backup");
       assert.equal(sa.metadata.annotations["eks.amazonaws.com/role-arn"], "arn:aws:mock::000000000000:backups-role");
-      assert.doesNotMatch(JSON.stringify(run.resources), /AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
+      const program = await synthesizeFixtureStack();
+      assert.doesNotMatch(JSON.stringify(program.resources), /AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
     });
   });
 
@@ -183,18 +190,21 @@ describe("backups", () => {
     });
 
     it("follow schedule and time zone from config, and refuse a malformed schedule", async () => {
-      const changed = await synthesize("prod", { backupNeo4jSchedule: "30 1 * * 0", backupTimeZone: "Europe/Berlin" });
+      const changed = await synthesizeFixtureStack({
+        backupNeo4jSchedule: "30 1 * * 0",
+        backupTimeZone: "Europe/Berlin",
+      });
       const s: Tree = inputsOf(changed, types.cronJob, "backup-jobs-neo4j").spec;
       assert.deepEqual([s.schedule, s.timeZone], ["30 1 * * 0", "Europe/Berlin"]);
       await assert.rejects(
-        synthesize("prod", { backupPostgresSchedule: "daily" }),
+        synthesizeFixtureStack({ backupPostgresSchedule: "daily" }),
         /backupPostgresSchedule: must be a five-field cron schedule/,
       );
     });
   });
 
   it("with AWS switched off, declares no AWS resource and keeps the jobs without a role", async () => {
-    const local = await synthesize("prod", { awsEnabled: "false" });
+    const local = await synthesizeFixtureStack({ awsEnabled: "false" });
     assert.deepEqual(
       local.resources.filter((r) => r.type.startsWith("aws:")),
       [],

@@ -1,14 +1,18 @@
 import { strict as assert } from "assert";
 
+import { BillingDatabase } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
-import { envOf, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
+import { billingDatabaseArgs } from "./fixtures/componentArgs";
+import { envOf, inputsOf, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 describe("BillingDatabase", () => {
   let run: MockRun;
   let statefulSet: Tree;
   let container: Tree;
   before(async () => {
-    run = await synthesize("prod");
+    run = await synthesizeComponents(() => {
+      new BillingDatabase("postgresql", billingDatabaseArgs);
+    });
     statefulSet = inputsOf(run, types.statefulSet, "postgresql-statefulset");
     container = statefulSet.spec.template.spec.containers[0];
   });

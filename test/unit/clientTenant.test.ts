@@ -4,7 +4,8 @@ import { ClientEntry, ClientStatus, PlanName, plans } from "../../clients";
 import { resourceTypes } from "../../components/resourceKinds";
 import { DeclaredResource, MockRun, MockRunError } from "../../tools/mockEngine";
 import { client, registryFile } from "./helpers/registryFile";
-import { synthesize, Tree } from "./helpers/synthesize";
+import { synthesizeFixtureStack } from "./fixtures/stack";
+import { Tree } from "./helpers/synthesize";
 
 const kafkaTypes = {
   topic: resourceTypes.kafkaTopic,
@@ -16,7 +17,7 @@ const billingRowType = resourceTypes.billingRow;
 const databaseType = resourceTypes.neo4jDatabase;
 
 function synthClients(clients: readonly ClientEntry[], overrides: Record<string, string> = {}): Promise<MockRun> {
-  return synthesize("prod", { clientRegistry: registryFile(clients), ...overrides });
+  return synthesizeFixtureStack({ clientRegistry: registryFile(clients), ...overrides });
 }
 
 function ownedBy(run: MockRun, clientId: string, type?: string): DeclaredResource[] {

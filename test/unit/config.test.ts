@@ -2,10 +2,11 @@ import { strict as assert } from "assert";
 
 import { declaredConfigKeys, rawConfigOf } from "../../config/configFiles";
 import { parseStackConfig, secretConfigKeys, ValidationError } from "../../config";
+import { fixtureStackConfig } from "./fixtures/stack";
 import { projectDir, stackConfig } from "./helpers/synthesize";
 
 function parse(overrides: Record<string, string>) {
-  return parseStackConfig(rawConfigOf(stackConfig("prod", overrides)), "test");
+  return parseStackConfig(rawConfigOf(fixtureStackConfig(overrides)), "test");
 }
 
 function problemsOf(overrides: Record<string, string>): readonly string[] {
@@ -27,8 +28,9 @@ function assertRefused(overrides: Record<string, string>, key: string, fragment:
 }
 
 describe("stack config", () => {
+  // The one unit test that reads Pulumi.prod.yaml: every other test runs on fixed figures.
   it("reads the production stack as the operations guide describes it", () => {
-    const { config } = parse({});
+    const { config } = parseStackConfig(rawConfigOf(stackConfig("prod")), "Pulumi.prod.yaml");
     assert.equal(config.namespace, "kg-rca-server");
     assert.equal(config.neo4j.servers, 3);
     assert.deepEqual(config.neo4j.settings, {
@@ -255,6 +257,16 @@ describe("stack config", () => {
       assertRefused({ capacityMaxClients: "2.5" }, "capacityMaxClients", "positive integer");
       assertRefused({ capacityScaleLeadMonths: "-1" }, "capacityScaleLeadMonths", "an integer from 0 to 120");
       assertRefused({ capacityScaleLeadMonths: "121" }, "capacityScaleLeadMonths", "an integer from 0 to 120");
+    });
+    it("a backup schedule with a bad cron field, or not five fields", () => {
+      assertRefused(
+        { backupNeo4jSchedule: "0 24 * * *" },
+        "backupNeo4jSchedule",
+        'the hour field is "24": 24 is outside 0-23. The hour takes 0-23',
+      );
+      assertRefused({ backupPostgresSchedule: "a b c d e" }, "backupPostgresSchedule", 'the minute field is "a"');
+      assertRefused({ backupPostgresSchedule: "@every 1h" }, "backupPostgresSchedule", "five-field cron schedule");
+      assert.equal(parse({ backupNeo4jSchedule: "@daily" }).config.backups.neo4jSchedule, "@daily");
     });
     it("a namespace or host that is not a DNS name", () => {
       assertRefused({ namespace: "KG_RCA" }, "namespace", "DNS label");

@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
 
+import { KafkaCluster } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
-import { envOf, find, inputsOf, synthesize, Tree, types } from "./helpers/synthesize";
+import { kafkaClusterArgs } from "./fixtures/componentArgs";
+import { assertSpreadsOverNodes } from "./helpers/placement";
+import { envOf, find, inputsOf, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 function properties(text: string): Record<string, string> {
   return Object.fromEntries(
@@ -21,7 +24,9 @@ describe("KafkaCluster", () => {
   let container: Tree;
   let config: Tree;
   before(async () => {
-    run = await synthesize("prod");
+    run = await synthesizeComponents(() => {
+      new KafkaCluster("kafka", kafkaClusterArgs);
+    });
     statefulSet = inputsOf(run, types.statefulSet, "kafka-statefulset");
     container = statefulSet.spec.template.spec.containers[0];
     config = inputsOf(run, types.configMap, "kafka-config");
@@ -109,6 +114,10 @@ describe("KafkaCluster", () => {
     const bootstrap = inputsOf(run, types.service, "kafka-bootstrap");
     assert.equal(bootstrap.metadata.name, "kafka");
     assert.deepEqual(bootstrap.spec.ports, [{ name: "client", port: 9092, targetPort: 9092 }]);
+  });
+
+  it("spreads brokers across nodes where it can, and never leaves one unschedulable for it", () => {
+    assertSpreadsOverNodes(statefulSet.spec.template.spec, "kafka");
   });
 
   it("sets resources and has a PodDisruptionBudget", () => {

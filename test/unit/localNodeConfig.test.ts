@@ -3,11 +3,12 @@ import { strict as assert } from "assert";
 import { rawConfigOf } from "../../config/configFiles";
 import { parseStackConfig, ValidationError } from "../../config";
 import { neo4jServerSettings } from "../../components/neo4j/neo4jSettings";
-import { stackConfig, synthesize, Tree, types } from "./helpers/synthesize";
+import { fixtureStackConfig, synthesizeFixtureStack } from "./fixtures/stack";
+import { Tree, types } from "./helpers/synthesize";
 
 function problemsOf(overrides: Record<string, string>): readonly string[] {
   try {
-    parseStackConfig(rawConfigOf(stackConfig("prod", overrides)), "test");
+    parseStackConfig(rawConfigOf(fixtureStackConfig(overrides)), "test");
   } catch (err) {
     assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
     return err.problems;
@@ -33,7 +34,7 @@ const workloadKinds: readonly string[] = [types.statefulSet, types.deployment, t
 describe("image pull policy and Neo4j edition (config of a node without a registry)", () => {
   it("gives every container of every workload the configured imagePullPolicy", async () => {
     for (const policy of ["Never", "IfNotPresent", "Always"]) {
-      const run = await synthesize("prod", { imagePullPolicy: policy });
+      const run = await synthesizeFixtureStack({ imagePullPolicy: policy });
       const containers = containersOf(run.resources.filter((r) => workloadKinds.includes(r.type)));
       // Kafka, Neo4j, PostgreSQL, graph-builder, kg-api, the rebalance Job and both backup CronJobs.
       assert.ok(containers.length >= 8, `only ${containers.length} containers found`);

@@ -3,7 +3,8 @@ import { strict as assert } from "assert";
 import { guardProblems, GuardInputs, PlatformGuardProvider } from "../../components/platform/platformGuard";
 import { resourceTypes } from "../../components/resourceKinds";
 import { MockRun } from "../../tools/mockEngine";
-import { find, inputsOf, ofType, synthesize, Tree, types } from "./helpers/synthesize";
+import { synthesizeFixtureStack } from "./fixtures/stack";
+import { find, inputsOf, ofType, Tree, types } from "./helpers/synthesize";
 
 const pvcType = resourceTypes.pvc;
 const guardType = resourceTypes.platformGuard;
@@ -17,8 +18,8 @@ describe("maintenance mode", () => {
   let normal: MockRun;
   let maintenance: MockRun;
   before(async () => {
-    normal = await synthesize("prod");
-    maintenance = await synthesize("prod", { maintenanceMode: "true" });
+    normal = await synthesizeFixtureStack();
+    maintenance = await synthesizeFixtureStack({ maintenanceMode: "true" });
   });
 
   it("parks kg-api at zero replicas with its autoscaler out of the way", () => {
@@ -45,7 +46,7 @@ describe("maintenance mode", () => {
   });
 
   it("turned off, declares exactly what was there before", async () => {
-    const after = await synthesize("prod", { maintenanceMode: "false" });
+    const after = await synthesizeFixtureStack({ maintenanceMode: "false" });
     assert.deepEqual(snapshot(after), snapshot(normal));
     assert.equal(
       normal.resources.some((r) => r.name.startsWith("kg-api-maintenance")),
@@ -56,7 +57,7 @@ describe("maintenance mode", () => {
 
 describe("storage growth", () => {
   it("declares every claim under the StatefulSet controller's name, sized from config and protected", async () => {
-    const run = await synthesize("prod");
+    const run = await synthesizeFixtureStack();
     const claims = ofType(run, pvcType).filter((r) => r.name.includes("-claim-"));
     assert.deepEqual(claims.map((c) => (c.inputs as Tree).metadata.name).sort(), [
       "data-kafka-0",
@@ -79,7 +80,7 @@ describe("storage growth", () => {
   });
 
   it("grows the claims, not the StatefulSet's immutable template", async () => {
-    const grown = await synthesize("prod", { neo4jVolumeSize: "1Ti" });
+    const grown = await synthesizeFixtureStack({ neo4jVolumeSize: "1Ti" });
     assert.equal(inputsOf(grown, pvcType, "neo4j-claim-0").spec.resources.requests.storage, "1Ti");
     const statefulSet: Tree = inputsOf(grown, types.statefulSet, "neo4j-statefulset");
     assert.deepEqual(statefulSet.spec.persistentVolumeClaimRetentionPolicy, {
@@ -91,7 +92,7 @@ describe("storage growth", () => {
   });
 
   it("hands every volume size and the broker count to the guard, which everything else waits for", async () => {
-    const run = await synthesize("prod");
+    const run = await synthesizeFixtureStack();
     const guard: Tree = inputsOf(run, guardType, "platform-guard");
     assert.deepEqual(guard.volumeSizes, {
       neo4jVolumeSize: "500Gi",
@@ -211,7 +212,7 @@ describe("storage growth", () => {
 
 describe("Kafka scale-out", () => {
   it("raises the brokers and declares a rebalance Job over all of them", async () => {
-    const run = await synthesize("prod", { kafkaBrokers: "7" });
+    const run = await synthesizeFixtureStack({ kafkaBrokers: "7" });
     assert.equal(inputsOf(run, types.statefulSet, "kafka-statefulset").spec.replicas, 7);
     const job: Tree = inputsOf(run, types.job, "kafka-rebalance");
     assert.equal(job.metadata.name, "kafka-rebalance-7");
@@ -228,7 +229,7 @@ describe("Kafka scale-out", () => {
   });
 
   it("keeps the claims of drained brokers, unprotected, until a later change removes them", async () => {
-    const run = await synthesize("prod", { kafkaBrokers: "5", kafkaDrainedBrokers: "5,6" });
+    const run = await synthesizeFixtureStack({ kafkaBrokers: "5", kafkaDrainedBrokers: "5,6" });
     const claims = ofType(run, pvcType).filter((r) => r.name.startsWith("kafka-claim-"));
     assert.deepEqual(
       claims.map((c) => [c.name, c.protect]),
@@ -246,7 +247,7 @@ describe("Kafka scale-out", () => {
 
   it("refuses a malformed drained-broker list", async () => {
     await assert.rejects(
-      synthesize("prod", { kafkaDrainedBrokers: "five" }),
+      synthesizeFixtureStack({ kafkaDrainedBrokers: "five" }),
       /kafkaDrainedBrokers: must be a comma-separated list of broker ids/,
     );
   });

@@ -11,6 +11,7 @@ import {
 } from "../../ops/capacity";
 import { capacityReport, formatBytes } from "../../ops/capacityReport";
 import { loadOpsContext } from "../../ops/stack";
+import { guideFigures } from "./fixtures/stack";
 import { projectDir } from "./helpers/synthesize";
 
 const MiB = 1024 * 1024;
@@ -115,7 +116,8 @@ describe("ops capacity arithmetic", () => {
   });
 
   it("reports the prod stack from its config and registry, with the policy pack's ceiling", () => {
-    const context = loadOpsContext({ projectDir, stack: "prod", overrides: {}, env: {}, timeoutMs: 1000 });
+    // The guide's figures over whatever Pulumi.prod.yaml holds: the arithmetic below is for them.
+    const context = loadOpsContext({ projectDir, stack: "prod", overrides: guideFigures, env: {}, timeoutMs: 1000 });
     const report = capacityReport(context, { value: 4000, source: "policies/config.prod.json" }, 10);
     // prod: enterprise 48 + basic 9 + pro 18 = 75 partitions × 3 replicas over 5 brokers.
     assert.deepEqual(

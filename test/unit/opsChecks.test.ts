@@ -10,8 +10,7 @@ import { platformDataClaims } from "../../ops/checks/platformVolumes";
 import { judgeAccuracy } from "../../ops/checks/rcaAccuracy";
 import { judgeVolumes } from "../../ops/checks/volumes";
 import { judgeWorkloads } from "../../ops/checks/workloads";
-import { loadOpsContext } from "../../ops/stack";
-import { projectDir } from "./helpers/synthesize";
+import { fixtureConfig } from "./fixtures/stack";
 
 const thresholds = { warning: 1000, critical: 10000 };
 const offsets = (committed: number, high = 20000) => ({
@@ -159,8 +158,7 @@ describe("ops health check judgements", () => {
   });
 
   it("volumes: the claims are those the StatefulSet controller names for the configured servers and brokers", () => {
-    const context = loadOpsContext({ projectDir, stack: "prod", overrides: {}, env: {}, timeoutMs: 1000 });
-    assert.deepEqual(platformDataClaims(context.config), [
+    assert.deepEqual(platformDataClaims(fixtureConfig()), [
       "data-neo4j-0",
       "data-neo4j-1",
       "data-neo4j-2",

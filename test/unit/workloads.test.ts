@@ -1,12 +1,18 @@
 import { strict as assert } from "assert";
 
+import { GraphBuilder, KgApi } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
-import { envOf, find, inputsOf, ofType, synthesize, Tree, types } from "./helpers/synthesize";
+import { graphBuilderArgs, kgApiArgs } from "./fixtures/componentArgs";
+import { synthesizeFixtureStack } from "./fixtures/stack";
+import { envOf, find, inputsOf, ofType, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 describe("GraphBuilder and KgApi", () => {
   let run: MockRun;
   before(async () => {
-    run = await synthesize("prod");
+    run = await synthesizeComponents(() => {
+      new GraphBuilder("graph-builder", graphBuilderArgs);
+      new KgApi("kg-api", kgApiArgs);
+    });
   });
 
   it("autoscales graph-builder 5-50 at 70% CPU with a 600 s scale-down window", () => {
@@ -67,7 +73,7 @@ describe("GraphBuilder and KgApi", () => {
   });
 
   it("follows HPA bounds from the stack config", async () => {
-    const changed = await synthesize("prod", {
+    const changed = await synthesizeFixtureStack({
       kgApiMinReplicas: "3",
       kgApiMaxReplicas: "7",
       kgApiCpuTargetPercent: "55",
@@ -79,8 +85,9 @@ describe("GraphBuilder and KgApi", () => {
     );
   });
 
-  it("pins every container image to an explicit version", () => {
-    const containers = [...ofType(run, types.statefulSet), ...ofType(run, types.deployment)].flatMap(
+  it("pins every container image to an explicit version", async () => {
+    const program = await synthesizeFixtureStack();
+    const containers = [...ofType(program, types.statefulSet), ...ofType(program, types.deployment)].flatMap(
       (r) => (r.inputs as Tree).spec.template.spec.containers as Tree[],
     );
     assert.equal(containers.length, 5);

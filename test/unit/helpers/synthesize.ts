@@ -10,6 +10,11 @@ export function stackConfig(stack: string, overrides: Record<string, string> = {
   return { ...stackConfigFromFiles(projectDir, stack), ...overrides };
 }
 
+/** Runs code that declares components (with fixed args) under mocks, without any stack config. */
+export function synthesizeComponents(declare: () => void): Promise<MockRun> {
+  return runUnderMocks(declare, {}, "unit");
+}
+
 /** Runs the whole program under mocks for a stack, with config overrides. */
 export function synthesize(stack = "prod", overrides: Record<string, string> = {}): Promise<MockRun> {
   return runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), stackConfig(stack, overrides), stack);
