@@ -10,8 +10,12 @@ import { Dashboard } from "./grafana";
 export interface MonitoringArgs {
   /** The platform namespace: where the objects go, and the scope of the Kubernetes-metric alerts. */
   readonly namespace: string;
+  /** Alert thresholds and how rules are delivered (PrometheusRule or ConfigMap), from stack config. */
   readonly monitoring: MonitoringConfig;
-  /** @default false */
+  /**
+   * Annotate the objects so the provider does not wait for them (an API server without nodes).
+   * @default false
+   */
   readonly skipAwait?: boolean;
 }
 

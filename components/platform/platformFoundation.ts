@@ -5,7 +5,9 @@ import { workloadLabels } from "../shared/kubernetesMeta";
 import { PlatformGuard } from "./platformGuard";
 
 export interface PlatformFoundationArgs {
+  /** The namespace that holds the whole platform; created here and retained on delete. */
   readonly namespace: string;
+  /** StorageClass of every volume; it must allow expansion for storage growth (the guard checks). */
   readonly storageClassName: string;
   /**
    * When set, the program declares the StorageClass itself (with expansion
@@ -14,10 +16,13 @@ export interface PlatformFoundationArgs {
   readonly storageClassProvisioner: string;
   /** Configured data volume sizes, keyed by config key, for the guard. */
   readonly volumeSizes: Record<string, string>;
+  /** Configured broker count, for the guard: lowering it is refused unless the removed brokers are drained. */
   readonly kafkaBrokers: number;
+  /** Broker ids already drained of partitions, for the guard. */
   readonly kafkaDrainedBrokers: readonly number[];
-  /** Status of every registry entry by client id, and where the registry comes from, for the guard. */
+  /** Status of every registry entry by client id, for the guard. */
   readonly clients: Readonly<Record<string, string>>;
+  /** Where the registry comes from (a name or file:PATH.json), named in the guard's refusals. */
   readonly clientRegistry: string;
 }
 
@@ -63,7 +68,7 @@ export class PlatformFoundation extends pulumi.ComponentResource {
       { namespace: args.namespace, enableServerSideApply: true },
       { parent: this, dependsOn: [namespace, guard] },
     );
-    this.registerOutputs({ name: this.name });
+    this.registerOutputs({ name: this.name, provider: this.provider, guard: this.guard });
   }
 
   private storageClassExpandable(name: string, args: PlatformFoundationArgs): pulumi.Input<boolean> {

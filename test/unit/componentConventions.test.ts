@@ -11,19 +11,6 @@ import * as ts from "typescript";
 
 import { projectDir } from "./helpers/synthesize";
 
-/**
- * Gaps in files that other changes own (the platform foundation, monitoring),
- * left to them. A test below fails as soon as an entry is no longer needed:
- * delete it then.
- */
-const pendingOutputs: Readonly<Record<string, readonly string[]>> = {
-  PlatformFoundation: ["provider", "guard"],
-};
-const pendingDocs: Readonly<Record<string, readonly string[]>> = {
-  PlatformFoundationArgs: ["namespace", "storageClassName", "kafkaBrokers", "kafkaDrainedBrokers", "clientRegistry"],
-  MonitoringArgs: ["monitoring", "skipAwait"],
-};
-
 interface ComponentClass {
   readonly name: string;
   readonly file: string;
@@ -183,9 +170,8 @@ describe("component conventions", () => {
           !(component.registerCalls[0] ?? []).includes("..."),
           `${component.name} must pass an object literal of named outputs to registerOutputs`,
         );
-        const pending = pendingOutputs[component.name] ?? [];
         assert.deepEqual(
-          missingOutputs(component).filter((field) => !pending.includes(field)),
+          missingOutputs(component),
           [],
           `public fields of ${component.name} missing from its registerOutputs call`,
         );
@@ -196,33 +182,8 @@ describe("component conventions", () => {
   describe("each args field has TSDoc, and an optional one its @default", () => {
     for (const argsInterface of args) {
       it(`${argsInterface.name} (${argsInterface.file})`, () => {
-        const pending = pendingDocs[argsInterface.name] ?? [];
-        assert.deepEqual(
-          undocumented(argsInterface).filter((field) => !pending.some((p) => field === p || field.startsWith(`${p} `))),
-          [],
-        );
+        assert.deepEqual(undocumented(argsInterface), []);
       });
-    }
-  });
-
-  it("lists as pending only gaps that are still there", () => {
-    for (const [name, fields] of Object.entries(pendingOutputs)) {
-      const component = classes.find((c) => c.name === name);
-      const missing = component === undefined ? [] : missingOutputs(component);
-      assert.deepEqual(
-        fields.filter((f) => !missing.includes(f)),
-        [],
-        `pendingOutputs.${name}: registered now (or the class is gone); remove from the list`,
-      );
-    }
-    for (const [name, fields] of Object.entries(pendingDocs)) {
-      const argsInterface = args.find((a) => a.name === name);
-      const gaps = argsInterface === undefined ? [] : undocumented(argsInterface);
-      assert.deepEqual(
-        fields.filter((f) => !gaps.some((g) => g === f || g.startsWith(`${f} `))),
-        [],
-        `pendingDocs.${name}: documented now (or the interface is gone); remove from the list`,
-      );
     }
   });
 });
