@@ -150,6 +150,10 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             spec: {
               topologySpreadConstraints: spreadAcrossNodes(name),
               terminationGracePeriodSeconds: 300,
+              // The image turns every NEO4J_* variable into a setting, and Kubernetes would add
+              // NEO4J_PORT_7687_TCP_PORT & co. for the Service named neo4j: Neo4j refuses to start
+              // on those unknown settings (found on the local node). No service links, then.
+              enableServiceLinks: false,
               securityContext: { runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474 },
               containers: [
                 {

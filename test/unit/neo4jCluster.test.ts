@@ -105,6 +105,10 @@ describe("Neo4jCluster", () => {
     assertSpreadsOverNodes(statefulSet.spec.template.spec, "neo4j");
   });
 
+  it("injects no service-link variables, which the image would read as NEO4J_* settings and refuse", () => {
+    assert.equal(statefulSet.spec.template.spec.enableServiceLinks, false);
+  });
+
   it("keeps the admin password in a generated Secret, never in the spec", () => {
     const env = envOf(container);
     assert.deepEqual(env.NEO4J_AUTH, { secretKeyRef: { name: "neo4j-auth", key: "NEO4J_AUTH" } });
