@@ -244,13 +244,16 @@ make_namespaces() {
   ip link set "$link" up
   # The host reaches Services and pods through the node, as a machine on the cluster's network
   # would; these routes go with the link when the namespace vanishes. The node has no default
-  # route: nothing in it can reach past the host.
+  # route: nothing in it can reach past the host (which does not forward).
   ip route add "$service_cidr" via "$node_ip" dev "$link"
   ip route add "$pod_cidr" via "$node_ip" dev "$link"
   in_node sh -ec "
     ip link set lo up
     ip addr add $node_ip/30 dev eth0
     ip link set eth0 up
+    # Processes of the node itself (the engine, CoreDNS) connect to Service IPs: the route lookup
+    # comes before kube-proxy's DNAT, so the range needs a route; the DNAT then re-routes to a pod.
+    ip route add $service_cidr via $host_ip dev eth0
     sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
     mount -t tmpfs -o mode=755 kg-rca-node-run /run
     mount -t tmpfs -o mode=755 kg-rca-node-var-lib /var/lib
