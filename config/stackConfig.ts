@@ -214,6 +214,7 @@ function readKgApi(reader: ConfigReader): KgApiConfig {
     resources: readResources(reader, "kgApi"),
     ingressHost: reader.hostname("kgApiIngressHost"),
     ingressClassName: reader.dnsLabel("kgApiIngressClassName"),
+    ingressAwait: reader.boolean("kgApiIngressAwait"),
   };
 }
 

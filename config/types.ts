@@ -91,6 +91,8 @@ export interface KgApiConfig {
   readonly resources: ComputeResources;
   readonly ingressHost: string;
   readonly ingressClassName: string;
+  /** Wait for the ingress controller to publish the Ingress's address; false where no controller runs. */
+  readonly ingressAwait: boolean;
 }
 
 export interface StackConfig {

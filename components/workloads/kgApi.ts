@@ -80,7 +80,8 @@ export class KgApi extends pulumi.ComponentResource {
     new k8s.networking.v1.Ingress(
       `${name}-ingress`,
       {
-        metadata: objectMeta(name, args.namespace, workloadLabels(name), args.skipAwait),
+        // Only an ingress controller makes an Ingress ready: without one (the local node) nothing would.
+        metadata: objectMeta(name, args.namespace, workloadLabels(name), args.skipAwait || !api.ingressAwait),
         spec: {
           ingressClassName: api.ingressClassName,
           rules: [

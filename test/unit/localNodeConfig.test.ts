@@ -4,7 +4,7 @@ import { rawConfigOf } from "../../config/configFiles";
 import { parseStackConfig, ValidationError } from "../../config";
 import { neo4jServerSettings } from "../../components/neo4j/neo4jSettings";
 import { fixtureStackConfig, synthesizeFixtureStack } from "./fixtures/stack";
-import { Tree, types } from "./helpers/synthesize";
+import { inputsOf, Tree, types } from "./helpers/synthesize";
 
 function problemsOf(overrides: Record<string, string>): readonly string[] {
   try {
@@ -100,5 +100,18 @@ describe("image pull policy and Neo4j edition (config of a node without a regist
     );
     const edition = problemsOf({ neo4jEdition: "desktop" });
     assert.ok(edition.some((p) => p.startsWith("kg-rca-server:neo4jEdition") && p.includes('"community"')));
+  });
+});
+
+describe("kg-api Ingress awaiting (no ingress controller on the local node)", () => {
+  it("waits for the Ingress by default, and not where kgApiIngressAwait is false", async () => {
+    const awaited = inputsOf(await synthesizeFixtureStack(), types.ingress, "kg-api-ingress");
+    assert.equal(awaited.metadata.annotations?.["pulumi.com/skipAwait"], undefined);
+    const skipped = inputsOf(
+      await synthesizeFixtureStack({ kgApiIngressAwait: "false" }),
+      types.ingress,
+      "kg-api-ingress",
+    );
+    assert.equal(skipped.metadata.annotations?.["pulumi.com/skipAwait"], "true");
   });
 });
