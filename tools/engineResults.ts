@@ -38,19 +38,29 @@ export class StepLog {
 }
 
 /**
- * The message of the error an engine operation failed with; it throws if the operation succeeded. A
- * CommandError's message carries the CLI's stdout and stderr, where the program's refusals are.
+ * The message of the error an engine operation failed with, or undefined if it succeeded. A
+ * CommandError's message carries the CLI's stdout and stderr, where the program's refusals are;
+ * any other error is not the engine's answer and is thrown on.
  */
-export async function refusal(operation: Promise<unknown>): Promise<string> {
+export async function failureOf(operation: Promise<unknown>): Promise<string | undefined> {
   try {
     await operation;
+    return undefined;
   } catch (err) {
     if (err instanceof CommandError) {
       return err.message;
     }
     throw err;
   }
-  throw new Error("the operation succeeded; it was expected to fail");
+}
+
+/** The message of the error an engine operation failed with; it throws if the operation succeeded. */
+export async function refusal(operation: Promise<unknown>): Promise<string> {
+  const failure = await failureOf(operation);
+  if (failure === undefined) {
+    throw new Error("the operation succeeded; it was expected to fail");
+  }
+  return failure;
 }
 
 interface StateResource {

@@ -6,6 +6,7 @@ import { CommandError, EngineEvent, OpType, StepEventMetadata } from "@pulumi/pu
 
 import {
   changesOf,
+  failureOf,
   isReplacement,
   platformResourcesOf,
   refusal,
@@ -69,8 +70,14 @@ describe("engine results read through the Automation API", () => {
     await assert.rejects(refusal(Promise.resolve("done")), /the operation succeeded; it was expected to fail/);
   });
 
+  it("tells a completed operation from a failed one by its failure, undefined when it completed", async () => {
+    assert.equal(await failureOf(Promise.resolve()), undefined);
+    assert.match((await failureOf(Promise.reject(new CommandError("code: 255\n stdout: panic")))) ?? "", /panic/);
+  });
+
   it("passes on errors that are not the CLI's, so a broken driver is not taken for a refusal", async () => {
     await assert.rejects(refusal(Promise.reject(new TypeError("not a function"))), TypeError);
+    await assert.rejects(failureOf(Promise.reject(new TypeError("not a function"))), TypeError);
   });
 
   it("compares the platform's resources by URN, without the engine's bookkeeping and with secrets masked", () => {
