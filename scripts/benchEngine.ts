@@ -3,15 +3,17 @@
  *
  * On a local stack of its own (real engine, API server, Kafka, PostgreSQL;
  * started and stopped here), for each size: grows the registry to that many
- * clients, then times `pulumi preview` with nothing to change and `pulumi up`
- * of one added client. Prints seconds and resources per second for each, in
- * one run, so the figures share the machine's load.
+ * clients, then times a preview with nothing to change and an update of one
+ * added client, through the Automation API. Prints seconds and resources per
+ * second for each, in one run, so the figures share the machine's load.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { EngineEvent } from "@pulumi/pulumi/automation";
 
 import { ClientEntry, loadRegistry } from "../clients";
-import { CommandResult, LocalStack } from "../tools/localStack";
+import { resourcesOf } from "../tools/engineResults";
+import { LocalStack } from "../tools/localStack";
 import { commandLineOrExit } from "./commandLine";
 
 interface Measurement {
@@ -38,43 +40,54 @@ function progress(message: string): void {
   process.stderr.write(`bench:engine: ${message}\n`);
 }
 
-function timed(work: () => CommandResult, what: string): [CommandResult, number] {
+/**
+ * Seconds from the start of an engine operation to its summary event: the CLI's run as an operator
+ * waits for it, without the outputs and history the Automation API reads back after an update.
+ */
+async function timed<T>(
+  what: string,
+  work: (onEvent: (event: EngineEvent) => void) => Promise<T>,
+): Promise<[T, number]> {
   const start = process.hrtime.bigint();
-  const result = work();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) {
-    throw new Error(`${what} failed:\n${result.output.slice(-3000)}`);
+  let end: bigint | undefined;
+  const onEvent = (event: EngineEvent): void => {
+    if (event.summaryEvent !== undefined) {
+      end = process.hrtime.bigint();
+    }
+  };
+  try {
+    const result = await work(onEvent);
+    return [result, Number((end ?? process.hrtime.bigint()) - start) / 1e9];
+  } catch (err) {
+    // A CommandError's message holds the CLI's whole output: its end says what failed.
+    throw new Error(`${what} failed:\n${(err instanceof Error ? err.message : String(err)).slice(-3000)}`);
   }
-  return [result, seconds];
 }
 
-function resourceCount(stack: LocalStack): number {
-  const state = JSON.parse(stack.exportState()) as { deployment: { resources?: unknown[] } };
-  return state.deployment.resources?.length ?? 0;
-}
-
-/** The engine's own count of creates, from the summary `pulumi up` prints ("+ 12 created"). */
-function createdIn(output: string): number {
-  const match = /\+ (\d+) created/.exec(output);
-  return match === null ? 0 : Number(match[1]);
-}
-
-function measure(stack: LocalStack, registryFile: string, base: ClientEntry[], size: number): Measurement {
-  const apply = (clients: ClientEntry[], what: string): [CommandResult, number] => {
+async function measure(
+  stack: LocalStack,
+  registryFile: string,
+  base: ClientEntry[],
+  size: number,
+): Promise<Measurement> {
+  const apply = (clients: ClientEntry[], what: string) => {
     fs.writeFileSync(registryFile, JSON.stringify(clients, null, 2));
-    return timed(() => stack.pulumi("up", "--yes", "--skip-preview"), what);
+    return timed(what, (onEvent) => stack.update({ onEvent }));
   };
   // Generated ids are numbered in order, so a larger size keeps every client a smaller one added
   // (entries are never removed, and the guard would refuse it).
   const clients = [...base, ...Array.from({ length: size - base.length }, (_, i) => generatedClient(i))];
   progress(`growing the registry to ${size} clients (not measured)`);
-  const [, setupSeconds] = apply(clients, `pulumi up to ${size} clients`);
+  const [, setupSeconds] = await apply(clients, `pulumi up to ${size} clients`);
   progress(`  set up in ${setupSeconds.toFixed(1)} s; timing a preview with no changes`);
-  const resources = resourceCount(stack);
-  const [, previewSeconds] = timed(() => stack.pulumi("preview", "--expect-no-changes"), `preview at ${size} clients`);
+  const resources = resourcesOf(await stack.exportState()).length;
+  const [, previewSeconds] = await timed(`preview at ${size} clients`, (onEvent) =>
+    stack.preview({ expectNoChanges: true, onEvent }),
+  );
   progress(`  timing pulumi up of one added client`);
-  const [up, upSeconds] = apply([...clients, generatedClient(size - base.length)], `up of client ${size + 1}`);
-  return { clients: size, resources, previewSeconds, upSeconds, created: createdIn(up.output) };
+  const [up, upSeconds] = await apply([...clients, generatedClient(size - base.length)], `up of client ${size + 1}`);
+  // The engine's own count of creates, from the update's summary.
+  return { clients: size, resources, previewSeconds, upSeconds, created: up.summary.resourceChanges?.create ?? 0 };
 }
 
 function table(rows: Measurement[]): string {
@@ -100,7 +113,7 @@ function table(rows: Measurement[]): string {
   return lines.join("\n");
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values: args } = commandLineOrExit("usage: npm run bench:engine -- [--sizes N,N,...]", {
     options: { sizes: { type: "string" } },
   });
@@ -113,15 +126,20 @@ function main(): void {
   stack.commandTimeoutMs = 90 * 60 * 1000;
   const registryFile = path.join(stack.dir, "bench-clients.json");
   progress(`starting a local stack in ${stack.dir} (npm run local:up)`);
-  const started = stack.up();
+  const started = await stack.up();
   try {
     if (started.status !== 0) {
       throw new Error(`local:up failed:\n${started.output.slice(-3000)}`);
     }
     // The stack was brought up with the local registry: its entries stay (entries are never removed).
     const base = [...loadRegistry("local")];
-    stack.setConfig({ clientRegistry: `file:${registryFile}` });
-    console.log(table(sizes.map((size) => measure(stack, registryFile, base, size))));
+    await stack.setConfig({ clientRegistry: `file:${registryFile}` });
+    const rows: Measurement[] = [];
+    // One size after another: each grows the same stack.
+    for (const size of sizes) {
+      rows.push(await measure(stack, registryFile, base, size));
+    }
+    console.log(table(rows));
   } finally {
     // Destroying thousands of resources takes longer than the benchmark: throw the servers away instead.
     progress("stopping the local stack and discarding it");
@@ -129,9 +147,7 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (err) {
-  console.error((err as Error).message);
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
-}
+});

@@ -1,40 +1,72 @@
 /**
  * Drives a local stack for end-to-end tests and engine benchmarks: the real
  * Pulumi engine and providers against a real API server, Kafka and
- * PostgreSQL on loopback, started by scripts/local.sh in a state folder of
- * its own.
+ * PostgreSQL on loopback. scripts/local.sh starts the servers and creates the
+ * stack in a state folder of its own (`npm run local:up`); from then on the
+ * engine is driven through the Automation API.
  */
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import {
+  Deployment,
+  DestroyOptions,
+  DestroyResult,
+  LocalWorkspace,
+  PreviewOptions,
+  PreviewResult,
+  PulumiCommand,
+  Stack,
+  UpOptions,
+  UpResult,
+} from "@pulumi/pulumi/automation";
 
 export const projectDir = path.resolve(__dirname, "..");
+const stackName = "local";
 
 export interface CommandResult {
   readonly status: number;
   readonly output: string;
 }
 
+/**
+ * The installation root of the first `pulumi` on a PATH, as `PulumiCommand.get` wants it
+ * (`<root>/bin/pulumi`): the Automation API looks for the CLI on its own process's PATH, which
+ * does not hold the toolchain's.
+ */
+export function cliRoot(searchPath: string): string {
+  const folder = searchPath.split(path.delimiter).find((dir) => dir !== "" && fs.existsSync(path.join(dir, "pulumi")));
+  if (folder === undefined) {
+    throw new Error("no pulumi CLI on the local stack's PATH (npm run toolchain builds one)");
+  }
+  if (path.basename(folder) !== "bin") {
+    throw new Error(`${path.join(folder, "pulumi")}: the Automation API needs the CLI in a bin/ folder`);
+  }
+  return path.dirname(folder);
+}
+
 export class LocalStack {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-local-"));
-  /** How long one `pulumi` command may run before it is killed; benchmarks of large stacks raise it. */
+  /** How long one engine operation may run before it is cancelled; benchmarks of large stacks raise it. */
   commandTimeoutMs = 600000;
   /** The environment pulumi runs with (PATH, KUBECONFIG, connection variables). */
   get environment(): NodeJS.ProcessEnv {
-    return this.env;
+    return { ...process.env, ...this.stackEnv };
   }
 
-  private env: NodeJS.ProcessEnv = {
-    ...process.env,
+  /** The stack's own variables, as local.sh prints them once it is up. */
+  private stackEnv: Record<string, string> = {
     KG_RCA_LOCAL_DIR: this.dir,
     KG_RCA_LOCAL_SERVICES: "kafka postgres",
   };
 
-  private run(command: string, args: string[], timeoutMs = this.commandTimeoutMs): CommandResult {
+  private opened: Stack | undefined;
+
+  private run(command: string, args: string[], cwd = projectDir, timeoutMs = this.commandTimeoutMs): CommandResult {
     const result: SpawnSyncReturns<string> = spawnSync(command, args, {
-      cwd: projectDir,
-      env: this.env,
+      cwd,
+      env: this.environment,
       encoding: "utf8",
       timeout: timeoutMs,
       maxBuffer: 64 * 1024 * 1024,
@@ -42,20 +74,67 @@ export class LocalStack {
     return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
   }
 
-  /** `npm run local:up`: toolchain, control plane, servers and the first `pulumi up`. */
-  up(): CommandResult {
-    const result = this.run("bash", ["scripts/local.sh", "up"], 1800000);
+  /** `npm run local:up`: toolchain, control plane, servers and the first `pulumi up`; then opens the stack. */
+  async up(): Promise<CommandResult> {
+    const result = this.run("bash", ["scripts/local.sh", "up"], projectDir, 1800000);
     if (result.status === 0) {
       // The environment local.sh gives pulumi: PATH with the toolchain, KUBECONFIG, connection variables.
       const printed = this.run("bash", ["scripts/local.sh", "env"]);
       for (const line of printed.output.split("\n")) {
         const at = line.indexOf("=");
         if (at > 0) {
-          this.env[line.slice(0, at)] = line.slice(at + 1);
+          this.stackEnv[line.slice(0, at)] = line.slice(at + 1);
         }
       }
+      this.opened = await this.open();
     }
     return result;
+  }
+
+  /**
+   * The stack local.sh created, in a workspace whose folder is the state folder: its
+   * Pulumi.local.yaml is the copy local.sh made, so config edits never touch the repository's,
+   * and its Pulumi.yaml is the project's with `main` pointing the engine at the program here.
+   */
+  private async open(): Promise<Stack> {
+    const pulumiCommand = await PulumiCommand.get({ root: cliRoot(this.stackEnv.PATH ?? "") });
+    const project = await (await LocalWorkspace.create({ workDir: projectDir, pulumiCommand })).projectSettings();
+    return LocalWorkspace.selectStack(
+      { stackName, workDir: this.dir },
+      { pulumiCommand, envVars: this.stackEnv, projectSettings: { ...project, main: projectDir } },
+    );
+  }
+
+  /** The stack, through the Automation API; valid once `up()` has succeeded. */
+  get engine(): Stack {
+    if (this.opened === undefined) {
+      throw new Error("the local stack is not up: await up() first");
+    }
+    return this.opened;
+  }
+
+  /** `pulumi up`, cancelled after `commandTimeoutMs`. */
+  update(opts: UpOptions = {}): Promise<UpResult> {
+    return this.engine.up({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+  }
+
+  /** `pulumi preview`, cancelled after `commandTimeoutMs`. */
+  preview(opts: PreviewOptions = {}): Promise<PreviewResult> {
+    return this.engine.preview({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+  }
+
+  /** `pulumi destroy`, cancelled after `commandTimeoutMs`. */
+  destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
+    return this.engine.destroy({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+  }
+
+  /**
+   * A `pulumi` command the Automation API has no method for (`state unprotect`, `preview --json`),
+   * run as the API runs its own: the same CLI, workspace folder and environment.
+   */
+  cli(...args: string[]): CommandResult {
+    const command = this.engine.workspace.pulumiCommand.command;
+    return this.run(command, [...args, "--stack", stackName, "--non-interactive"], this.dir);
   }
 
   down(): CommandResult {
@@ -77,52 +156,21 @@ export class LocalStack {
     return path.join(this.dir, "cluster", "kubeconfig");
   }
 
+  /** The stack's config file: local.sh's copy of Pulumi.local.yaml, which the workspace reads and writes. */
   get configFile(): string {
-    return path.join(this.dir, "Pulumi.local.yaml");
+    return path.join(this.dir, `Pulumi.${stackName}.yaml`);
   }
 
-  pulumi(...args: string[]): CommandResult {
-    return this.run("pulumi", [
-      ...args,
-      "--stack",
-      "local",
-      ...(args[0] === "state" || args[0] === "stack" ? [] : ["--config-file", this.configFile]),
-    ]);
-  }
-
-  setConfig(values: Record<string, string>): void {
-    for (const [key, value] of Object.entries(values)) {
-      const result = this.pulumi("config", "set", `kg-rca-server:${key}`, value);
-      if (result.status !== 0) {
-        throw new Error(`config set ${key}: ${result.output}`);
-      }
-    }
+  /** Sets values of the program's config (`kg-rca-server:` keys) in the stack's config file. */
+  async setConfig(values: Record<string, string>): Promise<void> {
+    const project = (await this.engine.workspace.projectSettings()).name;
+    await this.engine.setAllConfig(
+      Object.fromEntries(Object.entries(values).map(([key, value]) => [`${project}:${key}`, { value }])),
+    );
   }
 
   /** The stack's state as the engine keeps it. */
-  exportState(): string {
-    const result = this.pulumi("stack", "export");
-    if (result.status !== 0) {
-      throw new Error(`stack export: ${result.output}`);
-    }
-    return result.output;
+  exportState(): Promise<Deployment> {
+    return this.engine.exportStack();
   }
-}
-
-/**
- * The resources of an exported state, secrets masked: a failed update rewrites the checkpoint's time
- * and re-encrypts its secrets with fresh nonces, which is not a change.
- */
-export function platformResourcesOf(exported: string): unknown {
-  const state = JSON.parse(exported) as { deployment: { resources?: { type: string; urn: string }[] } };
-  // The root Stack resource and the dynamic-provider host record the config the engine last ran
-  // with, even for an update that failed: the engine's bookkeeping, not resources of the platform.
-  // The engine may also write the same resources in another order after an attempt: compare by URN.
-  const bookkeeping = new Set(["pulumi:pulumi:Stack", "pulumi:providers:pulumi-nodejs"]);
-  const resources = (state.deployment.resources ?? [])
-    .filter((r) => !bookkeeping.has(r.type))
-    .sort((x, y) => x.urn.localeCompare(y.urn));
-  return JSON.parse(JSON.stringify(resources), (_key, value: unknown) =>
-    typeof value === "object" && value !== null && "ciphertext" in value ? "[secret]" : value,
-  ) as unknown;
 }

@@ -3,11 +3,13 @@ import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { PolicyEvent } from "@pulumi/pulumi/automation";
 
 import { stackConfigFromFiles } from "../../config/configFiles";
+import { changesOf, platformResourcesOf, refusal } from "../../tools/engineResults";
 import { freshProgram, MockRun, runUnderMocks } from "../../tools/mockEngine";
 import { KubeObject } from "./kubeApi";
-import { LocalStack, platformResourcesOf, projectDir } from "./localStack";
+import { LocalStack, projectDir } from "./localStack";
 
 const namespace = "kg-rca-server";
 /** Kinds the issue asks to read back, by type token. */
@@ -88,7 +90,7 @@ describe("real engine: the local stack against a real API server", function () {
   let declared: MockRun;
 
   before(async function () {
-    const result = stack.up();
+    const result = await stack.up();
     assert.equal(result.status, 0, `npm run local:up failed:\n${result.output.slice(-4000)}`);
     const config = { ...stackConfigFromFiles(projectDir, "local") };
     declared = await runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), config, "local");
@@ -117,20 +119,18 @@ describe("real engine: the local stack against a real API server", function () {
     }
   });
 
-  it("2. a second up changes nothing, and preview --expect-no-changes passes", () => {
-    const up = stack.pulumi("up", "--yes", "--skip-preview");
-    assert.equal(up.status, 0, up.output.slice(-3000));
-    assert.doesNotMatch(up.output, /\b(created|updated|replaced|deleted)\b/);
-    const preview = stack.pulumi("preview", "--expect-no-changes");
-    assert.equal(preview.status, 0, preview.output.slice(-3000));
+  it("2. a second up changes nothing, and preview --expect-no-changes passes", async () => {
+    const up = await stack.update();
+    assert.deepEqual(changesOf(up.summary.resourceChanges), {}, up.stdout.slice(-3000));
+    await stack.preview({ expectNoChanges: true });
   });
 
   it("3. applies HPA bounds, server count and volume growth in place", async () => {
     const before = await stack.kube.mustGet("kubernetes:apps/v1:StatefulSet", namespace, "neo4j");
-    stack.setConfig({ kgApiMaxReplicas: "3", neo4jServers: "2", neo4jVolumeSize: "2Gi" });
-    const up = stack.pulumi("up", "--yes", "--skip-preview");
-    assert.equal(up.status, 0, up.output.slice(-3000));
-    assert.doesNotMatch(up.output, /replaced|replacing/);
+    await stack.setConfig({ kgApiMaxReplicas: "3", neo4jServers: "2", neo4jVolumeSize: "2Gi" });
+    const up = await stack.update();
+    // The engine counts a replacement as one `replace` in the summary, whatever steps it takes.
+    assert.equal(up.summary.resourceChanges?.replace, undefined, up.stdout.slice(-3000));
     const hpa = await stack.kube.mustGet("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api");
     assert.equal(hpa.spec.maxReplicas, 3);
     const after = await stack.kube.mustGet("kubernetes:apps/v1:StatefulSet", namespace, "neo4j");
@@ -143,9 +143,8 @@ describe("real engine: the local stack against a real API server", function () {
   });
 
   it("3b. enters and leaves maintenance mode", async () => {
-    stack.setConfig({ maintenanceMode: "true" });
-    let up = stack.pulumi("up", "--yes", "--skip-preview");
-    assert.equal(up.status, 0, up.output.slice(-3000));
+    await stack.setConfig({ maintenanceMode: "true" });
+    await stack.update();
     const parked = await stack.kube.mustGet("kubernetes:apps/v1:Deployment", namespace, "kg-api");
     assert.equal(parked.spec.replicas, 0);
     assert.equal(
@@ -155,16 +154,14 @@ describe("real engine: the local stack against a real API server", function () {
     const ingress = await stack.kube.mustGet("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api");
     assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.name, "kg-api-maintenance");
 
-    stack.setConfig({ maintenanceMode: "false" });
-    up = stack.pulumi("up", "--yes", "--skip-preview");
-    assert.equal(up.status, 0, up.output.slice(-3000));
+    await stack.setConfig({ maintenanceMode: "false" });
+    await stack.update();
     const restored = await stack.kube.mustGet("kubernetes:networking.k8s.io/v1:Ingress", namespace, "kg-api");
     assert.equal(restored.spec.rules[0].http.paths[0].backend.service.name, "kg-api");
     const hpa = await stack.kube.mustGet("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", namespace, "kg-api");
     assert.equal(hpa.spec.maxReplicas, 3);
     assert.equal(await stack.kube.get("kubernetes:apps/v1:Deployment", namespace, "kg-api-maintenance"), undefined);
-    const preview = stack.pulumi("preview", "--expect-no-changes");
-    assert.equal(preview.status, 0, preview.output.slice(-3000));
+    await stack.preview({ expectNoChanges: true });
   });
 
   for (const [what, change, message] of [
@@ -180,30 +177,34 @@ describe("real engine: the local stack against a real API server", function () {
     ],
   ] as const) {
     it(`4. refuses ${what} before anything changes`, async () => {
-      const stateBefore = stack.exportState();
+      const stateBefore = await stack.exportState();
       const clusterBefore = await clusterFingerprint(stack);
       const previous = fs.readFileSync(stack.configFile, "utf8");
-      stack.setConfig(change);
+      await stack.setConfig(change);
       try {
-        const up = stack.pulumi("up", "--yes", "--skip-preview");
-        assert.notEqual(up.status, 0);
-        assert.match(up.output, message);
+        assert.match(await refusal(stack.update()), message);
       } finally {
         fs.writeFileSync(stack.configFile, previous);
       }
-      assert.deepEqual(platformResourcesOf(stack.exportState()), platformResourcesOf(stateBefore), "state unchanged");
+      assert.deepEqual(
+        platformResourcesOf(await stack.exportState()),
+        platformResourcesOf(stateBefore),
+        "state unchanged",
+      );
       assert.deepEqual(await clusterFingerprint(stack), clusterBefore, "cluster unchanged");
     });
   }
 
-  /** Previews the stack serving `clients` instead of its registry, and restores the config. */
-  function previewWithRegistry(clients: object[]): { output: string; status: number; registry: string } {
-    const registry = path.join(stack.dir, "edited-registry.json");
-    fs.writeFileSync(registry, JSON.stringify(clients));
+  const editedRegistryFile = path.join(stack.dir, "edited-registry.json");
+  const editedRegistry = `file:${editedRegistryFile}`;
+
+  /** Runs `preview` with the stack serving `clients` instead of its registry, and restores the config. */
+  async function withRegistry<T>(clients: object[], preview: () => T | Promise<T>): Promise<T> {
+    fs.writeFileSync(editedRegistryFile, JSON.stringify(clients));
     const previous = fs.readFileSync(stack.configFile, "utf8");
-    stack.setConfig({ clientRegistry: `file:${registry}` });
+    await stack.setConfig({ clientRegistry: editedRegistry });
     try {
-      return { ...stack.pulumi("preview", "--json"), registry: `file:${registry}` };
+      return await preview();
     } finally {
       fs.writeFileSync(stack.configFile, previous);
     }
@@ -218,19 +219,18 @@ describe("real engine: the local stack against a real API server", function () {
   };
   const tenantB = { id: "tenant-b", name: "Tenant B", email: "b@tenant-b.example.com", plan: "pro", status: "active" };
 
-  it("the engine refuses a preview that removes an active client, before any step", () => {
-    const preview = previewWithRegistry([tenantA]);
-    assert.notEqual(preview.status, 0);
-    // In the JSON document the message's quotes are escaped.
-    assert.match(preview.output, /client \\?"tenant-b\\?" \(status active\) was removed\. Entries are never removed/);
+  it("the engine refuses a preview that removes an active client, before any step", async () => {
+    const refused = await withRegistry([tenantA], () => refusal(stack.preview()));
+    assert.match(refused, /client "tenant-b" \(status active\) was removed\. Entries are never removed/);
   });
 
-  it("a downgrade that shrinks partitions (a topic replacement) fails the preview, and plan:guard refuses it", () => {
-    const preview = previewWithRegistry([tenantA, { ...tenantB, plan: "basic" }]);
+  it("a downgrade that shrinks partitions (a topic replacement) fails the preview, and plan:guard refuses it", async () => {
+    // plan:guard reads the document `pulumi preview --json` prints, which the Automation API does not produce.
+    const preview = await withRegistry([tenantA, { ...tenantB, plan: "basic" }], () => stack.cli("preview", "--json"));
     assert.notEqual(preview.status, 0);
     const file = path.join(stack.dir, "preview.json");
     fs.writeFileSync(file, preview.output.slice(preview.output.indexOf("{")));
-    const guard = spawnGuard(file, preview.registry);
+    const guard = spawnGuard(file, editedRegistry);
     assert.equal(guard.status, 1, guard.output);
     assert.match(
       guard.output,
@@ -238,16 +238,9 @@ describe("real engine: the local stack against a real API server", function () {
     );
   });
 
-  it("the policy pack runs in a real preview: the stack passes, and a policy violation blocks it", () => {
+  it("the policy pack runs in a real preview: the stack passes, and a policy violation blocks it", async () => {
     const pack = path.join(projectDir, "policies");
-    const passing = stack.pulumi(
-      "preview",
-      "--policy-pack",
-      pack,
-      "--policy-pack-config",
-      path.join(pack, "config.local.json"),
-    );
-    assert.equal(passing.status, 0, passing.output.slice(-3000));
+    await stack.preview({ policyPacks: [pack], policyPackConfigs: [path.join(pack, "config.local.json")] });
     const strict = path.join(stack.dir, "policy-strict.json");
     fs.writeFileSync(
       strict,
@@ -258,17 +251,37 @@ describe("real engine: the local stack against a real API server", function () {
         "hpa-bounds": { environment: "local" },
       }),
     );
-    const blocked = stack.pulumi("preview", "--policy-pack", pack, "--policy-pack-config", strict);
-    assert.notEqual(blocked.status, 0);
-    assert.match(blocked.output, /partitions-per-broker/);
-    assert.match(blocked.output, /above the ceiling of 10/);
+    const violations: PolicyEvent[] = [];
+    const blocked = await refusal(
+      stack.preview({
+        policyPacks: [pack],
+        policyPackConfigs: [strict],
+        onEvent: (event) => {
+          if (event.policyEvent !== undefined) {
+            violations.push(event.policyEvent);
+          }
+        },
+      }),
+    );
+    assert.match(blocked, /partitions-per-broker/);
+    assert.match(blocked, /above the ceiling of 10/);
+    assert.ok(
+      violations.some(
+        (v) =>
+          v.policyName === "partitions-per-broker" &&
+          v.enforcementLevel === "mandatory" &&
+          v.message.includes("above the ceiling of 10"),
+      ),
+      `the policy reported the violation itself: ${JSON.stringify(violations)}`,
+    );
   });
 
   it("5. destroy leaves nothing in the namespace but what is retained on purpose", async () => {
-    // Lifting protection is the explicit step that removing data takes.
-    assert.equal(stack.pulumi("state", "unprotect", "--all", "--yes").status, 0);
-    const destroy = stack.pulumi("destroy", "--yes", "--skip-preview");
-    assert.equal(destroy.status, 0, destroy.output.slice(-3000));
+    // Lifting protection is the explicit step that removing data takes; the Automation API has no
+    // `state unprotect`, so it runs as an operator types it.
+    const unprotect = stack.cli("state", "unprotect", "--all", "--yes");
+    assert.equal(unprotect.status, 0, unprotect.output);
+    await stack.destroy();
     const left = await clusterFingerprint(stack);
     // Created by Kubernetes itself in every namespace, not by the program; the namespace is retained on delete.
     const expected = ["ConfigMap/kube-root-ca.crt", "ServiceAccount/default"];

@@ -2,7 +2,7 @@
 import { LocalStack as EngineStack } from "../../tools/localStack";
 import { KubeApi } from "./kubeApi";
 
-export { CommandResult, platformResourcesOf, projectDir } from "../../tools/localStack";
+export { projectDir } from "../../tools/localStack";
 
 export class LocalStack extends EngineStack {
   private client: KubeApi | undefined;
