@@ -1,9 +1,11 @@
 /**
  * Drives a local stack for end-to-end tests and engine benchmarks: the real
- * Pulumi engine and providers against a real API server, Kafka and
- * PostgreSQL on loopback. scripts/local.sh starts the servers and creates the
- * stack in a state folder of its own (`npm run local:up`); from then on the
- * engine is driven through the Automation API.
+ * Pulumi engine and providers, in a state folder of its own. Two kinds:
+ * `node` (scripts/local.sh, `npm run local:up`): a one-node cluster where the
+ * program's own Kafka, PostgreSQL and Neo4j run as pods; `services`
+ * (scripts/local-services.sh): an API server without a node, and the servers as
+ * host processes on loopback. The script starts everything and creates the
+ * stack; from then on the engine is driven through the Automation API.
  */
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
@@ -46,8 +48,20 @@ export function cliRoot(searchPath: string): string {
   return path.dirname(folder);
 }
 
+/** Which local stack: the program's pods on a node, or bare servers beside a node-less API server. */
+export type LocalStackKind = "node" | "services";
+
+const scripts: Record<LocalStackKind, string> = { node: "scripts/local.sh", services: "scripts/local-services.sh" };
+
 export class LocalStack {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-local-"));
+
+  constructor(readonly kind: LocalStackKind = "services") {}
+
+  private get script(): string {
+    return scripts[this.kind];
+  }
+
   /** How long one engine operation may run before it is cancelled; benchmarks of large stacks raise it. */
   commandTimeoutMs = 600000;
   /** The environment pulumi runs with (PATH, KUBECONFIG, connection variables). */
@@ -76,10 +90,10 @@ export class LocalStack {
 
   /** `npm run local:up`: toolchain, control plane, servers and the first `pulumi up`; then opens the stack. */
   async up(): Promise<CommandResult> {
-    const result = this.run("bash", ["scripts/local.sh", "up"], projectDir, 1800000);
+    const result = this.run("bash", [this.script, "up"], projectDir, 1800000);
     if (result.status === 0) {
       // The environment local.sh gives pulumi: PATH with the toolchain, KUBECONFIG, connection variables.
-      const printed = this.run("bash", ["scripts/local.sh", "env"]);
+      const printed = this.run("bash", [this.script, "env"]);
       for (const line of printed.output.split("\n")) {
         const at = line.indexOf("=");
         if (at > 0) {
@@ -138,12 +152,12 @@ export class LocalStack {
   }
 
   down(): CommandResult {
-    return this.run("bash", ["scripts/local.sh", "down"]);
+    return this.run("bash", [this.script, "down"]);
   }
 
   /** Stops the servers and deletes the state without `pulumi destroy`: for stacks too large to destroy quickly. */
   discard(): CommandResult {
-    return this.run("bash", ["scripts/local.sh", "discard"]);
+    return this.run("bash", [this.script, "discard"]);
   }
 
   /** Where local.sh keeps a server's files: PostgreSQL's live outside the state folder (see local.sh). */
@@ -153,7 +167,7 @@ export class LocalStack {
   }
 
   get kubeconfig(): string {
-    return path.join(this.dir, "cluster", "kubeconfig");
+    return path.join(this.dir, this.kind === "node" ? "node" : "cluster", "kubeconfig");
   }
 
   /** The stack's config file: local.sh's copy of Pulumi.local.yaml, which the workspace reads and writes. */
