@@ -416,6 +416,9 @@ stop() {
     sleep 0.5
   done
   remove_cgroups
+  # The kernel tears a dead namespace down in the background (minutes, with many pod links):
+  # deleting the host end of the veth pair removes both ends, and the host's routes, now.
+  ip link del "$link" 2>/dev/null || true
   for i in $(seq 1 20); do
     ip link show "$link" >/dev/null 2>&1 || break
     sleep 0.5
