@@ -19,6 +19,8 @@ import {
   PreviewOptions,
   PreviewResult,
   PulumiCommand,
+  RefreshOptions,
+  RefreshResult,
   Stack,
   UpOptions,
   UpResult,
@@ -135,6 +137,11 @@ export class LocalStack {
   /** `pulumi preview`, cancelled after `commandTimeoutMs`. */
   preview(opts: PreviewOptions = {}): Promise<PreviewResult> {
     return this.engine.preview({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+  }
+
+  /** `pulumi refresh`, cancelled after `commandTimeoutMs`. */
+  refresh(opts: RefreshOptions = {}): Promise<RefreshResult> {
+    return this.engine.refresh({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
   }
 
   /** `pulumi destroy`, cancelled after `commandTimeoutMs`. */

@@ -125,6 +125,13 @@ describe("real engine: the local stack against a real API server", function () {
     await stack.preview({ expectNoChanges: true });
   });
 
+  it("2b. the daily drift check (preview --refresh --expect-no-changes) passes, and a refresh adopts no change", async () => {
+    await stack.preview({ refresh: true, expectNoChanges: true });
+    const refreshed = await stack.refresh();
+    assert.deepEqual(changesOf(refreshed.summary.resourceChanges), {}, refreshed.stdout.slice(-3000));
+    await stack.preview({ expectNoChanges: true });
+  });
+
   it("3. applies HPA bounds, server count and volume growth in place", async () => {
     const before = await stack.kube.mustGet("kubernetes:apps/v1:StatefulSet", namespace, "neo4j");
     await stack.setConfig({ kgApiMaxReplicas: "3", neo4jServers: "2", neo4jVolumeSize: "2Gi" });
