@@ -7,6 +7,7 @@ import { Kafka, logLevel } from "kafkajs";
 import neo4j from "neo4j-driver";
 import { Client } from "pg";
 
+import { localClients } from "../../clients/registries/local";
 import { ClusterNetwork, nodeAddress } from "./clusterNetwork";
 import { LocalStack, projectDir } from "./localStack";
 
@@ -154,14 +155,8 @@ describe("a real node: the program's own pods run in the local stack", function 
     }
   }
 
-  const tenantA = {
-    id: "tenant-a",
-    name: "Tenant A",
-    email: "a@tenant-a.example.com",
-    plan: "basic",
-    status: "active",
-  };
-  const tenantB = { id: "tenant-b", name: "Tenant B", email: "b@tenant-b.example.com", plan: "pro", status: "active" };
+  // The local stack's own registry: tenant-a (basic) and tenant-b (pro).
+  const [tenantA, tenantB] = localClients;
 
   /** Writes a registry of tenant-a and the given entries into the state folder; returns its path. */
   function registryFile(others: object[]): string {
