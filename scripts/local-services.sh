@@ -77,7 +77,7 @@ up() {
     bash "$repo/scripts/services/$service.sh" start "$(service_dir "$service")"
   done
   # The local stack's file, made for a node, with what a control plane without one needs:
-  # nothing awaited, servers on loopback, and the images' defaults (nothing pulls them).
+  # nothing awaited and the servers on loopback.
   local fresh=""
   [ -f "$config_file" ] || fresh=1
   [ -z "$fresh" ] || cp "$repo/Pulumi.local.yaml" "$config_file"
@@ -85,6 +85,9 @@ up() {
   if [ -n "$fresh" ]; then
     pulumi_local config set skipAwait true >/dev/null
     pulumi_local config set kafkaAdminBootstrapServers 127.0.0.1:19092 >/dev/null
+    # No Neo4j pod runs here, so the edition only decides what is declared: production's, which
+    # lets the engine tests change the server count.
+    pulumi_local config set neo4jEdition enterprise >/dev/null
   fi
   pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
   step "pulumi up"
