@@ -92,7 +92,13 @@ describe("real engine: the local stack against a real API server", function () {
   before(async function () {
     const result = await stack.up();
     assert.equal(result.status, 0, `npm run local:up failed:\n${result.output.slice(-4000)}`);
-    const config = { ...stackConfigFromFiles(projectDir, "local") };
+    // What scripts/local-services.sh sets on its copy of the local stack's file for a stack without a node.
+    const config = {
+      ...stackConfigFromFiles(projectDir, "local"),
+      skipAwait: "true",
+      kafkaAdminBootstrapServers: "127.0.0.1:19092",
+      neo4jEdition: "enterprise",
+    };
     declared = await runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), config, "local");
   });
 
