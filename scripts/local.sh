@@ -75,10 +75,8 @@ set_image_config() {
 }
 
 up() {
-  step "toolchain"
-  bash "$repo/scripts/toolchain.sh"
-  step "images"
-  bash "$repo/scripts/images/build.sh"
+  step "toolchain and images"
+  bash "$repo/scripts/build-local.sh"
   environment
   mkdir -p "$state/backend"
   write_cli_wrapper
