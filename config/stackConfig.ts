@@ -241,6 +241,8 @@ function readBackups(reader: ConfigReader): BackupsConfig {
     ),
     neo4jSchedule: reader.cronSchedule("backupNeo4jSchedule"),
     postgresSchedule: reader.cronSchedule("backupPostgresSchedule"),
+    restoreDrillSchedule: reader.cronSchedule("backupRestoreDrillSchedule"),
+    restoreDrillMaxAgeHours: reader.positiveInteger("backupRestoreDrillMaxAgeHours"),
     timeZone: reader.matching(
       "backupTimeZone",
       /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/,

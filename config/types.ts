@@ -130,6 +130,10 @@ export interface BackupsConfig {
   readonly oidcProviderArn: string;
   readonly neo4jSchedule: string;
   readonly postgresSchedule: string;
+  /** When the restore drill restores the newest PostgreSQL dump into a scratch database and checks it. */
+  readonly restoreDrillSchedule: string;
+  /** Oldest dump the drill accepts, in hours: the PostgreSQL backup interval plus a margin. */
+  readonly restoreDrillMaxAgeHours: number;
   readonly timeZone: string;
   readonly localRetentionDays: number;
   readonly localVolumeSize: string;

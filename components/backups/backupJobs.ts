@@ -9,8 +9,15 @@ import {
   neo4jBackupScript,
   neo4jUploadScript,
   postgresDumpScript,
+  postgresLatestDumpScript,
+  postgresRestoreDrillScript,
   postgresUploadScript,
 } from "./backupScripts";
+
+/** The restore drill's CronJob; BackupRestoreDrillFailed watches its runs. */
+export const restoreDrillCronJobName = "postgresql-restore-drill";
+/** How long one drill may run before Kubernetes stops it (and it counts as failed). */
+export const restoreDrillDeadlineSeconds = 2 * 3600;
 
 export interface BackupJobsArgs {
   /** Namespace of the CronJobs, their ServiceAccount and the local backup volume. */
@@ -127,6 +134,42 @@ export class BackupJobs extends pulumi.ComponentResource {
       containers: [this.uploadContainer(args, postgresUploadScript(b.bucketName))],
       volumes: [{ name: "backups", emptyDir: {} }],
     });
+
+    // A backup nobody restores is a hope: the newest dump is restored into a scratch database and checked.
+    this.cronJob(
+      `${name}-postgresql-restore-drill`,
+      restoreDrillCronJobName,
+      b.restoreDrillSchedule,
+      args,
+      labels,
+      serviceAccount,
+      {
+        initContainers: [
+          {
+            ...this.uploadContainer(args, postgresLatestDumpScript(b.bucketName)),
+            name: "download",
+            volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
+          },
+        ],
+        containers: [
+          {
+            name: "restore",
+            image: args.postgresImage,
+            command: [
+              "/bin/bash",
+              "-c",
+              postgresRestoreDrillScript({ ...args.postgres, maxAgeHours: b.restoreDrillMaxAgeHours }),
+            ],
+            env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
+            resources: resourceRequirements(jobResources),
+            volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }],
+          },
+        ],
+        volumes: [{ name: "backups", emptyDir: {} }],
+      },
+      // One attempt: a failed drill must show as a failed run, not be retried into a pass.
+      { backoffLimit: 0, activeDeadlineSeconds: restoreDrillDeadlineSeconds },
+    );
     this.registerOutputs({});
   }
 
@@ -148,6 +191,10 @@ export class BackupJobs extends pulumi.ComponentResource {
     labels: Record<string, string>,
     serviceAccount: k8s.core.v1.ServiceAccount,
     pod: Pick<k8s.types.input.core.v1.PodSpec, "initContainers" | "containers" | "volumes">,
+    limits: { readonly backoffLimit: number; readonly activeDeadlineSeconds: number } = {
+      backoffLimit: 2,
+      activeDeadlineSeconds: 6 * 3600,
+    },
   ): void {
     new k8s.batch.v1.CronJob(
       logicalName,
@@ -162,8 +209,7 @@ export class BackupJobs extends pulumi.ComponentResource {
           failedJobsHistoryLimit: 5,
           jobTemplate: {
             spec: {
-              backoffLimit: 2,
-              activeDeadlineSeconds: 6 * 3600,
+              ...limits,
               template: {
                 metadata: { labels: { ...labels, job: jobName } },
                 spec: { restartPolicy: "Never", serviceAccountName: serviceAccount.metadata.name, ...pod },

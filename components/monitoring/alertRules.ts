@@ -1,8 +1,16 @@
 import * as yaml from "js-yaml";
 
 import { AlertThresholds } from "../../config";
+import { restoreDrillCronJobName, restoreDrillDeadlineSeconds } from "../backups/backupJobs";
 import { graphBuilderConsumerGroup } from "../workloads/graphBuilder";
-import { consumerLagExpr, metricLabels, metricNames, rcaAccuracyExpr, volumeUsageExpr } from "./metricNames";
+import {
+  consumerLagExpr,
+  cronJobNotSucceededExpr,
+  metricLabels,
+  metricNames,
+  rcaAccuracyExpr,
+  volumeUsageExpr,
+} from "./metricNames";
 import { labelIs, selector } from "./promql";
 
 /** One Prometheus alerting rule, in the shape of a rules file and of a PrometheusRule's spec. */
@@ -64,8 +72,11 @@ function labelValue(label: string): string {
   return `{{ $labels.${label} }}`;
 }
 
+/** Longer than a drill may run (its job's deadline) plus time for kube-state-metrics to see the outcome. */
+export const restoreDrillFailedFor = `${restoreDrillDeadlineSeconds / 60 + 30}m`;
+
 /**
- * The guide's six alerts, with thresholds and hold times from the stack
+ * The guide's six alerts and the restore drill's, with thresholds and hold times from the stack
  * config. Kubernetes metrics are scoped to the platform namespace, and
  * consumer lag to the graph-builder's group, so other tenants' pods, volumes
  * and consumers in the cluster do not page this team.
@@ -133,6 +144,17 @@ export function alertRuleGroups(alerts: AlertThresholds, namespace: string): Rul
           ...holdFor(alerts.podRestartsFor),
           labels: { severity: "warning" },
           annotations: { summary: `Pod ${labelValue(metricLabels.pod)} restarting frequently` },
+        },
+        {
+          alert: "BackupRestoreDrillFailed",
+          // The drill's exit code is its result; kube-state-metrics carries the CronJob's last success.
+          expr: cronJobNotSucceededExpr(namespace, restoreDrillCronJobName),
+          for: restoreDrillFailedFor,
+          labels: { severity: "critical" },
+          annotations: {
+            summary: "The PostgreSQL restore drill has not passed since its last scheduled run",
+            description: `The newest billing dump could not be restored and checked: see the logs of the latest job of CronJob ${restoreDrillCronJobName} in ${namespace}`,
+          },
         },
       ],
     },

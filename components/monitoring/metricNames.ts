@@ -33,6 +33,8 @@ export const metricNames = {
   containerMemoryWorkingSetBytes: "container_memory_working_set_bytes",
   containerResourceLimits: "kube_pod_container_resource_limits",
   containerRestarts: "kube_pod_container_status_restarts_total",
+  cronJobLastScheduleTime: "kube_cronjob_status_last_schedule_time",
+  cronJobLastSuccessfulTime: "kube_cronjob_status_last_successful_time",
 } as const;
 
 /** The labels queries select and group by, and alert annotations print. */
@@ -56,6 +58,7 @@ export const metricLabels = {
   volumeClaim: "persistentvolumeclaim",
   instance: "instance",
   broker: "broker",
+  cronJob: "cronjob",
 } as const;
 
 /** The `status` of a message processed without error. */
@@ -100,4 +103,17 @@ export function volumeUsageExpr(namespace: string): string {
  */
 export function consumerLagExpr(group: string): string {
   return selector(metricNames.consumerLag, labelIs(metricLabels.group, group));
+}
+
+/**
+ * A series while a CronJob's latest scheduled run has not succeeded: its last
+ * schedule time is after its last success, or it never succeeded. True while a
+ * run is still going too, so an alert on it holds for longer than a run may take.
+ */
+export function cronJobNotSucceededExpr(namespace: string, cronJob: string): string {
+  const matchers = [labelIs(metricLabels.namespace, namespace), labelIs(metricLabels.cronJob, cronJob)];
+  const scheduled = selector(metricNames.cronJobLastScheduleTime, ...matchers);
+  const succeeded = selector(metricNames.cronJobLastSuccessfulTime, ...matchers);
+  const on = `on(${metricLabels.namespace}, ${metricLabels.cronJob})`;
+  return `(${scheduled} > ${on} ${succeeded}) or (${scheduled} unless ${on} ${succeeded})`;
 }

@@ -2,16 +2,13 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import * as k8s from "@kubernetes/client-node";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka } from "kafkajs";
 import neo4j from "neo4j-driver";
-import { Client } from "pg";
 
 import { localClients } from "../../clients/registries/local";
-import { ClusterNetwork, nodeAddress } from "./clusterNetwork";
 import { LocalStack, projectDir } from "./localStack";
+import { namespace, NodeCluster } from "./nodeCluster";
 
-const namespace = "kg-rca-server";
 const nodeScript = path.join(projectDir, "scripts/node/local-node.sh");
 
 /** What a node could leave on the host: links, mounts, cgroups and processes. */
@@ -45,86 +42,8 @@ describe("a real node: the program's own pods run in the local stack", function 
   this.timeout(30 * 60 * 1000);
   const stack = new LocalStack("node");
   let footprintBefore: ReturnType<typeof hostFootprint>;
-  let kube: k8s.KubeConfig;
-  let network: ClusterNetwork;
+  let cluster: NodeCluster;
 
-  function core(): k8s.CoreV1Api {
-    return kube.makeApiClient(k8s.CoreV1Api);
-  }
-
-  function apps(): k8s.AppsV1Api {
-    return kube.makeApiClient(k8s.AppsV1Api);
-  }
-
-  async function secretValue(name: string, key: string): Promise<string> {
-    const secret = await core().readNamespacedSecret({ name, namespace });
-    return Buffer.from(secret.data?.[key] ?? "", "base64").toString("utf8");
-  }
-
-  async function serviceAddress(name: string): Promise<string> {
-    return network.resolve(`${name}.${namespace}.svc.cluster.local`);
-  }
-
-  async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 300000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await check().catch(() => false)) {
-        return;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-  }
-
-  async function podReady(name: string): Promise<boolean> {
-    const pod = await core().readNamespacedPod({ name, namespace });
-    return (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-  }
-
-  function kubectl(...args: string[]): string {
-    const result = spawnSync("kubectl", ["-n", namespace, ...args], {
-      env: stack.environment,
-      encoding: "utf8",
-      timeout: 120000,
-    });
-    assert.equal(result.status, 0, `kubectl ${args.join(" ")}: ${result.stderr}`);
-    return result.stdout;
-  }
-
-  async function billingClient(): Promise<Client> {
-    const client = new Client({
-      host: await serviceAddress("postgresql"),
-      port: 5432,
-      user: await secretValue("postgresql-auth", "username"),
-      password: await secretValue("postgresql-auth", "password"),
-      database: "billing",
-      connectionTimeoutMillis: 10000,
-    });
-    await client.connect();
-    return client;
-  }
-
-  async function kafkaAs(username: string, password: string): Promise<Kafka> {
-    return new Kafka({
-      clientId: `e2e-node-${username}`,
-      brokers: [`${await serviceAddress("kafka")}:9092`],
-      sasl: { mechanism: "scram-sha-512", username, password },
-      socketFactory: network.kafkaSocketFactory,
-      connectionTimeout: 5000,
-      requestTimeout: 15000,
-      retry: { retries: 8, initialRetryTime: 500 },
-      logLevel: logLevel.NOTHING,
-    });
-  }
-
-  async function tenantKafka(clientId: string): Promise<Kafka> {
-    const secret = `${clientId}-kafka-credentials`;
-    return kafkaAs(await secretValue(secret, "username"), await secretValue(secret, "password"));
-  }
-
-  /** Every message of a topic, read from the start by a fresh consumer group of the tenant. */
   async function readAll(kafka: Kafka, topic: string): Promise<string[]> {
     const admin = kafka.admin();
     await admin.connect();
@@ -141,18 +60,9 @@ describe("a real node: the program's own pods run in the local stack", function 
         return Promise.resolve();
       },
     });
-    await waitFor(`${expected} messages of ${topic}`, () => Promise.resolve(seen.length >= expected), 60000);
+    await cluster.waitFor(`${expected} messages of ${topic}`, () => Promise.resolve(seen.length >= expected), 60000);
     await consumer.disconnect();
     return seen.sort();
-  }
-
-  async function billingRows(sql: string): Promise<unknown[]> {
-    const db = await billingClient();
-    try {
-      return (await db.query(sql)).rows as unknown[];
-    } finally {
-      await db.end();
-    }
   }
 
   // The local stack's own registry: tenant-a (basic) and tenant-b (pro).
@@ -172,9 +82,9 @@ describe("a real node: the program's own pods run in the local stack", function 
    */
   async function updateWhileDeleting(pod: string): Promise<void> {
     const interrupted = stack.update().catch(() => undefined);
-    await core().deleteNamespacedPod({ name: pod, namespace });
+    await cluster.core().deleteNamespacedPod({ name: pod, namespace });
     await interrupted;
-    await waitFor(`${pod} Ready again`, () => podReady(pod));
+    await cluster.waitFor(`${pod} Ready again`, () => cluster.podReady(pod));
     await stack.update();
     await stack.preview({ expectNoChanges: true });
   }
@@ -183,9 +93,7 @@ describe("a real node: the program's own pods run in the local stack", function 
     footprintBefore = hostFootprint();
     const up = await stack.up();
     assert.equal(up.status, 0, up.output.slice(-4000));
-    kube = new k8s.KubeConfig();
-    kube.loadFromFile(stack.kubeconfig);
-    network = new ClusterNetwork(nodeAddress(stack.kubeconfig));
+    cluster = new NodeCluster(stack);
   });
 
   after(() => {
@@ -193,19 +101,19 @@ describe("a real node: the program's own pods run in the local stack", function 
   });
 
   it("1. a fresh up: every StatefulSet, Deployment and wiring probe is Ready", async () => {
-    const statefulSets = (await apps().listNamespacedStatefulSet({ namespace })).items;
+    const statefulSets = (await cluster.apps().listNamespacedStatefulSet({ namespace })).items;
     assert.deepEqual(statefulSets.map((s) => s.metadata?.name).sort(), ["kafka", "neo4j", "postgresql"]);
     for (const s of statefulSets) {
       assert.equal(s.status?.readyReplicas, s.spec?.replicas, `StatefulSet ${s.metadata?.name}`);
     }
-    const deployments = (await apps().listNamespacedDeployment({ namespace })).items;
+    const deployments = (await cluster.apps().listNamespacedDeployment({ namespace })).items;
     assert.deepEqual(deployments.map((d) => d.metadata?.name).sort(), ["graph-builder", "kg-api"]);
     for (const d of deployments) {
       assert.ok((d.status?.readyReplicas ?? 0) >= 1, `Deployment ${d.metadata?.name} has no ready pod`);
     }
     // The wiring probes stand in for graph-builder and kg-api: Ready only while the Secrets, host
     // names and ports the program gives them reach Kafka, Neo4j and the billing database.
-    for (const pod of (await core().listNamespacedPod({ namespace })).items) {
+    for (const pod of (await cluster.core().listNamespacedPod({ namespace })).items) {
       if (pod.status?.phase === "Succeeded") {
         continue;
       }
@@ -215,46 +123,30 @@ describe("a real node: the program's own pods run in the local stack", function 
   });
 
   it("1. the broker was formatted by the program's start script, with the admin and anchor SCRAM users", () => {
-    const users = kubectl(
-      "exec",
-      "kafka-0",
-      "--",
-      "bash",
-      "-c",
-      [
-        'printf \'security.protocol=SASL_PLAINTEXT\\nsasl.mechanism=SCRAM-SHA-512\\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="%s";\\n\' "$KAFKA_ADMIN_PASSWORD" > /tmp/e2e-admin.properties',
-        "/opt/kafka/bin/kafka-configs.sh --bootstrap-server localhost:9092 --command-config /tmp/e2e-admin.properties --describe --entity-type users",
-      ].join(" && "),
-    );
+    const users = cluster.kafkaTool("kafka-configs.sh", "--describe", "--entity-type", "users");
     assert.match(users, /SCRAM credential configs for user-principal 'admin' are SCRAM-SHA-512/);
     assert.match(users, /SCRAM credential configs for user-principal 'f5a5a608' are SCRAM-SHA-512/);
-    const meta = kubectl("exec", "kafka-0", "--", "cat", "/var/lib/kafka/data/logs/meta.properties");
+    const meta = cluster.kubectl("exec", "kafka-0", "--", "cat", "/var/lib/kafka/data/logs/meta.properties");
     assert.match(meta, /^node\.id=0$/m);
   });
 
   it("1. the billing schema exists in the program's PostgreSQL pod, with every client's row", async () => {
-    const db = await billingClient();
-    try {
-      const tables = await db.query<{ table_name: string }>(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
-      );
-      assert.deepEqual(
-        tables.rows.map((r) => r.table_name),
-        ["client_history", "clients"],
-      );
-      const rows = await db.query<{ id: string; status: string }>("SELECT id, status FROM clients ORDER BY id");
-      assert.deepEqual(rows.rows, [
-        { id: "tenant-a", status: "active" },
-        { id: "tenant-b", status: "active" },
-      ]);
-    } finally {
-      await db.end();
-    }
+    const tables = await cluster.billing(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    );
+    assert.deepEqual(
+      tables.map((r) => r.table_name),
+      ["client_history", "clients"],
+    );
+    assert.deepEqual(await cluster.billing("SELECT id, status FROM clients ORDER BY id"), [
+      { id: "tenant-a", status: "active" },
+      { id: "tenant-b", status: "active" },
+    ]);
   });
 
   it("1. Neo4j answers Bolt with the generated password, and refuses another", async () => {
-    const uri = `bolt://${await serviceAddress("neo4j")}:7687`;
-    const password = await secretValue("neo4j-auth", "password");
+    const uri = `bolt://${await cluster.serviceAddress("neo4j")}:7687`;
+    const password = await cluster.secretValue("neo4j-auth", "password");
     const driver = neo4j.driver(uri, neo4j.auth.basic("neo4j", password));
     try {
       const result = await driver.executeQuery("RETURN 1 AS one");
@@ -268,43 +160,43 @@ describe("a real node: the program's own pods run in the local stack", function 
   });
 
   it("4. a broker config change rolls the pod through the config checksum; tenants' data and credentials survive", async () => {
-    const kafka = await tenantKafka("tenant-a");
+    const kafka = await cluster.tenantKafka("tenant-a");
     const topic = "tenant-a.events.normalized";
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: [{ value: "before-roll-1" }, { value: "before-roll-2" }] });
     await producer.disconnect();
-    const podBefore = await core().readNamespacedPod({ name: "kafka-0", namespace });
+    const podBefore = await cluster.core().readNamespacedPod({ name: "kafka-0", namespace });
     await stack.setConfig({ kafkaNumIoThreads: "4" });
     await stack.update();
-    const podAfter = await core().readNamespacedPod({ name: "kafka-0", namespace });
+    const podAfter = await cluster.core().readNamespacedPod({ name: "kafka-0", namespace });
     assert.notEqual(podAfter.metadata?.uid, podBefore.metadata?.uid, "kafka-0 was not replaced");
     assert.notEqual(
       podAfter.metadata?.annotations?.["kg-rca/config-sha256"],
       podBefore.metadata?.annotations?.["kg-rca/config-sha256"],
     );
-    assert.deepEqual(await readAll(await tenantKafka("tenant-a"), topic), ["before-roll-1", "before-roll-2"]);
+    assert.deepEqual(await readAll(await cluster.tenantKafka("tenant-a"), topic), ["before-roll-1", "before-roll-2"]);
     await stack.preview({ expectNoChanges: true });
   });
 
   it("3. faults: the broker pod deleted during an update and PostgreSQL's during another; nothing lost or duplicated", async () => {
     const topic = "tenant-a.events.normalized";
-    const messagesBefore = await readAll(await tenantKafka("tenant-a"), topic);
+    const messagesBefore = await readAll(await cluster.tenantKafka("tenant-a"), topic);
     // Broker pod deleted while an update runs: the StatefulSet brings it back on the same volume.
     await stack.setConfig({ kafkaLogRetentionHours: "100" });
     await updateWhileDeleting("kafka-0");
-    assert.deepEqual(await readAll(await tenantKafka("tenant-a"), topic), messagesBefore);
+    assert.deepEqual(await readAll(await cluster.tenantKafka("tenant-a"), topic), messagesBefore);
 
     // PostgreSQL pod deleted while an update writes billing rows.
-    const historyBefore = await billingRows("SELECT client_id, plan, status FROM client_history ORDER BY seq");
+    const historyBefore = await cluster.billing("SELECT client_id, plan, status FROM client_history ORDER BY seq");
     await stack.setConfig({ clientRegistry: `file:${registryFile([{ ...tenantB, plan: "enterprise" }])}` });
     await updateWhileDeleting("postgresql-0");
-    assert.deepEqual(await billingRows("SELECT id, plan, status FROM clients ORDER BY id"), [
+    assert.deepEqual(await cluster.billing("SELECT id, plan, status FROM clients ORDER BY id"), [
       { id: "tenant-a", plan: "basic", status: "active" },
       { id: "tenant-b", plan: "enterprise", status: "active" },
     ]);
     // Exactly one new history entry: the plan change, written once whatever the pod's deletion interrupted.
-    assert.deepEqual(await billingRows("SELECT client_id, plan, status FROM client_history ORDER BY seq"), [
+    assert.deepEqual(await cluster.billing("SELECT client_id, plan, status FROM client_history ORDER BY seq"), [
       ...historyBefore,
       { client_id: "tenant-b", plan: "enterprise", status: "active" },
     ]);

@@ -2,9 +2,7 @@ import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { Admin, Kafka, logLevel } from "kafkajs";
-import { Client } from "pg";
-import { spawnSync } from "child_process";
+import { Admin } from "kafkajs";
 import { UpOptions, UpResult } from "@pulumi/pulumi/automation";
 
 import {
@@ -15,10 +13,9 @@ import {
   resourcesOf,
   StepLog,
 } from "../../tools/engineResults";
-import { LocalStack, projectDir } from "./localStack";
+import { LocalStack } from "./localStack";
+import { ErrorSink, namespace, NodeCluster } from "./nodeCluster";
 
-const bootstrap = "127.0.0.1:19092";
-const namespace = "kg-rca-server";
 const entries = {
   a: { id: "tenant-a", name: "Tenant A", email: "a@tenant-a.example.com", plan: "basic", status: "active" },
   b: { id: "tenant-b", name: "Tenant B", email: "b@tenant-b.example.com", plan: "pro", status: "active" },
@@ -26,32 +23,10 @@ const entries = {
 };
 const upgraded = { ...entries.a, plan: "pro" };
 
-/** Error types the client logged (kafkajs hides a refused FindCoordinator behind "coordinator not found"). */
-type ErrorSink = string[];
-
-function kafkaAs(username: string, password: string, errors?: ErrorSink): Kafka {
-  return new Kafka({
-    clientId: `e2e-${username}`,
-    brokers: [bootstrap],
-    sasl: { mechanism: "scram-sha-512", username, password },
-    ssl: false,
-    connectionTimeout: 5000,
-    requestTimeout: 10000,
-    // A few retries: the broker creates its offsets topic on the first group request.
-    retry: { retries: 5, initialRetryTime: 500 },
-    logLevel: errors === undefined ? logLevel.NOTHING : logLevel.DEBUG,
-    logCreator: () => (entry) => {
-      const error = (entry.log as { error?: { type?: string } }).error;
-      if (errors !== undefined && error?.type !== undefined) {
-        errors.push(error.type);
-      }
-    },
-  });
-}
-
-describe("tenants on real servers: Kafka isolation and lifecycle through the real engine", function () {
-  this.timeout(20 * 60 * 1000);
-  const stack = new LocalStack();
+describe("tenants on the node: Kafka isolation and lifecycle through the real engine, on the program's pods", function () {
+  this.timeout(30 * 60 * 1000);
+  const stack = new LocalStack("node");
+  let cluster: NodeCluster;
   let admin: Admin;
   const registryFile = path.join(stack.dir, "clients.json");
 
@@ -67,41 +42,17 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     return stack.update(opts);
   }
 
-  /** Stops or starts one of the stack's servers the way local.sh does, keeping its data. */
-  function service(name: "kafka" | "postgres", action: "start" | "stop"): void {
-    const result = spawnSync("bash", [`scripts/services/${name}.sh`, action, stack.serviceDir(name)], {
-      cwd: projectDir,
-      env: stack.environment,
-      encoding: "utf8",
-      timeout: 300000,
-    });
-    assert.equal(result.status, 0, `${name}.sh ${action}: ${result.stdout}${result.stderr}`);
-  }
-
   /** The engine sees nothing left to do: the stack has converged. */
   async function assertConverged(): Promise<void> {
     await stack.preview({ expectNoChanges: true, diff: true });
   }
 
-  async function credentialsOf(clientId: string): Promise<{ username: string; password: string }> {
-    const secret = await stack.kube.mustGet("kubernetes:core/v1:Secret", namespace, `${clientId}-kafka-credentials`);
-    const decode = (key: string) => Buffer.from(String(secret.data[key]), "base64").toString("utf8");
-    return { username: decode("username"), password: decode("password") };
-  }
-
-  async function billing(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-    const client = new Client({ connectionString: stack.environment.KG_RCA_BILLING_DATABASE_URL });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as Record<string, unknown>[];
-    } finally {
-      await client.end();
-    }
+  function billing(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+    return cluster.billing(sql, params);
   }
 
   async function produce(clientId: string, topic: string, value: string): Promise<void> {
-    const credentials = await credentialsOf(clientId);
-    const producer = kafkaAs(credentials.username, credentials.password).producer();
+    const producer = (await cluster.tenantKafka(clientId)).producer();
     await producer.connect();
     try {
       await producer.send({ topic, messages: [{ value }] });
@@ -118,8 +69,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     expected: number,
     errors?: ErrorSink,
   ): Promise<string[]> {
-    const credentials = await credentialsOf(clientId);
-    const consumer = kafkaAs(credentials.username, credentials.password, errors).consumer({ groupId: group });
+    const consumer = (await cluster.tenantKafka(clientId, errors)).consumer({ groupId: group });
     const values: string[] = [];
     await consumer.connect();
     try {
@@ -150,34 +100,13 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     return values.sort();
   }
 
-  /** The broker's quota settings of a user, as the Kafka CLI describes them. */
+  /** The broker's quota settings of a user, as the Kafka CLI in the broker pod describes them. */
   function quotaOf(user: string): string {
-    const dir = path.join(stack.dir, "kafka");
-    const result = spawnSync(
-      "bash",
-      [
-        "scripts/services/kafka.sh",
-        "tool",
-        dir,
-        "kafka.admin.ConfigCommand",
-        "--bootstrap-server",
-        bootstrap,
-        "--command-config",
-        path.join(dir, "admin.properties"),
-        "--describe",
-        "--entity-type",
-        "users",
-        "--entity-name",
-        user,
-      ],
-      { cwd: projectDir, encoding: "utf8", env: stack.environment },
-    );
-    return `${result.stdout}${result.stderr}`;
+    return cluster.kafkaTool("kafka-configs.sh", "--describe", "--entity-type", "users", "--entity-name", user);
   }
 
-  /** A Kafka admin client as the stack's super-user (local.sh's default password unless set). */
   function adminClient(): Admin {
-    return kafkaAs("admin", stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin").admin();
+    return cluster.adminKafka().admin();
   }
 
   /** Messages on a topic, by a fresh admin client (a long-lived one keeps the partition count it first saw). */
@@ -216,12 +145,13 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
   before(async () => {
     const result = await stack.up();
     assert.equal(result.status, 0, `npm run local:up failed:\n${result.output.slice(-4000)}`);
+    cluster = new NodeCluster(stack);
     admin = adminClient();
     await admin.connect();
   });
 
   after(async () => {
-    // Set only once local:up succeeded; the servers must be stopped either way.
+    // Set only once local:up succeeded; the node must be stopped either way.
     await (admin as Admin | undefined)?.disconnect();
     const result = stack.down();
     if (result.status !== 0) {
@@ -387,7 +317,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
   it("6. offboarding in two steps: topics, user and secrets gone, billing row kept as deleted", async () => {
     await apply([upgraded, { ...entries.b, status: "offboarding" }]);
     assert.ok((await admin.listTopics()).includes("tenant-b.events.normalized"), "step 1 keeps the data");
-    const credentials = await credentialsOf("tenant-b");
+    const credentials = await cluster.credentialsOf("tenant-b");
     await apply([upgraded, { ...entries.b, status: "offboarded" }]);
     const topics = await admin.listTopics();
     assert.deepEqual(
@@ -401,7 +331,7 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     for (const secret of ["tenant-b-kafka-credentials", "tenant-b-api-key"]) {
       assert.equal(await stack.kube.get("kubernetes:core/v1:Secret", namespace, secret), undefined, secret);
     }
-    const gone = kafkaAs(credentials.username, credentials.password).admin();
+    const gone = cluster.kafka(credentials.username, credentials.password).admin();
     await assert.rejects(
       gone.connect().then(() => gone.listTopics()),
       /authentication|SASL/i,
@@ -438,13 +368,13 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     await assertConverged();
   });
 
-  it("7. PostgreSQL down during an update: a clear error; after restart a re-run converges, no row duplicated or lost", async () => {
+  it("7. PostgreSQL's pod away during an update: a clear error; back, a re-run converges, no row duplicated or lost", async () => {
     const historyOf = async (id: string) =>
       (await billing("SELECT plan, status FROM client_history WHERE client_id = $1 ORDER BY seq", [id])).map(
         (r) => `${String(r.plan)}/${String(r.status)}`,
       );
     const historyA = await historyOf("tenant-a");
-    service("postgres", "stop");
+    await cluster.scaleStatefulSet("postgresql", 0);
     let refused: string;
     try {
       // Suspends tenant-a and onboards tenant-c: Kafka steps succeed, billing steps cannot.
@@ -452,9 +382,12 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
         apply([{ ...upgraded, status: "suspended" }, { ...entries.b, status: "offboarded" }, entries.c]),
       );
     } finally {
-      service("postgres", "start");
+      await cluster.scaleStatefulSet("postgresql", 1);
     }
-    assert.match(refused, /billing row tenant-[ac]: cannot connect to the billing database at 127\.0\.0\.1:15432/);
+    assert.match(
+      refused,
+      /billing row tenant-[ac]: cannot connect to the billing database at postgresql\.kg-rca-server\.svc\.cluster\.local:5432/,
+    );
     assert.ok((await admin.listTopics()).includes("tenant-c.events.normalized"), "the Kafka half was applied");
     assert.deepEqual(await billing("SELECT id FROM clients WHERE id = 'tenant-c'"), []);
 
@@ -476,21 +409,21 @@ describe("tenants on real servers: Kafka isolation and lifecycle through the rea
     assert.equal(rows[2]?.api_key_hash, crypto.createHash("sha256").update(apiKey).digest("hex"));
   });
 
-  it("7. Kafka broker down during an update: a clear error; restarted, a re-run converges with topics and messages intact", async () => {
+  it("7. the broker's pod away during an update: a clear error; back on its volume, a re-run converges with topics and messages intact", async () => {
     await produce("tenant-c", "tenant-c.events.normalized", "c-before-restart");
     const shorterRetention = { ...entries.c, overrides: { retentionHours: { events: 48 } } };
     await admin.disconnect();
-    service("kafka", "stop");
+    await cluster.scaleStatefulSet("kafka", 0);
     let refused: string;
     try {
       // Reactivates tenant-a (ACLs back) and shortens tenant-c's events retention.
       refused = await refusal(apply([upgraded, { ...entries.b, status: "offboarded" }, shorterRetention]));
     } finally {
-      service("kafka", "start");
+      await cluster.scaleStatefulSet("kafka", 1);
       admin = adminClient();
       await admin.connect();
     }
-    assert.match(refused, /127\.0\.0\.1:19092|brokers|connection refused/i);
+    assert.match(refused, /kafka\.kg-rca-server\.svc\.cluster\.local:9092|brokers|connection refused/i);
 
     await apply([upgraded, { ...entries.b, status: "offboarded" }, shorterRetention]);
     await assertConverged();

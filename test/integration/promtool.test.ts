@@ -7,6 +7,7 @@ import * as yaml from "js-yaml";
 import { AlertThresholds, parseStackConfig } from "../../config";
 import { rawConfigOf } from "../../config/configFiles";
 import { alertRuleGroups, durationSeconds, grafanaDashboards, renderRulesYaml } from "../../components/monitoring";
+import { restoreDrillFailedFor } from "../../components/monitoring/alertRules";
 import { stackConfig } from "../unit/helpers/synthesize";
 import { promtool, promtoolPath } from "../support/promtool";
 
@@ -285,8 +286,8 @@ describe("alert rules under the real promtool", function () {
 
   it("loads the generated rules file with promtool check rules", () => {
     const out = check(["check", "rules", path.basename(writeRules("defaults", defaults))]);
-    assert.match(out, /SUCCESS: 6 rules found/);
-    assert.match(check(["check", "rules", path.basename(writeRules("changed", changed))]), /SUCCESS: 6 rules found/);
+    assert.match(out, /SUCCESS: 7 rules found/);
+    assert.match(check(["check", "rules", path.basename(writeRules("changed", changed))]), /SUCCESS: 7 rules found/);
   });
 
   it("fires each alert after its hold time and not on the threshold, with the stack defaults", () => {
@@ -296,6 +297,62 @@ describe("alert rules under the real promtool", function () {
   it("fires each alert after its hold time and not on the threshold, with changed thresholds", () => {
     // Neo4jDown with no hold time has no pending step: 6 alerts x 4 cases - 1.
     assert.equal(runUnitTests("changed", changed, "Neo4j is down"), 23);
+  });
+
+  it("fires BackupRestoreDrillFailed when the drill's latest run has not passed, and only for that CronJob", () => {
+    const rules = writeRules("drill", defaults);
+    const samples = 480; // four hours
+    const hold = durationSeconds(restoreDrillFailedFor);
+    // kube-state-metrics' CronJob timestamps, in seconds; a run was scheduled at 600 s.
+    const cronJob = (metric: string, name: string, value: string): InputSeries => ({
+      series: `kube_cronjob_status_last_${metric}_time{namespace="${namespace}", cronjob="${name}"}`,
+      values: value,
+    });
+    const drill = "postgresql-restore-drill";
+    const failedRun = [
+      cronJob("schedule", drill, `600+0x${samples}`),
+      cronJob("successful", drill, `100+0x${samples}`),
+    ];
+    // The run passes after 20 minutes: the last success moves past the last schedule.
+    const passedRun = [
+      cronJob("schedule", drill, `600+0x${samples}`),
+      cronJob("successful", drill, `100+0x40 1800+0x${samples - 40}`),
+    ];
+    const neverPassed = [cronJob("schedule", drill, `600+0x${samples}`)];
+    // Another CronJob that never succeeds is not the drill.
+    const otherJob = [cronJob("schedule", "postgresql-backup", `600+0x${samples}`)];
+    const expected = [
+      {
+        exp_labels: { severity: "critical", namespace, cronjob: drill },
+        exp_annotations: {
+          summary: "The PostgreSQL restore drill has not passed since its last scheduled run",
+          description: `The newest billing dump could not be restored and checked: see the logs of the latest job of CronJob ${drill} in ${namespace}`,
+        },
+      },
+    ];
+    const at = (name: string, input: InputSeries[], seconds: number, exp: typeof expected | []) => ({
+      name: `BackupRestoreDrillFailed ${name}`,
+      interval: `${step}s`,
+      input_series: input,
+      alert_rule_test: [{ eval_time: `${seconds}s`, alertname: "BackupRestoreDrillFailed", exp_alerts: exp }],
+    });
+    const tests = [
+      at("fires once a failed run outlasts the hold", [...failedRun, ...otherJob], hold, expected),
+      at("is pending one evaluation earlier (a run may still be going)", failedRun, hold - step, []),
+      at("fires when the drill never passed", neverPassed, hold, expected),
+      at("stays silent after a passing run", [...passedRun, ...otherJob], hold, []),
+      at("stays silent after a passing run, later too", passedRun, samples * step, []),
+      at("ignores other CronJobs", otherJob, hold, []),
+    ];
+    const testFile = path.join(dir, "drill.test.yaml");
+    fs.writeFileSync(
+      testFile,
+      yaml.dump(
+        { rule_files: [path.basename(rules)], evaluation_interval: `${step}s`, tests },
+        { lineWidth: -1, noRefs: true },
+      ),
+    );
+    assert.match(check(["test", "rules", path.basename(testFile)]), /SUCCESS/);
   });
 
   it("parses every dashboard query as PromQL, Grafana variables filled in", () => {

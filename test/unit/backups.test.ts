@@ -154,7 +154,7 @@ describe("backups", () => {
         ofType(run, types.cronJob)
           .map((r) => (r.inputs as Tree).metadata.name)
           .sort(),
-        ["neo4j-backup", "postgresql-backup"],
+        ["neo4j-backup", "postgresql-backup", "postgresql-restore-drill"],
       );
     });
 
@@ -189,6 +189,26 @@ describe("backups", () => {
       );
     });
 
+    it("drill a restore weekly: the newest dump downloaded, restored into a scratch database and checked, one attempt", () => {
+      const s = spec("backup-jobs-postgresql-restore-drill");
+      assert.deepEqual([s.schedule, s.timeZone, s.concurrencyPolicy], ["0 5 * * 0", "Etc/UTC", "Forbid"]);
+      assert.deepEqual([s.jobTemplate.spec.backoffLimit, s.jobTemplate.spec.activeDeadlineSeconds], [0, 7200]);
+      const pod = s.jobTemplate.spec.template.spec;
+      assert.equal(pod.serviceAccountName, "kg-rca-backup");
+      const [download] = pod.initContainers;
+      assert.equal(download.image, "amazon/aws-cli:2.17.52");
+      assert.match(download.command[2], /aws s3 ls "s3:\/\/kg-rca-backups\/postgresql\/"/);
+      assert.deepEqual(download.volumeMounts, [{ name: "backups", mountPath: "/backups" }]);
+      const [restore] = pod.containers;
+      assert.equal(restore.image, backupJobsArgs.postgresImage);
+      assert.match(restore.command[2], /export PGHOST=postgresql\.kg-rca-server\.svc\.cluster\.local PGUSER=billing/);
+      assert.match(restore.command[2], /-le 26 \] \|\| fail "the newest dump/);
+      assert.deepEqual(restore.env, [
+        { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "postgresql-auth", key: "password" } } },
+      ]);
+      assert.deepEqual(pod.volumes, [{ name: "backups", emptyDir: {} }]);
+    });
+
     it("follow schedule and time zone from config, and refuse a malformed schedule", async () => {
       const changed = await synthesizeFixtureStack({
         backupNeo4jSchedule: "30 1 * * 0",
@@ -211,6 +231,6 @@ describe("backups", () => {
     );
     const sa: Tree = inputsOf(local, "kubernetes:core/v1:ServiceAccount", "backup-jobs-service-account");
     assert.equal(sa.metadata.annotations, undefined);
-    assert.equal(ofType(local, types.cronJob).length, 2);
+    assert.equal(ofType(local, types.cronJob).length, 3);
   });
 });

@@ -1,0 +1,171 @@
+/**
+ * The local node's cluster as the end-to-end tests reach it from the host: its
+ * API (client-node), its Services by their cluster names (clusterNetwork.ts),
+ * the Secrets the program generated, and the Kafka CLI inside the broker pod.
+ * Valid once the stack's `up()` has succeeded.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as k8s from "@kubernetes/client-node";
+import { Kafka, logLevel } from "kafkajs";
+import { Client } from "pg";
+
+import { ClusterNetwork, nodeAddress } from "./clusterNetwork";
+import { LocalStack } from "./localStack";
+
+export const namespace = "kg-rca-server";
+/** The client Service of the brokers; they advertise their headless-Service names, resolved the same way. */
+export const kafkaBootstrap = `kafka.${namespace}.svc.cluster.local:9092`;
+
+/** Error types a Kafka client logged (kafkajs hides a refused FindCoordinator behind "coordinator not found"). */
+export type ErrorSink = string[];
+
+export class NodeCluster {
+  readonly kube = new k8s.KubeConfig();
+  readonly network: ClusterNetwork;
+
+  constructor(private readonly stack: LocalStack) {
+    this.kube.loadFromFile(stack.kubeconfig);
+    this.network = new ClusterNetwork(nodeAddress(stack.kubeconfig));
+  }
+
+  core(): k8s.CoreV1Api {
+    return this.kube.makeApiClient(k8s.CoreV1Api);
+  }
+
+  apps(): k8s.AppsV1Api {
+    return this.kube.makeApiClient(k8s.AppsV1Api);
+  }
+
+  async secretValue(name: string, key: string): Promise<string> {
+    const secret = await this.core().readNamespacedSecret({ name, namespace });
+    return Buffer.from(secret.data?.[key] ?? "", "base64").toString("utf8");
+  }
+
+  /** The ClusterIP of a Service of the namespace. */
+  serviceAddress(name: string): Promise<string> {
+    return this.network.resolve(`${name}.${namespace}.svc.cluster.local`);
+  }
+
+  /** Polls `check` every 2 s until it holds; a throwing check counts as not yet. */
+  async waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 300000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await check().catch(() => false)) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${what}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+
+  async podReady(name: string): Promise<boolean> {
+    const pod = await this.core().readNamespacedPod({ name, namespace });
+    return (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+  }
+
+  kubectl(...args: string[]): string {
+    const result = spawnSync("kubectl", ["-n", namespace, ...args], {
+      env: this.stack.environment,
+      encoding: "utf8",
+      timeout: 120000,
+    });
+    assert.equal(result.status, 0, `kubectl ${args.join(" ")}: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  /**
+   * Takes a single-pod StatefulSet's server away or brings it back, keeping its volume: the
+   * outage of a server as the engine meets it in a cluster. The engine does not refresh, so
+   * an update in between does not undo the replica count.
+   */
+  async scaleStatefulSet(name: string, replicas: 0 | 1): Promise<void> {
+    this.kubectl("scale", `statefulset/${name}`, `--replicas=${replicas}`);
+    const pod = `${name}-0`;
+    if (replicas === 0) {
+      await this.waitFor(`${pod} gone`, async () => {
+        const pods = await this.core().listNamespacedPod({ namespace, fieldSelector: `metadata.name=${pod}` });
+        return pods.items.length === 0;
+      });
+    } else {
+      await this.waitFor(`${pod} Ready`, () => this.podReady(pod));
+    }
+  }
+
+  /**
+   * A Kafka CLI tool run in the broker pod as the admin super-user (its password is in the pod's
+   * environment), against the broker's own client listener.
+   */
+  kafkaTool(tool: string, ...args: string[]): string {
+    const adminProperties = [
+      "security.protocol=SASL_PLAINTEXT",
+      "sasl.mechanism=SCRAM-SHA-512",
+      'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="%s";',
+    ].join("\\n");
+    const script = [
+      `printf '${adminProperties}\\n' "$KAFKA_ADMIN_PASSWORD" > /tmp/e2e-admin.properties`,
+      `/opt/kafka/bin/${tool} --bootstrap-server localhost:9092 --command-config /tmp/e2e-admin.properties "$@"`,
+    ].join(" && ");
+    return this.kubectl("exec", "kafka-0", "--", "bash", "-c", script, tool, ...args);
+  }
+
+  /** A Kafka client of a SCRAM user, reaching the brokers by their cluster names. */
+  kafka(username: string, password: string, errors?: ErrorSink): Kafka {
+    return new Kafka({
+      clientId: `e2e-${username}`,
+      brokers: [kafkaBootstrap],
+      sasl: { mechanism: "scram-sha-512", username, password },
+      socketFactory: this.network.kafkaSocketFactory,
+      connectionTimeout: 5000,
+      requestTimeout: 15000,
+      // A few retries: the broker creates its offsets topic on the first group request.
+      retry: { retries: 5, initialRetryTime: 500 },
+      logLevel: errors === undefined ? logLevel.NOTHING : logLevel.DEBUG,
+      logCreator: () => (entry) => {
+        const error = (entry.log as { error?: { type?: string } }).error;
+        if (errors !== undefined && error?.type !== undefined) {
+          errors.push(error.type);
+        }
+      },
+    });
+  }
+
+  /** A client's SCRAM credentials, from the Secret the program generated for it. */
+  async credentialsOf(clientId: string): Promise<{ username: string; password: string }> {
+    const secret = `${clientId}-kafka-credentials`;
+    return {
+      username: await this.secretValue(secret, "username"),
+      password: await this.secretValue(secret, "password"),
+    };
+  }
+
+  async tenantKafka(clientId: string, errors?: ErrorSink): Promise<Kafka> {
+    const { username, password } = await this.credentialsOf(clientId);
+    return this.kafka(username, password, errors);
+  }
+
+  /** The super-user the engine's kafka provider uses. */
+  adminKafka(): Kafka {
+    return this.kafka("admin", this.stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin");
+  }
+
+  /** A query on the billing database in the program's PostgreSQL pod, as the platform's user. */
+  async billing(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+    const client = new Client({
+      host: await this.serviceAddress("postgresql"),
+      port: 5432,
+      user: await this.secretValue("postgresql-auth", "username"),
+      password: await this.secretValue("postgresql-auth", "password"),
+      database: "billing",
+      connectionTimeoutMillis: 10000,
+    });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  }
+}
