@@ -14,17 +14,21 @@ export interface MaintenancePageArgs {
 
 export const maintenancePagePort = 8080;
 
-/** nginx answers every request with 503 and a short page, so clients and probes see planned downtime. */
+/**
+ * nginx answers every request with 503 and a short page, so clients and probes see planned downtime.
+ * Retry-After is set for the whole server: the page is served from the internal location that
+ * error_page redirects to, and a header added only in `location /` would be dropped there.
+ */
 export function maintenanceNginxConfig(): string {
   return `server {
   listen ${maintenancePagePort};
+  add_header Retry-After 3600 always;
   location = /maintenance.html {
     internal;
     root /usr/share/nginx/html;
   }
   error_page 503 /maintenance.html;
   location / {
-    add_header Retry-After 3600 always;
     return 503;
   }
 }

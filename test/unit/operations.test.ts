@@ -38,7 +38,9 @@ describe("maintenance mode", () => {
     const rule: Tree = inputsOf(maintenance, types.ingress, "kg-api-ingress").spec.rules[0];
     assert.deepEqual(rule.http.paths[0].backend, { service: { name: "kg-api-maintenance", port: { number: 8080 } } });
     const conf: string = inputsOf(maintenance, types.configMap, "kg-api-maintenance-content").data["default.conf"];
-    assert.match(conf, /location \/ \{\n {4}add_header Retry-After 3600 always;\n {4}return 503;/);
+    // Server-wide: the error_page answer comes from the internal location, which would drop a header of `location /`.
+    assert.match(conf, /^server \{\n {2}listen 8080;\n {2}add_header Retry-After 3600 always;\n/);
+    assert.match(conf, /location \/ \{\n {4}return 503;/);
     assert.match(conf, /error_page 503 \/maintenance\.html;/);
     const page: Tree = inputsOf(maintenance, types.deployment, "kg-api-maintenance-deployment").spec.template.spec
       .containers[0];
