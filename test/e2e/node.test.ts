@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as k8s from "@kubernetes/client-node";
 import { Kafka } from "kafkajs";
 import neo4j from "neo4j-driver";
 
@@ -200,6 +201,65 @@ describe("a real node: the program's own pods run in the local stack", function 
       ...historyBefore,
       { client_id: "tenant-b", plan: "enterprise", status: "active" },
     ]);
+  });
+
+  it("maintenance on pods: kg-api at zero, the page Ready and answering 503 with Retry-After through its Service; back under its HPA after", async () => {
+    const kgApiPods = async () => {
+      const pods = await cluster.core().listNamespacedPod({
+        namespace,
+        labelSelector: "app.kubernetes.io/name=kg-api",
+      });
+      return pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+    };
+    await stack.setConfig({ maintenanceMode: "true" });
+    await stack.update();
+    const parked = await cluster.apps().readNamespacedDeployment({ name: "kg-api", namespace });
+    assert.equal(parked.spec?.replicas, 0);
+    await cluster.waitFor("no kg-api pod", async () => (await kgApiPods()).length === 0, 120000);
+    const hpas = await cluster.kube
+      .makeApiClient(k8s.AutoscalingV2Api)
+      .listNamespacedHorizontalPodAutoscaler({ namespace });
+    assert.deepEqual(
+      hpas.items.map((h) => h.metadata?.name),
+      ["graph-builder"],
+      "kg-api's HPA is gone while it is parked",
+    );
+    const page = await cluster.apps().readNamespacedDeployment({ name: "kg-api-maintenance", namespace });
+    assert.equal(page.status?.readyReplicas, page.spec?.replicas, "the maintenance page is Ready");
+    const ingress = await cluster.kube
+      .makeApiClient(k8s.NetworkingV1Api)
+      .readNamespacedIngress({ name: "kg-api", namespace });
+    assert.equal(ingress.spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name, "kg-api-maintenance");
+    const response = await fetch(`http://${await cluster.serviceAddress("kg-api-maintenance")}:8080/api/v1/rca?q=x`);
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get("retry-after"), "3600");
+    assert.match(await response.text(), /Scheduled maintenance/);
+
+    // Out of maintenance, with a floor of two: the HPA, not the program, brings kg-api back to it.
+    await stack.setConfig({ maintenanceMode: "false", kgApiMinReplicas: "2" });
+    await stack.update();
+    const hpa = await cluster.kube
+      .makeApiClient(k8s.AutoscalingV2Api)
+      .readNamespacedHorizontalPodAutoscaler({ name: "kg-api", namespace });
+    assert.equal(hpa.spec?.minReplicas, 2);
+    await cluster.waitFor(
+      "two Ready kg-api pods",
+      async () =>
+        (await kgApiPods()).filter((p) =>
+          (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+        ).length === 2,
+      180000,
+    );
+    const back = await cluster.apps().readNamespacedDeployment({ name: "kg-api", namespace });
+    assert.equal(back.spec?.replicas, 2);
+    assert.equal(
+      (await cluster.apps().listNamespacedDeployment({ namespace })).items.some(
+        (d) => d.metadata?.name === "kg-api-maintenance",
+      ),
+      false,
+      "the page is gone",
+    );
+    await stack.preview({ expectNoChanges: true });
   });
 
   it("5. local:down leaves the host as it was: no process, mount, cgroup or link of the node", () => {
