@@ -15,15 +15,15 @@ logs=${KG_RCA_BUILD_LOGS:-$(mktemp -d -t kg-rca-build-XXXXXX)}
 mkdir -p "$logs"
 started=$SECONDS
 
+declare -A pids
 bash "$here/toolchain.sh" >"$logs/toolchain.log" 2>&1 &
-toolchain=$!
+pids[toolchain]=$!
 bash "$here/images/build.sh" >"$logs/images.log" 2>&1 &
-images=$!
+pids[images]=$!
 
 failed=0
 for job in toolchain images; do
-  pid=${!job}
-  if wait "$pid"; then
+  if wait "${pids[$job]}"; then
     echo "build-local: $job ready ($logs/$job.log)"
   else
     echo "build-local: $job FAILED; last lines of $logs/$job.log:" >&2

@@ -52,7 +52,7 @@ write_cli_wrapper() {
   cat >"$state/cli/bin/pulumi" <<EOF
 #!/usr/bin/env bash
 # Written by scripts/local.sh: the real CLI, inside the local node's network and mount namespaces.
-exec bash "$node_sh" exec "$node_dir" "$real" "\$@"
+exec bash "$repo/scripts/node/pulumi-in-node.sh" "$node_dir" "$real" "\$@"
 EOF
   chmod +x "$state/cli/bin/pulumi"
 }

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # postgresql, promtool (prometheus), shellcheck (run by actionlint), etcd (local control plane), curl, openssl;
-# containerd, runc, the CNI plugins, iptables, iproute2 and debootstrap for the local node and its images.
-debian_packages=(postgresql prometheus git shellcheck etcd-server curl openssl containerd runc containernetworking-plugins iptables iproute2 debootstrap)
+# containerd, runc, the CNI plugins, iptables, iproute2 and debootstrap for the local node and its images;
+# socat relays the engine's event stream into the node (scripts/node/pulumi-in-node.sh).
+debian_packages=(postgresql prometheus git shellcheck etcd-server curl openssl containerd runc containernetworking-plugins iptables iproute2 debootstrap socat)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
