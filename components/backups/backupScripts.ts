@@ -2,17 +2,26 @@
 
 export const backupMountPath = "/backups";
 
+/** What the Neo4j backup says, and exits 1 with, where the image has no online backup (Community Edition). */
+export const neo4jBackupUnavailableMessage =
+  "neo4j backup: FAILED: this neo4j-admin has no 'database backup' command: online backups need Neo4j Enterprise Edition";
+
 /**
  * Online backup of every database (system included) from the running cluster
  * over the backup port — the guide's `neo4j-admin database dump` is offline
  * and fails against mounted databases — into a dated folder, then pruning of
- * local copies older than the retention.
+ * local copies older than the retention. An image without the command
+ * (Community) fails at once with a message saying so.
  */
 export function neo4jBackupScript(args: {
   readonly servers: readonly string[];
   readonly localRetentionDays: number;
 }): string {
   return `set -euo pipefail
+if ! neo4j-admin database backup --help >/dev/null 2>&1; then
+  echo "${neo4jBackupUnavailableMessage} ($(neo4j-admin --version 2>/dev/null || echo 'version unknown'))" >&2
+  exit 1
+fi
 DATE=$(date +%Y%m%d)
 TARGET=${backupMountPath}/$DATE
 mkdir -p "$TARGET"

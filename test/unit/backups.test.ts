@@ -167,6 +167,11 @@ describe("backups", () => {
         /neo4j-admin database backup --from=neo4j-0\.neo4j-headless\.kg-rca-server\.svc\.cluster\.local:6362,neo4j-1\.[^,]+:6362,neo4j-2\.[^ ]+:6362 --to-path="\$TARGET" --include-metadata=all '\*'/,
       );
       assert.doesNotMatch(backup, /database dump/);
+      // Community has no online backup: the job says so and stops before trying.
+      assert.match(
+        backup,
+        /^set -euo pipefail\nif ! neo4j-admin database backup --help >\/dev\/null 2>&1; then\n {2}echo "neo4j backup: FAILED: [^"]*Enterprise Edition/,
+      );
       assert.match(backup, /find \/backups -mindepth 1 -maxdepth 1 -type d -mtime \+7 -print -exec rm -rf/);
       const upload: string = pod.containers[0].command[2];
       assert.match(upload, /aws s3 sync "\/backups\/\$DATE" "s3:\/\/kg-rca-backups\/neo4j\/\$DATE\/"/);
