@@ -131,6 +131,34 @@ function size(neo4jSize: string): number {
   return parseNeo4jSize(neo4jSize) as number;
 }
 
+/**
+ * Drained brokers that still run are the highest ids (the StatefulSet removes pods from the top),
+ * none is a controller (the quorum never changes), and the rest still hold every replica.
+ */
+function checkDrainedBrokers(reader: ConfigReader, kafka: KafkaConfig): void {
+  if (!reader.allValid("kafkaBrokers", "kafkaDrainedBrokers", "kafkaControllers", "kafkaReplicationFactor")) {
+    return;
+  }
+  const running = kafka.drainedBrokers.filter((id) => id < kafka.brokers).sort((a, b) => a - b);
+  const top = Array.from({ length: running.length }, (_, i) => kafka.brokers - running.length + i);
+  if (running.some((id, i) => id !== top[i])) {
+    reader.problem(
+      "kafkaDrainedBrokers",
+      `(${running.join(", ")}) must be the highest broker ids (${top.join(", ")} of ${kafka.brokers}): lowering kafkaBrokers removes brokers from the top`,
+    );
+  } else if (running.some((id) => id < kafka.controllers)) {
+    reader.problem(
+      "kafkaDrainedBrokers",
+      `(${running.join(", ")}) includes a controller (ids below kafkaControllers, ${kafka.controllers}): the controller quorum is never drained`,
+    );
+  } else if (kafka.brokers - running.length < kafka.settings.defaultReplicationFactor) {
+    reader.problem(
+      "kafkaDrainedBrokers",
+      `draining ${running.join(", ")} leaves ${kafka.brokers - running.length} broker(s), fewer than kafkaReplicationFactor (${kafka.settings.defaultReplicationFactor})`,
+    );
+  }
+}
+
 function readKafka(reader: ConfigReader, environment: string): KafkaConfig {
   const kafka: KafkaConfig = {
     image: reader.image("kafkaImage"),
@@ -157,6 +185,7 @@ function readKafka(reader: ConfigReader, environment: string): KafkaConfig {
     },
   };
   const s = kafka.settings;
+  checkDrainedBrokers(reader, kafka);
   if (reader.allValid("kafkaBrokers", "kafkaReplicationFactor") && kafka.brokers < s.defaultReplicationFactor) {
     reader.problem(
       "kafkaBrokers",

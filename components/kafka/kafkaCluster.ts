@@ -166,9 +166,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
   }
 
   /**
-   * Adding brokers does not move existing partitions. The Job is named after
-   * the broker count, so each change of the count declares a new run over all
-   * brokers; its progress is the Job's, not the deployment's.
+   * Adding brokers does not move existing partitions, and removing one must
+   * not lose its partitions. The Job is named after the broker count and the
+   * running brokers being drained, so each change of either declares a new run
+   * that spreads every partition over the running brokers not drained; its
+   * progress is the Job's, not the deployment's.
    */
   private createRebalanceJob(
     name: string,
@@ -177,7 +179,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
     adminSecretName: pulumi.Output<string>,
     statefulSet: k8s.apps.v1.StatefulSet,
   ): void {
-    const jobName = `${name}-rebalance-${args.kafka.brokers}`;
+    const draining = args.kafka.drainedBrokers.filter((id) => id < args.kafka.brokers).sort((a, b) => a - b);
+    const targets = Array.from({ length: args.kafka.brokers }, (_, id) => id).filter((id) => !draining.includes(id));
+    const jobName = `${name}-rebalance-${args.kafka.brokers}${draining.length > 0 ? `-drain-${draining.join("-")}` : ""}`;
     new k8s.batch.v1.Job(
       `${name}-rebalance`,
       {
@@ -202,7 +206,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
                   command: [
                     "/bin/bash",
                     "-c",
-                    kafkaRebalanceScript({ brokers: args.kafka.brokers, bootstrapServers: this.bootstrapServers }),
+                    kafkaRebalanceScript({
+                      brokers: args.kafka.brokers,
+                      targets,
+                      bootstrapServers: this.bootstrapServers,
+                    }),
                   ],
                   env: [secretEnv("KAFKA_ADMIN_PASSWORD", adminSecretName, "password")],
                   resources: resourceRequirements({

@@ -124,13 +124,20 @@ exec /opt/kafka/bin/kafka-server-start.sh "$CONFIG"
 }
 
 /**
- * The partition rebalance the guide runs by hand after adding brokers:
- * wait until every broker is registered, let Kafka propose an assignment of
- * all topics over brokers 0..N-1, execute it throttled, and wait until it is
- * complete (the last --verify also lifts the throttle).
+ * The partition rebalance the guide runs by hand after adding brokers, and
+ * the drain before removing some: wait until every running broker is
+ * registered, let Kafka propose an assignment of all topics over the target
+ * brokers (the running ones not drained), execute it throttled, and wait
+ * until it is complete (the last --verify also lifts the throttle).
  */
-export function kafkaRebalanceScript(args: { readonly brokers: number; readonly bootstrapServers: string }): string {
-  const brokerList = Array.from({ length: args.brokers }, (_, id) => id).join(",");
+export function kafkaRebalanceScript(args: {
+  /** Brokers that must have registered before the plan is made: every running one. */
+  readonly brokers: number;
+  /** The brokers the partitions are spread over: the running ones that are not drained. */
+  readonly targets: readonly number[];
+  readonly bootstrapServers: string;
+}): string {
+  const brokerList = args.targets.join(",");
   return `#!/bin/bash
 set -euo pipefail
 BIN=/opt/kafka/bin

@@ -58,10 +58,13 @@ export function guardProblems(olds: Partial<GuardInputs> | undefined, news: Guar
   const previousBrokers = olds?.kafkaBrokers;
   if (previousBrokers !== undefined && news.kafkaBrokers < previousBrokers) {
     const removed = Array.from({ length: previousBrokers - news.kafkaBrokers }, (_, i) => news.kafkaBrokers + i);
-    const notDrained = removed.filter((id) => !news.kafkaDrainedBrokers.includes(id));
+    // Drained means listed in an update applied before this one: listing a broker declares the
+    // reassignment Job that moves its partitions away, which must have run before the broker goes.
+    const drained = olds?.kafkaDrainedBrokers ?? [];
+    const notDrained = removed.filter((id) => !drained.includes(id));
     if (notDrained.length > 0) {
       problems.push(
-        `kg-rca-server:kafkaBrokers: lowering ${previousBrokers} to ${news.kafkaBrokers} removes broker(s) ${removed.join(", ")}, and ${notDrained.join(", ")} ${notDrained.length === 1 ? "is" : "are"} not drained. Reassign their partitions first, then list them in kg-rca-server:kafkaDrainedBrokers.`,
+        `kg-rca-server:kafkaBrokers: lowering ${previousBrokers} to ${news.kafkaBrokers} removes broker(s) ${removed.join(", ")}, and ${notDrained.join(", ")} ${notDrained.length === 1 ? "is" : "are"} not drained. First list ${notDrained.length === 1 ? "it" : "them"} in kg-rca-server:kafkaDrainedBrokers and apply that (the kafka-rebalance Job moves ${notDrained.length === 1 ? "its" : "their"} partitions to the other brokers); once that Job has completed, lower the count.`,
       );
     }
   }

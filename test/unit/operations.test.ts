@@ -155,15 +155,29 @@ describe("storage growth", () => {
       );
     });
 
-    it("refuses removing brokers that were not drained, and allows it once they are listed", () => {
+    it("refuses removing brokers that were not drained in an earlier update, and allows it once they were", () => {
       assert.deepEqual(guardProblems({ ...base, kafkaBrokers: 7 }, base), [
-        "kg-rca-server:kafkaBrokers: lowering 7 to 5 removes broker(s) 5, 6, and 5, 6 are not drained. Reassign their partitions first, then list them in kg-rca-server:kafkaDrainedBrokers.",
+        "kg-rca-server:kafkaBrokers: lowering 7 to 5 removes broker(s) 5, 6, and 5, 6 are not drained. First list them in kg-rca-server:kafkaDrainedBrokers and apply that (the kafka-rebalance Job moves their partitions to the other brokers); once that Job has completed, lower the count.",
       ]);
       assert.match(
-        guardProblems({ ...base, kafkaBrokers: 7 }, { ...base, kafkaDrainedBrokers: [6] })[0] ?? "",
-        /and 5 is not drained/,
+        guardProblems(
+          { ...base, kafkaBrokers: 7, kafkaDrainedBrokers: [6] },
+          { ...base, kafkaDrainedBrokers: [5, 6] },
+        )[0] ?? "",
+        /and 5 is not drained\. First list it/,
       );
-      assert.deepEqual(guardProblems({ ...base, kafkaBrokers: 7 }, { ...base, kafkaDrainedBrokers: [5, 6] }), []);
+      // Listing them in the same update that removes them is not a drain: nothing has moved yet.
+      assert.match(
+        guardProblems({ ...base, kafkaBrokers: 7 }, { ...base, kafkaDrainedBrokers: [5, 6] })[0] ?? "",
+        /5, 6 are not drained/,
+      );
+      assert.deepEqual(
+        guardProblems(
+          { ...base, kafkaBrokers: 7, kafkaDrainedBrokers: [5, 6] },
+          { ...base, kafkaDrainedBrokers: [5, 6] },
+        ),
+        [],
+      );
     });
 
     it("refuses removing any registry entry, naming the client and the way to offboard", () => {
@@ -228,6 +242,38 @@ describe("Kafka scale-out", () => {
     ]);
     assert.equal(inputsOf(run, types.pdb, "kafka-pdb").spec.maxUnavailable, 1);
     assert.equal(ofType(run, pvcType).filter((r) => r.name.startsWith("kafka-claim-")).length, 7);
+  });
+
+  it("drains brokers still running: a rebalance Job named after them spreads every partition over the others", async () => {
+    const run = await synthesizeFixtureStack({ kafkaBrokers: "7", kafkaDrainedBrokers: "5,6" });
+    assert.equal(inputsOf(run, types.statefulSet, "kafka-statefulset").spec.replicas, 7);
+    const job: Tree = inputsOf(run, types.job, "kafka-rebalance");
+    assert.equal(job.metadata.name, "kafka-rebalance-7-drain-5-6");
+    const script: string = job.spec.template.spec.containers[0].command[2];
+    assert.match(script, /grep -c '\(id: '\)" -ge 7 \]/);
+    assert.match(script, /--broker-list 0,1,2,3,4 --generate/);
+    // Once they are gone, the listed ids name no running broker: the Job is the plain one again.
+    const after: Tree = inputsOf(
+      await synthesizeFixtureStack({ kafkaBrokers: "5", kafkaDrainedBrokers: "5,6" }),
+      types.job,
+      "kafka-rebalance",
+    );
+    assert.equal(after.metadata.name, "kafka-rebalance-5");
+  });
+
+  it("refuses draining a broker the StatefulSet would not remove, a controller, or below the replication factor", async () => {
+    await assert.rejects(
+      synthesizeFixtureStack({ kafkaBrokers: "7", kafkaDrainedBrokers: "4" }),
+      /kafkaDrainedBrokers: \(4\) must be the highest broker ids \(6 of 7\)/,
+    );
+    await assert.rejects(
+      synthesizeFixtureStack({ kafkaBrokers: "4", kafkaControllers: "3", kafkaDrainedBrokers: "2,3" }),
+      /kafkaDrainedBrokers: \(2, 3\) includes a controller \(ids below kafkaControllers, 3\)/,
+    );
+    await assert.rejects(
+      synthesizeFixtureStack({ kafkaBrokers: "3", kafkaControllers: "1", kafkaDrainedBrokers: "1,2" }),
+      /kafkaDrainedBrokers: draining 1, 2 leaves 1 broker\(s\), fewer than kafkaReplicationFactor \(3\)/,
+    );
   });
 
   it("keeps the claims of drained brokers, unprotected, until a later change removes them", async () => {
