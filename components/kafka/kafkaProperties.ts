@@ -150,7 +150,8 @@ EOF_PROPS
 until [ "$($BIN/kafka-broker-api-versions.sh $CONN 2>/dev/null | grep -c '(id: ')" -ge ${args.brokers} ]; do
   echo "waiting for ${args.brokers} brokers to register"; sleep 10
 done
-TOPICS=$($BIN/kafka-topics.sh $CONN --list --exclude-internal)
+# Internal topics too: a drained broker must not keep a replica of the consumer offsets.
+TOPICS=$($BIN/kafka-topics.sh $CONN --list)
 if [ -z "$TOPICS" ]; then echo "no topics to rebalance"; exit 0; fi
 printf '%s\\n' $TOPICS | awk 'BEGIN { printf "{\\"version\\":1,\\"topics\\":[" } { printf "%s{\\"topic\\":\\"%s\\"}", (NR > 1 ? "," : ""), $0 } END { print "]}" }' > /tmp/topics.json
 $BIN/kafka-reassign-partitions.sh $CONN --topics-to-move-json-file /tmp/topics.json --broker-list ${brokerList} --generate \\
