@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as k8s from "@kubernetes/client-node";
 
-import { refusal } from "../../tools/engineResults";
+import { isReplacement, refusal, StepLog } from "../../tools/engineResults";
 import { LocalStack } from "./localStack";
 import { namespace, NodeCluster } from "./nodeCluster";
 
@@ -158,12 +158,29 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     await stack.preview({ expectNoChanges: true });
   });
 
-  it("raising kafkaReplicationFactor would replace every topic: the engine refuses it, protection holding", async () => {
+  it("raising kafkaReplicationFactor reassigns every topic in place: no topic replaced, nothing lost", async () => {
     await stack.setConfig({ kafkaReplicationFactor: "2" });
-    const refused = await refusal(stack.update());
-    assert.match(refused, /protect/i);
+    const log = new StepLog();
+    await stack.update({ onEvent: log.onEvent });
+    const topicSteps = log.steps.filter((s) => s.type === "kafka:index/topic:Topic");
+    assert.deepEqual(topicSteps.filter(isReplacement), [], "no topic replaced");
+    assert.equal(topicSteps.filter((s) => s.op === "update").length, topics.length, "every topic updated in place");
+    const admin = cluster.adminKafka().admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      for (const topic of metadata.topics) {
+        for (const partition of topic.partitions) {
+          assert.equal(partition.replicas.length, 2, `${topic.name}/${partition.partitionId}: ${partition.replicas.join(",")}`);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
     assert.deepEqual(await messageCounts(), Object.fromEntries(topics.map((t) => [t, messagesPerTopic])));
-    await stack.setConfig({ kafkaReplicationFactor: "1" });
+    for (const topic of topics) {
+      assert.deepEqual(await readAll(topic), expectedMessages(topic), topic);
+    }
     await stack.preview({ expectNoChanges: true });
   });
 });
