@@ -171,7 +171,11 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
       const metadata = await admin.fetchTopicMetadata({ topics });
       for (const topic of metadata.topics) {
         for (const partition of topic.partitions) {
-          assert.equal(partition.replicas.length, 2, `${topic.name}/${partition.partitionId}: ${partition.replicas.join(",")}`);
+          assert.equal(
+            partition.replicas.length,
+            2,
+            `${topic.name}/${partition.partitionId}: ${partition.replicas.join(",")}`,
+          );
         }
       }
     } finally {
