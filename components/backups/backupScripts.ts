@@ -17,8 +17,9 @@ export function neo4jBackupScript(args: {
   readonly servers: readonly string[];
   readonly localRetentionDays: number;
 }): string {
+  // `database backup --help` exits 0 even where there is no such command: read the command list instead.
   return `set -euo pipefail
-if ! neo4j-admin database backup --help >/dev/null 2>&1; then
+if ! neo4j-admin database --help 2>&1 | grep -qE '^ +backup +'; then
   echo "${neo4jBackupUnavailableMessage} ($(neo4j-admin --version 2>/dev/null || echo 'version unknown'))" >&2
   exit 1
 fi
