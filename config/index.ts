@@ -5,6 +5,7 @@ import { StackConfig } from "./types";
 
 export * from "./types";
 export { parseStackConfig, projectName } from "./stackConfig";
+export { drainingBrokers } from "./kafkaBrokers";
 export { ValidationError } from "./validationError";
 
 /** Secret config keys: read with the secret accessor, never parsed into the plain StackConfig. */

@@ -15,6 +15,7 @@ import {
   PostgresConfig,
   StackConfig,
 } from "./types";
+import { drainingBrokers } from "./kafkaBrokers";
 import { ValidationError } from "./validationError";
 
 /** The config namespace of this program: the Pulumi project name. */
@@ -139,7 +140,7 @@ function checkDrainedBrokers(reader: ConfigReader, kafka: KafkaConfig): void {
   if (!reader.allValid("kafkaBrokers", "kafkaDrainedBrokers", "kafkaControllers", "kafkaReplicationFactor")) {
     return;
   }
-  const running = kafka.drainedBrokers.filter((id) => id < kafka.brokers).sort((a, b) => a - b);
+  const running = drainingBrokers(kafka);
   const top = Array.from({ length: running.length }, (_, i) => kafka.brokers - running.length + i);
   if (running.some((id, i) => id !== top[i])) {
     reader.problem(

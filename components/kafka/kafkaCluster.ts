@@ -3,7 +3,7 @@ import * as kafkaProvider from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { KafkaConfig } from "../../config";
+import { drainingBrokers, KafkaConfig } from "../../config";
 import { kafkaBrokersLabel } from "../resourceKinds";
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { RandomValue } from "../shared/randomValue";
@@ -179,7 +179,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     adminSecretName: pulumi.Output<string>,
     statefulSet: k8s.apps.v1.StatefulSet,
   ): void {
-    const draining = args.kafka.drainedBrokers.filter((id) => id < args.kafka.brokers).sort((a, b) => a - b);
+    const draining = drainingBrokers(args.kafka);
     const targets = Array.from({ length: args.kafka.brokers }, (_, id) => id).filter((id) => !draining.includes(id));
     const jobName = `${name}-rebalance-${args.kafka.brokers}${draining.length > 0 ? `-drain-${draining.join("-")}` : ""}`;
     new k8s.batch.v1.Job(
