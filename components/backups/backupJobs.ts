@@ -116,7 +116,7 @@ export class BackupJobs extends pulumi.ComponentResource {
           volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
         },
       ],
-      containers: [this.uploadContainer(args, neo4jUploadScript(b.bucketName))],
+      containers: [this.awsCliContainer(args, "upload", neo4jUploadScript(b.bucketName))],
       volumes: [{ name: "backups", persistentVolumeClaim: { claimName: localCopies.metadata.name } }],
     });
 
@@ -131,7 +131,7 @@ export class BackupJobs extends pulumi.ComponentResource {
           volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
         },
       ],
-      containers: [this.uploadContainer(args, postgresUploadScript(b.bucketName))],
+      containers: [this.awsCliContainer(args, "upload", postgresUploadScript(b.bucketName))],
       volumes: [{ name: "backups", emptyDir: {} }],
     });
 
@@ -144,13 +144,7 @@ export class BackupJobs extends pulumi.ComponentResource {
       labels,
       serviceAccount,
       {
-        initContainers: [
-          {
-            ...this.uploadContainer(args, postgresLatestDumpScript(b.bucketName)),
-            name: "download",
-            volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
-          },
-        ],
+        initContainers: [this.awsCliContainer(args, "download", postgresLatestDumpScript(b.bucketName))],
         containers: [
           {
             name: "restore",
@@ -173,13 +167,21 @@ export class BackupJobs extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
-  private uploadContainer(args: BackupJobsArgs, script: string): k8s.types.input.core.v1.Container {
+  /**
+   * A step run by the AWS CLI on the backups volume: uploads read it, the restore drill's download
+   * writes to it.
+   */
+  private awsCliContainer(
+    args: BackupJobsArgs,
+    name: "upload" | "download",
+    script: string,
+  ): k8s.types.input.core.v1.Container {
     return {
-      name: "upload",
+      name,
       image: args.backups.awsCliImage,
       command: ["/bin/bash", "-c", script],
       resources: resourceRequirements(uploadResources),
-      volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }],
+      volumeMounts: [{ name: "backups", mountPath: backupMountPath, ...(name === "upload" ? { readOnly: true } : {}) }],
     };
   }
 
