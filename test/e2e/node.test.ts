@@ -3,7 +3,6 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@kubernetes/client-node";
-import { Kafka } from "kafkajs";
 import neo4j from "neo4j-driver";
 
 import { localClients } from "../../clients/registries/local";
@@ -45,27 +44,6 @@ describe("a real node: the program's own pods run in the local stack", function 
   const stack = new LocalStack("node");
   let footprintBefore: ReturnType<typeof hostFootprint>;
   let cluster: NodeCluster;
-
-  async function readAll(kafka: Kafka, topic: string): Promise<string[]> {
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.disconnect();
-    const expected = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    const consumer = kafka.consumer({ groupId: `${topic.split(".")[0]}.e2e-${Date.now()}` });
-    const seen: string[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        seen.push(message.value?.toString() ?? "");
-        return Promise.resolve();
-      },
-    });
-    await cluster.waitFor(`${expected} messages of ${topic}`, () => Promise.resolve(seen.length >= expected), 60000);
-    await consumer.disconnect();
-    return seen.sort();
-  }
 
   // The local stack's own registry: tenant-a (basic) and tenant-b (pro).
   const [tenantA, tenantB] = localClients;
@@ -177,17 +155,17 @@ describe("a real node: the program's own pods run in the local stack", function 
       podAfter.metadata?.annotations?.["kg-rca/config-sha256"],
       podBefore.metadata?.annotations?.["kg-rca/config-sha256"],
     );
-    assert.deepEqual(await readAll(await cluster.tenantKafka("tenant-a"), topic), ["before-roll-1", "before-roll-2"]);
+    assert.deepEqual(await cluster.readAll("tenant-a", topic), ["before-roll-1", "before-roll-2"]);
     await stack.preview({ expectNoChanges: true });
   });
 
   it("3. faults: the broker pod deleted during an update and PostgreSQL's during another; nothing lost or duplicated", async () => {
     const topic = "tenant-a.events.normalized";
-    const messagesBefore = await readAll(await cluster.tenantKafka("tenant-a"), topic);
+    const messagesBefore = await cluster.readAll("tenant-a", topic);
     // Broker pod deleted while an update runs: the StatefulSet brings it back on the same volume.
     await stack.setConfig({ kafkaLogRetentionHours: "100" });
     await updateWhileDeleting("kafka-0");
-    assert.deepEqual(await readAll(await cluster.tenantKafka("tenant-a"), topic), messagesBefore);
+    assert.deepEqual(await cluster.readAll("tenant-a", topic), messagesBefore);
 
     // PostgreSQL pod deleted while an update writes billing rows.
     const historyBefore = await cluster.billing("SELECT client_id, plan, status FROM client_history ORDER BY seq");

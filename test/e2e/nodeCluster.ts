@@ -151,6 +151,38 @@ export class NodeCluster {
     return this.kafka("admin", this.stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin");
   }
 
+  /** Messages on a topic, from its offsets, by a fresh admin client (a long-lived one keeps the partitions it first saw). */
+  async messageCount(topic: string): Promise<number> {
+    const admin = this.adminKafka().admin();
+    await admin.connect();
+    try {
+      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Every message of a topic, sorted, read from the start by a fresh consumer group of the client. */
+  async readAll(clientId: string, topic: string): Promise<string[]> {
+    const expected = await this.messageCount(topic);
+    const consumer = (await this.tenantKafka(clientId)).consumer({ groupId: `${clientId}.e2e-${Date.now()}` });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          seen.push(message.value?.toString() ?? "");
+          return Promise.resolve();
+        },
+      });
+      await this.waitFor(`${expected} messages of ${topic}`, () => Promise.resolve(seen.length >= expected), 60000);
+    } finally {
+      await consumer.disconnect();
+    }
+    return seen.sort();
+  }
+
   /** A query on the billing database in the program's PostgreSQL pod, as the platform's user. */
   async billing(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
     const client = new Client({

@@ -109,17 +109,6 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
     return cluster.adminKafka().admin();
   }
 
-  /** Messages on a topic, by a fresh admin client (a long-lived one keeps the partition count it first saw). */
-  async function messageCount(topic: string): Promise<number> {
-    const fresh = adminClient();
-    await fresh.connect();
-    try {
-      return (await fresh.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    } finally {
-      await fresh.disconnect();
-    }
-  }
-
   /** What the servers hold: topics, ACLs and billing rows, to compare before and after a refused change. */
   async function serverSnapshot(): Promise<string> {
     const topics = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
@@ -295,7 +284,11 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
   it("5. suspension: denied by the broker, data intact, billing suspended; reactivation restores access to the same data", async () => {
     await apply([{ ...upgraded, status: "suspended" }, entries.b]);
     await assert.rejects(produce("tenant-a", "tenant-a.events.normalized", "while-suspended"), /authoriz/i);
-    assert.equal(await messageCount("tenant-a.events.normalized"), 2, "the messages produced before are still there");
+    assert.equal(
+      await cluster.messageCount("tenant-a.events.normalized"),
+      2,
+      "the messages produced before are still there",
+    );
     assert.deepEqual(
       (await billing("SELECT status FROM clients WHERE id = 'tenant-a'")).map((r) => r.status),
       ["suspended"],
@@ -439,7 +432,7 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
       (await billing("SELECT status FROM clients WHERE id = 'tenant-a'")).map((r) => r.status),
       ["active"],
     );
-    assert.equal(await messageCount("tenant-a.events.normalized"), 3);
+    assert.equal(await cluster.messageCount("tenant-a.events.normalized"), 3);
   });
 
   it("8. an invalid registry entry fails before any change: topics, ACLs and rows are as before", async () => {
