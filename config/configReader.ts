@@ -130,6 +130,18 @@ export class ConfigReader {
     return value;
   }
 
+  /** Like `matching`, for a key that may be left empty: undefined when it is. */
+  optionalMatching(key: string, pattern: RegExp, what: string): string | undefined {
+    const value = this.optional(key);
+    if (value === "") {
+      return undefined;
+    }
+    if (!pattern.test(value)) {
+      this.problem(key, `must be ${what}, or empty; got "${value}"`);
+    }
+    return value;
+  }
+
   /** A container image with an explicit version tag: `latest` and bare names are refused. */
   image(key: string): string {
     const value = this.matching(

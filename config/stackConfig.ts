@@ -281,7 +281,30 @@ function readBackups(reader: ConfigReader): BackupsConfig {
     localRetentionDays: reader.positiveInteger("backupLocalRetentionDays"),
     localVolumeSize: reader.quantity("backupLocalVolumeSize", "storage"),
     awsCliImage: reader.image("awsCliImage"),
+    s3Endpoint: reader.optionalMatching(
+      "backupS3Endpoint",
+      /^https?:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?\/?$/,
+      "an endpoint URL such as http://172.31.254.1:19000 (scheme, host and port only)",
+    ),
+    s3CredentialsSecret: reader.optionalMatching(
+      "backupS3CredentialsSecret",
+      /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+      "the name of a Secret in the namespace (lowercase letters, digits, '-' and '.')",
+    ),
   };
+  // Where the program declares the bucket on AWS, the jobs use it with the ServiceAccount's role:
+  // another endpoint would send backups somewhere unmanaged, static keys would be long-lived secrets.
+  for (const [key, value] of [
+    ["backupS3Endpoint", backups.s3Endpoint],
+    ["backupS3CredentialsSecret", backups.s3CredentialsSecret],
+  ] as const) {
+    if (backups.awsEnabled && value !== undefined) {
+      reader.problem(
+        key,
+        `must be empty while awsEnabled is true: the backups go to the bucket the program declares, under the ServiceAccount's IAM role; got "${value}"`,
+      );
+    }
+  }
   if (
     reader.allValid("backupArchiveAfterDays", "backupExpireAfterDays") &&
     backups.expireAfterDays <= backups.archiveAfterDays

@@ -138,6 +138,10 @@ export interface BackupsConfig {
   readonly localRetentionDays: number;
   readonly localVolumeSize: string;
   readonly awsCliImage: string;
+  /** S3-compatible endpoint of the backup jobs instead of AWS's; undefined for AWS. */
+  readonly s3Endpoint?: string;
+  /** Secret with static S3 keys for the backup jobs; undefined for the ServiceAccount's IAM role. */
+  readonly s3CredentialsSecret?: string;
 }
 
 export interface AlertThresholds {

@@ -176,10 +176,14 @@ export class BackupJobs extends pulumi.ComponentResource {
     name: "upload" | "download",
     script: string,
   ): k8s.types.input.core.v1.Container {
+    const { s3Endpoint, s3CredentialsSecret } = args.backups;
     return {
       name,
       image: args.backups.awsCliImage,
       command: ["/bin/bash", "-c", script],
+      // Both unset in production: AWS's endpoint, and the role's web-identity credentials.
+      ...(s3Endpoint === undefined ? {} : { env: plainEnv({ AWS_ENDPOINT_URL: s3Endpoint }) }),
+      ...(s3CredentialsSecret === undefined ? {} : { envFrom: [{ secretRef: { name: s3CredentialsSecret } }] }),
       resources: resourceRequirements(uploadResources),
       volumeMounts: [{ name: "backups", mountPath: backupMountPath, ...(name === "upload" ? { readOnly: true } : {}) }],
     };

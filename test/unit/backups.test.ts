@@ -238,4 +238,28 @@ describe("backups", () => {
     assert.equal(sa.metadata.annotations, undefined);
     assert.equal(ofType(local, types.cronJob).length, 3);
   });
+
+  it("point every AWS CLI step at a configured S3 endpoint and keys Secret, and at AWS with the role otherwise", async () => {
+    const awsCliSteps = (tree: MockRun): Tree[] =>
+      ofType(tree, types.cronJob).flatMap((r) => {
+        const pod = (r.inputs as Tree).spec.jobTemplate.spec.template.spec;
+        return [...(pod.initContainers ?? []), ...pod.containers].filter(
+          (c: Tree) => c.image === "amazon/aws-cli:2.17.52",
+        );
+      });
+    const local = await synthesizeFixtureStack({
+      awsEnabled: "false",
+      backupS3Endpoint: "http://172.31.254.1:19000",
+      backupS3CredentialsSecret: "backup-s3-credentials",
+    });
+    const steps = awsCliSteps(local);
+    assert.equal(steps.length, 3);
+    for (const step of steps) {
+      assert.deepEqual(step.env, [{ name: "AWS_ENDPOINT_URL", value: "http://172.31.254.1:19000" }]);
+      assert.deepEqual(step.envFrom, [{ secretRef: { name: "backup-s3-credentials" } }]);
+    }
+    for (const step of awsCliSteps(run)) {
+      assert.deepEqual([step.env, step.envFrom], [undefined, undefined]);
+    }
+  });
 });

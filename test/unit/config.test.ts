@@ -268,6 +268,37 @@ describe("stack config", () => {
       assertRefused({ backupPostgresSchedule: "@every 1h" }, "backupPostgresSchedule", "five-field cron schedule");
       assert.equal(parse({ backupNeo4jSchedule: "@daily" }).config.backups.neo4jSchedule, "@daily");
     });
+    it("an S3 endpoint or credentials Secret that is malformed, or set while the program declares the AWS bucket", () => {
+      const local = { awsEnabled: "false" };
+      for (const bad of ["172.31.254.1:19000", "s3://bucket", "http://s3.local/path", "http://S3.local"]) {
+        assertRefused({ ...local, backupS3Endpoint: bad }, "backupS3Endpoint", "an endpoint URL such as");
+      }
+      assertRefused(
+        { ...local, backupS3CredentialsSecret: "S3_Keys" },
+        "backupS3CredentialsSecret",
+        "name of a Secret",
+      );
+      assertRefused(
+        { backupS3Endpoint: "http://172.31.254.1:19000" },
+        "backupS3Endpoint",
+        "must be empty while awsEnabled is true",
+      );
+      assertRefused(
+        { backupS3CredentialsSecret: "s3-keys" },
+        "backupS3CredentialsSecret",
+        "must be empty while awsEnabled",
+      );
+      const accepted = parse({
+        ...local,
+        backupS3Endpoint: "http://172.31.254.1:19000",
+        backupS3CredentialsSecret: "s3-keys",
+      });
+      assert.deepEqual(
+        [accepted.config.backups.s3Endpoint, accepted.config.backups.s3CredentialsSecret],
+        ["http://172.31.254.1:19000", "s3-keys"],
+      );
+      assert.equal(parse({}).config.backups.s3Endpoint, undefined);
+    });
     it("a namespace or host that is not a DNS name", () => {
       assertRefused({ namespace: "KG_RCA" }, "namespace", "DNS label");
       assertRefused({ kgApiIngressHost: "https://api" }, "kgApiIngressHost", "DNS host name");
