@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end suites (npm run test:e2e, after scripts/build-local.sh), in two
-# groups run side by side: the suites on the local node (one node at a time,
-# so one after another) and the suites against bare servers beside a
+# groups run side by side: the suites on the local node (one after another, on
+# one shared node) and the suites against bare servers beside a
 # node-less API server (their own loopback ports, no node). Most of their
 # time is spent waiting on pods and the engine, not on the CPU, so together
 # they take little longer than the node group alone. The node group's output
@@ -13,7 +13,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 config=test/e2e/.mocharc.json
-node_suites=(test/e2e/node.test.ts test/e2e/tenants.test.ts test/e2e/kafkaScale.test.ts)
+# The node suites share one node (test/e2e/sharedNode.ts), in this order: each builds on what the one
+# before left, tenants first (it starts from the registry local:up serves), Kafka scale-out last.
+node_suites=(test/e2e/tenants.test.ts test/e2e/node.test.ts test/e2e/kafkaScale.test.ts)
 server_suites=(test/e2e/engine.test.ts test/e2e/neo4jProvider.test.ts test/e2e/ops.test.ts)
 
 # A suite in neither group would silently never run.

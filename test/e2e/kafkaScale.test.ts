@@ -2,22 +2,19 @@ import { strict as assert } from "assert";
 import * as k8s from "@kubernetes/client-node";
 
 import { isReplacement, refusal, StepLog } from "../../tools/engineResults";
-import { LocalStack } from "./localStack";
 import { namespace, NodeCluster } from "./nodeCluster";
+import { SharedNode, sharedNode } from "./sharedNode";
 
-/** The tenant topics the local registry declares (tenant-a basic, tenant-b pro). */
-const topics = [
-  "tenant-a.events.normalized",
-  "tenant-a.logs.normalized",
-  "tenant-b.events.normalized",
-  "tenant-b.logs.normalized",
-];
 const messagesPerTopic = 40;
 
+// Last on the shared node: it leaves two brokers and a replication factor of 2.
 describe("Kafka scale-out and drain on the node: the program's start script, rebalance Jobs and guard", function () {
   this.timeout(40 * 60 * 1000);
-  const stack = new LocalStack("node");
   let cluster: NodeCluster;
+  /** Every tenant topic the stack holds when the suite starts. */
+  let topics: string[] = [];
+  /** What each topic holds once the suite has added its messages: nothing may be lost from here on. */
+  const held = new Map<string, string[]>();
 
   /** Broker ids holding a replica of any partition of the topics, read from the broker's metadata. */
   async function replicaBrokers(names: readonly string[] = topics): Promise<number[]> {
@@ -46,8 +43,11 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     return cluster.readAll(topic.split(".")[0] ?? "", topic);
   }
 
-  function expectedMessages(topic: string): string[] {
-    return Array.from({ length: messagesPerTopic }, (_, i) => `${topic}-${String(i).padStart(3, "0")}`).sort();
+  async function assertNothingLost(): Promise<void> {
+    assert.deepEqual(await messageCounts(), Object.fromEntries(topics.map((t) => [t, held.get(t)?.length])));
+    for (const topic of topics) {
+      assert.deepEqual(await readAll(topic), held.get(topic), topic);
+    }
   }
 
   async function jobSucceeded(name: string): Promise<void> {
@@ -71,21 +71,25 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     return set.status?.readyReplicas ?? 0;
   }
 
+  let stack: SharedNode["stack"];
+
   before(async () => {
-    const up = await stack.up();
-    assert.equal(up.status, 0, up.output.slice(-4000));
-    cluster = new NodeCluster(stack);
+    ({ stack, cluster } = await sharedNode());
+    const admin = cluster.adminKafka().admin();
+    await admin.connect();
+    topics = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
+    await admin.disconnect();
+    assert.ok(topics.length >= 2, `tenant topics to move: ${topics.join(", ")}`);
     const producer = cluster.adminKafka().producer();
     await producer.connect();
     for (const topic of topics) {
-      const messages = expectedMessages(topic).map((value) => ({ value }));
-      await producer.send({ topic, messages });
+      const values = Array.from({ length: messagesPerTopic }, (_, i) => `${topic}-${String(i).padStart(3, "0")}`);
+      await producer.send({ topic, messages: values.map((value) => ({ value })) });
     }
     await producer.disconnect();
-  });
-
-  after(() => {
-    stack.down();
+    for (const topic of topics) {
+      held.set(topic, await readAll(topic));
+    }
   });
 
   it("grows 1 → 3 brokers: they join with the program's start script, the rebalance Job spreads every partition, nothing is lost", async () => {
@@ -95,9 +99,7 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     assert.equal(await readyBrokers(), 3);
     await jobSucceeded("kafka-rebalance-3");
     assert.deepEqual(await replicaBrokers(), [0, 1, 2], "partitions on every broker, as the broker reports them");
-    for (const topic of topics) {
-      assert.deepEqual(await readAll(topic), expectedMessages(topic), topic);
-    }
+    await assertNothingLost();
   });
 
   it("refuses lowering the count while the brokers it removes were not drained, and changes nothing", async () => {
@@ -125,11 +127,7 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
         0,
     );
     assert.equal(await readyBrokers(), 2);
-    const counts = await messageCounts();
-    assert.deepEqual(counts, Object.fromEntries(topics.map((t) => [t, messagesPerTopic])));
-    for (const topic of topics) {
-      assert.deepEqual(await readAll(topic), expectedMessages(topic), topic);
-    }
+    await assertNothingLost();
     await stack.preview({ expectNoChanges: true });
   });
 
@@ -156,10 +154,7 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     } finally {
       await admin.disconnect();
     }
-    assert.deepEqual(await messageCounts(), Object.fromEntries(topics.map((t) => [t, messagesPerTopic])));
-    for (const topic of topics) {
-      assert.deepEqual(await readAll(topic), expectedMessages(topic), topic);
-    }
+    await assertNothingLost();
     await stack.preview({ expectNoChanges: true });
   });
 });

@@ -13,8 +13,8 @@ import {
   resourcesOf,
   StepLog,
 } from "../../tools/engineResults";
-import { LocalStack } from "./localStack";
 import { ErrorSink, namespace, NodeCluster } from "./nodeCluster";
+import { sharedNode, stack } from "./sharedNode";
 
 const entries = {
   a: { id: "tenant-a", name: "Tenant A", email: "a@tenant-a.example.com", plan: "basic", status: "active" },
@@ -23,9 +23,9 @@ const entries = {
 };
 const upgraded = { ...entries.a, plan: "pro" };
 
+// First on the shared node: these scenarios start from the registry `local:up` serves (tenant-a, tenant-b).
 describe("tenants on the node: Kafka isolation and lifecycle through the real engine, on the program's pods", function () {
   this.timeout(30 * 60 * 1000);
-  const stack = new LocalStack("node");
   let cluster: NodeCluster;
   let admin: Admin;
   const registryFile = path.join(stack.dir, "clients.json");
@@ -132,20 +132,14 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
   }
 
   before(async () => {
-    const result = await stack.up();
-    assert.equal(result.status, 0, `npm run local:up failed:\n${result.output.slice(-4000)}`);
-    cluster = new NodeCluster(stack);
+    ({ cluster } = await sharedNode());
     admin = adminClient();
     await admin.connect();
   });
 
   after(async () => {
-    // Set only once local:up succeeded; the node must be stopped either way.
+    // Set only once the node is up.
     await (admin as Admin | undefined)?.disconnect();
-    const result = stack.down();
-    if (result.status !== 0) {
-      console.error(result.output.slice(-3000));
-    }
   });
 
   it("1. onboarding: each client's topics, SCRAM user, exact ACLs, billing row and API-key hash", async () => {
@@ -454,5 +448,12 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
     assert.match(await refusal(stack.update()), /client "Bad_Id" \(entry 4\): id "Bad_Id" is invalid/);
     assert.equal(await serverSnapshot(), before);
     assert.equal(resourcesOf(await stack.exportState()).length, resourcesOf(stateBefore).length);
+    // The suites after this one build on the registry the stack serves: leave it as it was applied.
+    await serve([
+      upgraded,
+      { ...entries.b, status: "offboarded" },
+      { ...entries.c, overrides: { retentionHours: { events: 48 } } },
+    ]);
+    await assertConverged();
   });
 });
