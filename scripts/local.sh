@@ -8,7 +8,8 @@
 #       PostgreSQL and Neo4j StatefulSets and the workloads run as pods, awaited
 #       as in production. The engine runs inside the node's network namespace,
 #       where the in-cluster names the program uses (brokers, billing database)
-#       resolve through the cluster DNS.
+#       resolve through the cluster DNS. The backup jobs' S3 server (moto, from
+#       scripts/services/s3.sh) runs on the host, outside the cluster.
 # down: destroys the stack and stops the node; the host is left as it was.
 #
 # State lives in $KG_RCA_LOCAL_DIR (default ~/.local/state/kg-rca-local). The
@@ -27,6 +28,12 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 config_file=$state/Pulumi.local.yaml
 node_sh=$repo/scripts/node/local-node.sh
+s3_sh=$repo/scripts/services/s3.sh
+# The backups' S3 server runs on the host, outside the cluster as AWS's would be, on the host's end
+# of the node link (local-node.sh's KG_RCA_NODE_HOST_IP), where the pods reach the host.
+export S3_ADDRESS=${KG_RCA_NODE_HOST_IP:-172.31.254.1}
+export S3_BUCKETS=kg-rca-local-backups
+s3_credentials_secret=backup-s3-credentials
 
 step() { echo "local: $*"; }
 
@@ -67,11 +74,26 @@ pulumi_local() {
 set_image_config() {
   local key image tag
   for key in kafkaImage:kafka neo4jImage:neo4j postgresImage:postgres graphBuilderImage:wiring-probe-graph-builder \
-    kgApiImage:wiring-probe-kg-api maintenancePageImage:maintenance-page; do
+    kgApiImage:wiring-probe-kg-api maintenancePageImage:maintenance-page awsCliImage:aws-cli; do
     image=${key#*:}
     tag=$(node -e 'console.log(require(process.argv[1])[process.argv[2]].tag)' "$image_manifest" "$image")
     pulumi_local config set "${key%%:*}" "$tag" >/dev/null
   done
+}
+
+# The backup jobs' bucket: the S3 server's address and bucket go into the stack config; its keys go
+# into a Secret the jobs read (made here, after the update that creates the namespace, so no key
+# enters the state).
+set_backup_config() {
+  pulumi_local config set backupS3Endpoint "$(bash "$s3_sh" url "$state/s3")" >/dev/null
+  pulumi_local config set backupBucketName "$S3_BUCKETS" >/dev/null
+  pulumi_local config set backupS3CredentialsSecret "$s3_credentials_secret" >/dev/null
+}
+
+write_backup_credentials() {
+  bash "$s3_sh" credentials "$state/s3" | grep -v '^AWS_ENDPOINT_URL=' >"$state/s3/credentials.env"
+  kubectl -n kg-rca-server create secret generic "$s3_credentials_secret" \
+    --from-env-file="$state/s3/credentials.env" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 }
 
 up() {
@@ -87,12 +109,16 @@ up() {
     bash "$node_sh" start "$node_dir"
     provide_volumes
   fi
+  step "S3 server for the backups"
+  bash "$s3_sh" start "$state/s3"
   [ -f "$config_file" ] || cp "$repo/Pulumi.local.yaml" "$config_file"
   (cd "$repo" && pulumi stack select local --create --secrets-provider passphrase >/dev/null)
   pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
   set_image_config
+  set_backup_config
   step "pulumi up"
   pulumi_local up --yes --skip-preview "$@"
+  write_backup_credentials
   step "running in namespace kg-rca-server:"
   print_running
 }
@@ -117,6 +143,7 @@ down() {
     [ -n "${destroy_failed:-}" ] || (cd "$repo" && pulumi stack rm local --yes --force --preserve-config >/dev/null)
   fi
   if [ -d "$node_dir" ]; then bash "$node_sh" stop "$node_dir"; fi
+  if [ -d "$state/s3" ]; then bash "$s3_sh" stop "$state/s3"; fi
   if [ -n "${destroy_failed:-}" ]; then
     step "destroy failed: node stopped, state kept in $state"
     return 1

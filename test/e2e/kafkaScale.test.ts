@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import * as k8s from "@kubernetes/client-node";
 
 import { isReplacement, refusal, StepLog } from "../../tools/engineResults";
 import { namespace, NodeCluster } from "./nodeCluster";
@@ -51,19 +50,7 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
   }
 
   async function jobSucceeded(name: string): Promise<void> {
-    const batch = cluster.kube.makeApiClient(k8s.BatchV1Api);
-    await cluster.waitFor(
-      `Job ${name} to complete`,
-      async () => {
-        const job = await batch.readNamespacedJob({ name, namespace });
-        const failed = (job.status?.conditions ?? []).find((c) => c.type === "Failed" && c.status === "True");
-        if (failed !== undefined) {
-          throw new assert.AssertionError({ message: `Job ${name} failed: ${failed.message ?? ""}` });
-        }
-        return (job.status?.succeeded ?? 0) >= 1;
-      },
-      900000,
-    );
+    assert.equal(await cluster.jobOutcome(name), "Complete", `Job ${name}`);
   }
 
   async function readyBrokers(): Promise<number> {

@@ -220,20 +220,10 @@ describe("a real node: the program's own pods run in the local stack", function 
 
   it("the Neo4j backup job, run on Community, fails at once with a message saying why, not a hang", async () => {
     const name = "neo4j-backup-e2e";
-    cluster.kubectl("create", "job", name, "--from=cronjob/neo4j-backup");
-    const batch = cluster.kube.makeApiClient(k8s.BatchV1Api);
-    await cluster.waitFor(
-      `Job ${name} to fail`,
-      async () => {
-        const job = await batch.readNamespacedJob({ name, namespace });
-        return (job.status?.conditions ?? []).some((c) => c.type === "Failed" && c.status === "True");
-      },
-      300000,
-    );
-    const pods = await cluster.core().listNamespacedPod({ namespace, labelSelector: `job-name=${name}` });
-    const pod = pods.items[0]?.metadata?.name ?? "";
-    const log = await cluster.core().readNamespacedPodLog({ name: pod, namespace, container: "backup" });
+    cluster.runCronJob("neo4j-backup", name);
+    assert.equal(await cluster.jobOutcome(name, 300000), "Failed");
+    const log = await cluster.jobLog(name, "backup");
     assert.ok(log.includes(neo4jBackupUnavailableMessage), log);
-    await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background" });
+    await cluster.deleteJob(name);
   });
 });

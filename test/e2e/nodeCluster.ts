@@ -67,13 +67,58 @@ export class NodeCluster {
   }
 
   kubectl(...args: string[]): string {
+    return this.kubectlWithInput(undefined, ...args);
+  }
+
+  /** kubectl with `input` on its standard input (`exec -i`). */
+  kubectlWithInput(input: Buffer | undefined, ...args: string[]): string {
     const result = spawnSync("kubectl", ["-n", namespace, ...args], {
       env: this.stack.environment,
       encoding: "utf8",
-      timeout: 120000,
+      timeout: 300000,
+      maxBuffer: 64 * 1024 * 1024,
+      input,
     });
     assert.equal(result.status, 0, `kubectl ${args.join(" ")}: ${result.stderr}`);
     return result.stdout;
+  }
+
+  /** Runs a CronJob now, as a Job made from its template (`kubectl create job --from`). */
+  runCronJob(cronJob: string, job: string): void {
+    this.kubectl("create", "job", job, `--from=cronjob/${cronJob}`);
+  }
+
+  /** Waits until a Job has completed or failed, and says which. */
+  async jobOutcome(name: string, timeoutMs = 900000): Promise<"Complete" | "Failed"> {
+    const batch = this.kube.makeApiClient(k8s.BatchV1Api);
+    let outcome: "Complete" | "Failed" | undefined;
+    await this.waitFor(
+      `Job ${name} to finish`,
+      async () => {
+        const job = await batch.readNamespacedJob({ name, namespace });
+        const finished = (job.status?.conditions ?? []).find(
+          (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
+        );
+        outcome = finished?.type as typeof outcome;
+        return outcome !== undefined;
+      },
+      timeoutMs,
+    );
+    return outcome ?? "Failed";
+  }
+
+  /** The log of a container of the (first) pod of a Job. */
+  async jobLog(job: string, container: string): Promise<string> {
+    const pods = await this.core().listNamespacedPod({ namespace, labelSelector: `job-name=${job}` });
+    const pod = pods.items[0]?.metadata?.name ?? "";
+    return this.core().readNamespacedPodLog({ name: pod, namespace, container });
+  }
+
+  /** Deletes a Job and its pods. */
+  async deleteJob(name: string): Promise<void> {
+    await this.kube
+      .makeApiClient(k8s.BatchV1Api)
+      .deleteNamespacedJob({ name, namespace, propagationPolicy: "Background" });
   }
 
   /**
@@ -183,14 +228,14 @@ export class NodeCluster {
     return seen.sort();
   }
 
-  /** A query on the billing database in the program's PostgreSQL pod, as the platform's user. */
-  async billing(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  /** A query on the billing database (or another) in the program's PostgreSQL pod, as the platform's user. */
+  async billing(sql: string, params: unknown[] = [], database = "billing"): Promise<Record<string, unknown>[]> {
     const client = new Client({
       host: await this.serviceAddress("postgresql"),
       port: 5432,
       user: await this.secretValue("postgresql-auth", "username"),
       password: await this.secretValue("postgresql-auth", "password"),
-      database: "billing",
+      database,
       connectionTimeoutMillis: 10000,
     });
     await client.connect();
