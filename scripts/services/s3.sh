@@ -3,6 +3,7 @@
 # hashes in s3/requirements.txt) in a Python venv cached under
 # $KG_RCA_TOOLCHAIN_CACHE/moto-VERSION-KEY, for the backup jobs and tests.
 #
+#   scripts/services/s3.sh install          # only install the venv (start does it the first time)
 #   scripts/services/s3.sh start DIR        # install the venv (first run), start, wait until S3 answers
 #   scripts/services/s3.sh stop DIR         # stop the server recorded in DIR/s3.pid
 #   scripts/services/s3.sh status DIR       # exit 0 when running
@@ -42,11 +43,11 @@ PYTHON=/usr/bin/python3
 
 log() { echo "[s3] $*" >&2; }
 die() { echo "[s3] ERROR: $*" >&2; exit 1; }
-usage() { echo "usage: $0 start|stop|status|url|credentials DIR" >&2; exit 2; }
+usage() { echo "usage: $0 install | start|stop|status|url|credentials DIR" >&2; exit 2; }
 
-[ $# -eq 2 ] || usage
-CMD="$1"
-DIR="$2"
+CMD="${1:-}"
+case "$CMD" in install) [ $# -eq 1 ] || usage ;; *) [ $# -eq 2 ] || usage ;; esac
+DIR="${2:-}"
 
 MOTO_VERSION="$(sed -n 's/^moto\[server\]==\([^ ]*\).*/\1/p' "$REQUIREMENTS")"
 [ -n "$MOTO_VERSION" ] || die "no moto[server] pin in $REQUIREMENTS"
@@ -129,6 +130,7 @@ start() {
 }
 
 case "$CMD" in
+  install) ensure_venv ;;
   start) start ;;
   stop) stop_server 10 ;;
   status) print_status ;;
