@@ -59,7 +59,9 @@ PID_FILE="$DIR/s3.pid"
 source "$HERE/pidfile.sh"
 
 url() { echo "http://$S3_ADDRESS:$S3_PORT"; }
-port_open() { (exec 3<>"/dev/tcp/$S3_ADDRESS/$S3_PORT") 2>/dev/null; }
+# A listener on the port, by the socket table: a connect test would also
+# succeed through a proxy that accepts connections to any address.
+port_in_use() { ss -Hltn "sport = :$S3_PORT" | grep -q .; }
 # Moto answers an unsigned GET / with the bucket list (ListBuckets).
 answers() { curl -sf --max-time 5 "$(url)/" 2>/dev/null | grep -q ListAllMyBucketsResult; }
 
@@ -112,7 +114,7 @@ start() {
     return 0
   fi
   ensure_venv
-  port_open && die "$S3_ADDRESS:$S3_PORT is already in use"
+  port_in_use && die "port $S3_PORT is already in use ($(ss -Hltn "sport = :$S3_PORT" | awk '{print $4}' | xargs))"
   mkdir -p "$DIR/logs"
   log "starting moto $MOTO_VERSION on $(url)"
   # setsid: the server outlives this script and is stopped through its pid file only.
