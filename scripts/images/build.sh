@@ -8,7 +8,7 @@
 #   scripts/images/build.sh [IMAGE...]     # default: every image
 #   scripts/images/build.sh --list         # the image names
 #
-# Images: pause kafka neo4j postgres wiring-probe maintenance-page (see README.md).
+# Images: pause kafka neo4j postgres wiring-probe maintenance-page aws-cli (see README.md).
 # Prints "NAME TAG ARCHIVE" per image and writes $CACHE/images.json
 # ({"NAME": {"tag", "archive"}} for every image whose archive is current).
 #
@@ -21,7 +21,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 CACHE="${KG_RCA_IMAGE_CACHE:-$HOME/.cache/kg-rca-images}"
-ALL_IMAGES=(pause kafka neo4j postgres wiring-probe maintenance-page)
+ALL_IMAGES=(pause kafka neo4j postgres wiring-probe maintenance-page aws-cli)
 # Where every local image's name starts; nothing is ever pulled from it.
 REGISTRY=kg-rca.local
 
@@ -156,7 +156,14 @@ build_image() {
     layer_records+=("base=$base_layer.json")
   fi
   # Each folder the recipe stages (NN-concern, in order) becomes one layer.
-  (image_stage "$work/stage") >"$CACHE/logs/$name.log" 2>&1 ||
+  # Not `(image_stage ...) || ...`: errexit is off inside a command followed
+  # by ||, so a failing step of the recipe would go unnoticed.
+  local status=0
+  set +e
+  (set -e; image_stage "$work/stage") >"$CACHE/logs/$name.log" 2>&1
+  status=$?
+  set -e
+  [ "$status" -eq 0 ] ||
     { tail -n 40 "$CACHE/logs/$name.log" >&2; die "$name: staging failed (log: $CACHE/logs/$name.log)"; }
   local dir
   for dir in "$work/stage"/*/; do

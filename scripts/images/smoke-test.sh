@@ -9,12 +9,14 @@
 # the host's.
 #
 #   scripts/images/smoke-test.sh          # builds the images first (cached), then tests them all
-#   scripts/images/smoke-test.sh neo4j    # only some: pause maintenance_page postgres neo4j kafka probes rebalance kafka_restart
+#   scripts/images/smoke-test.sh neo4j    # only some: pause maintenance_page postgres neo4j kafka probes rebalance kafka_restart aws_cli
 #
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, N failed" last;
 # exits non-zero when a check failed. Leaves no process, mount, cgroup or file
 # behind (everything under $KG_RCA_IMAGE_TEST_DIR [/tmp/imgtest] is removed).
-# Needs root, containerd, ctr, runc, nsenter, unshare, curl, psql.
+# Needs root, containerd, ctr, runc, nsenter, unshare, curl, psql; python3 and
+# python3-venv for the local S3 server (scripts/services/s3.sh, run in the
+# private network namespace on 127.0.0.1:19000).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +28,7 @@ NS="kg-rca-smoke"
 CTR=(ctr --address "$SOCK" --namespace "$NS")
 KIT="$T/kit"
 POD_IP=10.77.0.1
+S3="$REPO/scripts/services/s3.sh"
 
 passed=0
 failed=0
@@ -60,6 +63,7 @@ cleanup() {
     kill -KILL "$containerd_pid" 2>/dev/null
     wait "$containerd_pid" 2>/dev/null
   fi
+  [ ! -f "$T/s3/s3.pid" ] || bash "$S3" stop "$T/s3" 2>/dev/null
   # Shims of this containerd that outlived it (they carry its socket path).
   local cmdline
   grep -lsF -- "$SOCK" /proc/[0-9]*/cmdline 2>/dev/null | while read -r cmdline; do
@@ -178,6 +182,23 @@ env_of() { sed -n "s/^$2=//p" "$KIT/$1/env"; }
 # The container's command and args, NUL-separated (scripts span lines).
 command_of() { node -e 'for (const a of require(process.argv[1])) process.stdout.write(a + "\0")' "$KIT/$1/command.json"; }
 
+# run_to_end ID IMAGE [ctr run options...] [-- ARGS...]: in the foreground, in
+# the shared network; output to the container's log, the container's exit status.
+run_to_end() {
+  local id="$1" image="$2"
+  shift 2
+  local -a options=() args=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = -- ]; then shift; args=("$@"); break; fi
+    options+=("$1")
+    shift
+  done
+  containers+=("$id")
+  timeout 300 "${CTR[@]}" run --rm --with-ns "network:/proc/$netns_pid/ns/net" \
+    --mount "type=bind,src=$KIT/hosts,dst=/etc/hosts,options=rbind:ro" "${options[@]}" "$image" "$id" "${args[@]}" \
+    >"$T/logs/$id.log" 2>&1 || { tail -n 15 "$T/logs/$id.log"; return 1; }
+}
+
 # A copy of a kit with some variables changed (NAME=VALUE) or dropped (-NAME).
 variant_kit() {
   local from="$1" to="$2"
@@ -213,7 +234,7 @@ test_build() {
   bash "$HERE/build.sh" >/dev/null 2>&1
   check "a second build.sh only checks the cache ($((SECONDS - started)) s)" test $((SECONDS - started)) -le 3
   local name
-  for name in pause kafka neo4j postgres wiring-probe-graph-builder wiring-probe-kg-api maintenance-page; do
+  for name in pause kafka neo4j postgres wiring-probe-graph-builder wiring-probe-kg-api maintenance-page aws-cli; do
     local tag archive
     tag="$(image_field "$name" tag)"
     archive="$(image_field "$name" archive)"
@@ -441,6 +462,64 @@ test_kafka_restart() {
     wait_while_running kafka 180 kafka_lists "$conn" tenant-a.events.normalized
 }
 
+# The command of a container of one of the program's CronJobs, NUL-separated.
+cronjob_command_of() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const [synth, job, name] = process.argv.slice(1);
+    const cron = require(synth).resources.find((r) => r.type === "kubernetes:batch/v1:CronJob" && r.inputs.metadata.name === job);
+    const pod = cron.inputs.spec.jobTemplate.spec.template.spec;
+    const container = [...(pod.initContainers ?? []), ...pod.containers].find((c) => c.name === name);
+    for (const a of [...(container.command ?? []), ...(container.args ?? [])]) process.stdout.write(a + "\0");
+  ' "$T/synth.json" "$1" "$2"
+}
+
+test_aws_cli() {
+  local image version
+  image="$(image_field aws-cli tag)"
+  version="$(sed -n 's/^awscli==\([^ ]*\).*/\1/p' "$HERE/aws-cli/requirements.txt")"
+  # Without arguments ctr runs the entrypoint; arguments replace it, as a pod's `command` does.
+  run_to_end aws-entrypoint "$image" >/dev/null || true
+  check "the image's entrypoint is aws (usage without arguments)" log_has aws-entrypoint "usage: aws"
+  check "aws --version runs" run_to_end aws-version "$image" -- aws --version
+  check "  and is the pinned aws-cli/$version on the base's Python" log_has aws-version "aws-cli/$version Python/3.11"
+  sed 's/^/    /' "$T/logs/aws-version.log"
+  # shellcheck disable=SC2016 # expanded in the container
+  check "the container runs as 1000 with /bin/sh and a writable HOME" \
+    run_to_end aws-home "$image" -- /bin/sh -c 'test "$(id -u)" = 1000 && touch "$HOME/.probe" && command -v aws'
+
+  # The local S3 server in the containers' network namespace, on its loopback.
+  local -a upload download
+  mapfile -d '' -t upload < <(cronjob_command_of postgresql-backup upload)
+  mapfile -d '' -t download < <(cronjob_command_of postgresql-restore-drill download)
+  local bucket
+  bucket="$(grep -o 's3://[a-z0-9.-]*/' <<<"${upload[*]}" | head -n 1 | sed 's|s3://||; s|/||')"
+  bash "$S3" install
+  check "the local S3 server starts in the containers' network with bucket $bucket" \
+    in_net env S3_ADDRESS=127.0.0.1 S3_PORT=19000 S3_BUCKETS="$bucket" bash "$S3" start "$T/s3"
+  S3_ADDRESS=127.0.0.1 S3_PORT=19000 bash "$S3" credentials "$T/s3" >"$T/s3.env"
+
+  # A dump as the dump step leaves it (over 8 MB: the CLI uploads it in parts).
+  local source_dir="$T/vol/backups-upload" file
+  file="billing-$(date -u +%Y%m%d-%H%M%S).dump"
+  mkdir -p "$source_dir"
+  head -c $((9 * 1024 * 1024)) /dev/urandom >"$source_dir/$file"
+  echo "$file" >"$source_dir/.latest"
+  chmod -R go+rX "$source_dir"
+  check "the program's PostgreSQL upload script copies the dump to S3" \
+    run_to_end aws-upload "$image" --env-file "$T/s3.env" \
+    --mount "type=bind,src=$source_dir,dst=/backups,options=rbind:ro" -- "${upload[@]}"
+  check "  and says so" log_has aws-upload "uploaded s3://$bucket/postgresql/$file"
+
+  local drill_dir
+  drill_dir="$(volume backups-drill 1000)"
+  check "the restore drill's download script fetches the newest dump" \
+    run_to_end aws-download "$image" --env-file "$T/s3.env" \
+    --mount "type=bind,src=$drill_dir,dst=/backups,options=rbind:rw" -- "${download[@]}"
+  check "  byte for byte" cmp "$source_dir/$file" "$drill_dir/$file"
+  check "  and records its name for the restore step" test "$(cat "$drill_dir/.drill-dump")" = "$file"
+}
+
 main() {
   [ "$(id -u)" = 0 ] || { echo "smoke-test.sh: needs root (containerd, mounts)" >&2; exit 1; }
   [ ! -e "$T" ] || { echo "smoke-test.sh: $T exists (another run?); remove it first" >&2; exit 1; }
@@ -452,7 +531,7 @@ main() {
   test_build
   render_kit
   local -a tests=("$@")
-  [ ${#tests[@]} -gt 0 ] || tests=(pause maintenance_page postgres neo4j kafka probes rebalance kafka_restart)
+  [ ${#tests[@]} -gt 0 ] || tests=(pause maintenance_page postgres neo4j kafka probes rebalance kafka_restart aws_cli)
   local name
   for name in "${tests[@]}"; do
     log "test: $name"

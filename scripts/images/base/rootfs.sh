@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The shared base root filesystem of the kafka, neo4j, postgres, wiring-probe
-# and maintenance-page images: Debian 12 minbase plus every runtime those
+# The shared base root filesystem of the kafka, neo4j, postgres, wiring-probe,
+# maintenance-page and aws-cli images: Debian 12 minbase plus every runtime those
 # images need, with the users the pod security contexts and the official
 # images' contracts expect. One layer, so containerd stores it once.
 #
@@ -11,12 +11,14 @@ ROOT="$1"
 SUITE=bookworm
 MIRROR="${KG_RCA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SECURITY_MIRROR="${KG_RCA_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
-# Runtimes of the images (node's own binary comes from the host, it needs libstdc++6).
+# Runtimes of the images (node's own binary comes from the host, it needs libstdc++6;
+# python3 runs the aws-cli image's venv).
 PACKAGES=(
   bash ca-certificates procps tini libstdc++6
   openjdk-17-jre-headless
   postgresql-15 postgresql-client-15
   nginx-light
+  python3
 )
 
 [ ! -e "$ROOT" ] || { echo "base: $ROOT already exists" >&2; exit 1; }
