@@ -24,6 +24,9 @@ export NEO4J_PASSWORD=${NEO4J_PASSWORD:-local-neo4j-password}
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-stack-only}
 export PULUMI_BACKEND_URL="file://$state/backend"
 export PULUMI_SKIP_UPDATE_CHECK=true
+# The engine runs the program without type-checking it (npm test's typecheck does that once): a
+# no-change preview of the local stack took 5.7-8.2 s instead of 11.7-22.1 s, measured.
+export PULUMI_NODEJS_TRANSPILE_ONLY=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 config_file=$state/Pulumi.local.yaml
 

