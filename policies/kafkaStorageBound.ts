@@ -38,6 +38,11 @@ function ofType(resources: readonly PolicyResource[], type: string): Props[] {
   return resources.filter((r) => r.type === type).map((r) => r.props as Props);
 }
 
+function requestedStorage(claim: Props): unknown {
+  const resources = (claim.spec as Props | undefined)?.resources as Props | undefined;
+  return (resources?.requests as Props | undefined)?.storage;
+}
+
 /** The brokers' StatefulSet (by label) and the size of the claims its running brokers mount. */
 function brokerVolumes(resources: readonly PolicyResource[]): { brokers: number; bytes: number } | undefined {
   const statefulSets = resources.filter((r) => {
@@ -55,7 +60,7 @@ function brokerVolumes(resources: readonly PolicyResource[]): { brokers: number;
   const claim = new RegExp(`^[a-z0-9-]+-${name}-(\\d+)$`);
   const bytes = ofType(resources, resourceTypes.pvc)
     .filter((c) => Number(claim.exec(String((c.metadata as Props | undefined)?.name))?.[1] ?? Infinity) < brokers)
-    .reduce((sum, c) => sum + (parseQuantity(String(c.spec?.resources?.requests?.storage)) ?? 0), 0);
+    .reduce((sum, c) => sum + (parseQuantity(String(requestedStorage(c))) ?? 0), 0);
   return { brokers, bytes };
 }
 
@@ -73,7 +78,7 @@ export function declaredStorage(resources: readonly PolicyResource[]): { shares:
   const rates = new Map(
     ofType(resources, resourceTypes.kafkaQuota).map((q) => [
       String(q.entityName),
-      positive(q.config?.producer_byte_rate),
+      positive((q.config as Props | undefined)?.producer_byte_rate),
     ]),
   );
   const problems: string[] = [];
@@ -141,7 +146,9 @@ export function kafkaStorageBound(enforcementLevel: EnforcementLevel = "mandator
     enforcementLevel,
     validateStack: (args, reportViolation) => {
       const { shares, problems } = declaredStorage(args.resources);
-      problems.forEach((p) => reportViolation(p));
+      for (const problem of problems) {
+        reportViolation(problem);
+      }
       const volumes = brokerVolumes(args.resources);
       if (shares.length === 0 || volumes === undefined) {
         // No topics, or no (single) broker StatefulSet: partitions-per-broker reports the latter.
