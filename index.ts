@@ -37,6 +37,7 @@ const platform = new PlatformFoundation("platform", {
   kafkaDrainedBrokers: config.kafka.drainedBrokers,
   clients: Object.fromEntries(clients.map((client) => [client.id, client.status])),
   clientRegistry: config.tenants.registry,
+  kafkaDiskUsageRatio: config.monitoring.alerts.diskUsageRatio,
 });
 // Every workload's containers get the configured imagePullPolicy (Never where images are imported, not pulled).
 const inCluster = {

@@ -4,6 +4,8 @@ import * as path from "path";
 import { localClients } from "./registries/local";
 import { prodClients } from "./registries/prod";
 import { ClientEntry } from "./types";
+import { plans } from "./plans";
+import { validatePlans } from "./planValidation";
 import { validateRegistry } from "./validation";
 
 /** The registries in code, by the name a stack's `clientRegistry` config gives. */
@@ -24,6 +26,8 @@ export function registrySource(ref: string): string {
  * for a JSON array of entries with the same fields (relative to the project).
  */
 export function loadRegistry(ref: string): readonly ClientEntry[] {
+  // A registry means nothing without sound plans: every entry's topics take their limits from them.
+  validatePlans(plans, "clients/plans.ts");
   const source = registrySource(ref);
   if (ref.startsWith("file:")) {
     const file = path.resolve(projectDir, source);

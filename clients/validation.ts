@@ -36,7 +36,9 @@ function checkOverrides(overrides: unknown, plan: unknown, at: string, problems:
   }
   for (const field of Object.keys(overrides)) {
     if (!knownOverrides.has(field)) {
-      problems.push(`${at}: overrides.${field} is not an override any plan allows; allowed: retentionHours`);
+      problems.push(
+        `${at}: overrides.${field} is not an override any plan allows; allowed: retentionHours (retention.bytes is always the plan's: the storage bound is per plan)`,
+      );
     }
   }
   const retention = (overrides as { retentionHours?: unknown }).retentionHours;

@@ -5,6 +5,7 @@
 import { planNames, planOf, PlanName } from "../clients/plans";
 import { ClientEntry } from "../clients/types";
 import { isLive } from "../clients/lifecycle";
+import { brokerStorageCapacityBytes, clientStorageBoundBytes, ProducerLimits } from "../clients/storageBound";
 
 export interface PlanCount {
   readonly plan: PlanName;
@@ -51,54 +52,102 @@ export function partitionLoad(
   return { partitionReplicas, brokers, perBroker: Math.ceil(partitionReplicas / brokers), ceiling };
 }
 
-/** The longest retention of a client's topics, in hours, with its overrides applied. */
-export function longestRetentionHours(client: ClientEntry): number {
-  const overrides = client.overrides?.retentionHours ?? {};
-  return Math.max(
-    ...Object.entries(planOf(client.plan).topics).map(([kind, spec]) => overrides[kind] ?? spec.retentionHours),
-  );
+/** A client's topics' limits and producer quota, as its plan sets them (overrides change time only). */
+export function clientLimits(plan: PlanName): ProducerLimits {
+  const p = planOf(plan);
+  return {
+    topics: Object.values(p.topics).map((t) => ({
+      partitions: t.partitions,
+      retentionBytes: t.retentionBytesPerPartition,
+      segmentBytes: t.segmentBytes,
+    })),
+    producerByteRate: p.quotas.producerByteRate,
+  };
+}
+
+/** The most one client of a plan can make the brokers hold (clients/storageBound.ts). */
+export function planClientStorageBound(plan: PlanName, replicationFactor: number): number {
+  return clientStorageBoundBytes(clientLimits(plan), replicationFactor);
 }
 
 /**
- * Upper bound of what one client can make the brokers hold: its producer
- * quota, sustained for its longest retention, on every replica.
+ * Clients per plan once the platform holds `maxClients`: the live clients'
+ * mix (what `clientsByPlan` counts) scaled up, rounded up per plan so the
+ * bound errs high; an even mix when no client is live yet.
  */
-export function clientStorageUpperBound(client: ClientEntry, replicationFactor: number): number {
-  return planOf(client.plan).quotas.producerByteRate * 3600 * longestRetentionHours(client) * replicationFactor;
+export function clientsAtCeiling(clients: readonly ClientEntry[], maxClients: number): Record<PlanName, number> {
+  const live = clients.filter((c) => isLive(c.status));
+  const weight = (plan: PlanName) => (live.length === 0 ? 1 : live.filter((c) => c.plan === plan).length);
+  const total = planNames.reduce((sum, plan) => sum + weight(plan), 0);
+  return Object.fromEntries(planNames.map((plan) => [plan, Math.ceil((maxClients * weight(plan)) / total)])) as Record<
+    PlanName,
+    number
+  >;
+}
+
+/** The clients one set of brokers serves: today the stack's registry; one per shard once stacks are sharded. */
+export interface ClientSet {
+  readonly name: string;
+  readonly clients: readonly ClientEntry[];
+}
+
+export interface Brokers {
+  readonly count: number;
+  readonly volumeBytes: number;
+  /** Where the disk alert fires (alertDiskUsageRatio): the bound must stay below it. */
+  readonly usageRatio: number;
 }
 
 export interface PlanStorage {
   readonly plan: PlanName;
+  /** Live clients of the plan and what they can make the brokers hold. */
   readonly clients: number;
   readonly bytes: number;
+  /** The same at capacityMaxClients, at the live mix. */
+  readonly clientsAtCeiling: number;
+  readonly bytesAtCeiling: number;
 }
 
 export interface StorageEstimate {
+  readonly set: string;
   readonly perPlan: readonly PlanStorage[];
   readonly totalBytes: number;
+  readonly totalBytesAtCeiling: number;
+  readonly partitionsAtCeiling: number;
   /** brokers × Kafka volume size. */
+  readonly volumesBytes: number;
+  /** What the bound may reach: brokers × volume size × the disk alert's ratio. */
   readonly capacityBytes: number;
 }
 
 export function impliedStorage(
-  clients: readonly ClientEntry[],
+  set: ClientSet,
   replicationFactor: number,
-  brokers: number,
-  volumeBytes: number,
+  brokers: Brokers,
+  maxClients: number,
 ): StorageEstimate {
-  const live = clients.filter((c) => isLive(c.status));
+  const live = set.clients.filter((c) => isLive(c.status));
+  const atCeiling = clientsAtCeiling(set.clients, maxClients);
   const perPlan = planNames.map((plan) => {
-    const ofPlan = live.filter((c) => c.plan === plan);
+    const perClient = planClientStorageBound(plan, replicationFactor);
+    const clients = live.filter((c) => c.plan === plan).length;
     return {
       plan,
-      clients: ofPlan.length,
-      bytes: ofPlan.reduce((sum, c) => sum + clientStorageUpperBound(c, replicationFactor), 0),
+      clients,
+      bytes: clients * perClient,
+      clientsAtCeiling: atCeiling[plan],
+      bytesAtCeiling: atCeiling[plan] * perClient,
     };
   });
+  const partitions = (plan: PlanName) => Object.values(planOf(plan).topics).reduce((n, t) => n + t.partitions, 0);
   return {
+    set: set.name,
     perPlan,
     totalBytes: perPlan.reduce((sum, p) => sum + p.bytes, 0),
-    capacityBytes: brokers * volumeBytes,
+    totalBytesAtCeiling: perPlan.reduce((sum, p) => sum + p.bytesAtCeiling, 0),
+    partitionsAtCeiling: perPlan.reduce((sum, p) => sum + p.clientsAtCeiling * partitions(p.plan), 0),
+    volumesBytes: brokers.count * brokers.volumeBytes,
+    capacityBytes: brokerStorageCapacityBytes(brokers.count, brokers.volumeBytes, brokers.usageRatio),
   };
 }
 

@@ -1,6 +1,9 @@
+import { formatBytes } from "../config/byteUnits";
 import { parseQuantity } from "../config/quantity";
 import { isLive } from "../clients/lifecycle";
+import { indexHeadroomRatio, fileDeleteDelayMs, retentionCheckIntervalMs } from "../clients/storageBound";
 import {
+  ClientSet,
   clientsByPlan,
   growthProjection,
   impliedStorage,
@@ -15,26 +18,36 @@ import { error, NamedFinding, ok, warning, worstStatus, Status } from "./finding
 import { Ceiling } from "./partitionCeiling";
 import { renderTable } from "./report";
 
+/** Re-exported: the report's figures are written with it. */
+export { formatBytes };
+
 export interface CapacityReport {
   readonly stack: string;
   readonly status: Status;
   readonly clientsByPlan: readonly PlanCount[];
   readonly partitions: PartitionLoad & { readonly ceilingSource: string };
-  readonly storage: StorageEstimate;
+  /** One estimate per client set (today the stack's registry; a shard each once sharded). */
+  readonly storage: readonly StorageEstimate[];
   readonly projection: Projection & { readonly leadMonths: number };
   readonly checks: readonly NamedFinding[];
 }
 
-const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+const writeWindowSeconds = (retentionCheckIntervalMs + fileDeleteDelayMs) / 1000;
 
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toFixed(1))} ${units[unit] ?? "B"}`;
+/** Partition replicas per broker at capacityMaxClients, at the live mix, against the same ceiling. */
+function partitionCeilingFinding(
+  storage: readonly StorageEstimate[],
+  replication: number,
+  brokers: number,
+  ceiling: number,
+): NamedFinding {
+  const partitions = storage.reduce((sum, s) => sum + s.partitionsAtCeiling, 0);
+  const perBroker = Math.ceil((partitions * replication) / brokers);
+  const figure = `${perBroker}/${ceiling} per broker`;
+  const reason = `${partitions} partitions × ${replication} replicas over ${brokers} brokers at capacityMaxClients`;
+  return perBroker > ceiling
+    ? { name: "partitions at ceiling", ...warning(figure, `${reason}: above the ceiling`) }
+    : { name: "partitions at ceiling", ...ok(figure, `${reason}: within the ceiling`) };
 }
 
 function partitionFinding(load: PartitionLoad): NamedFinding {
@@ -53,21 +66,33 @@ function partitionFinding(load: PartitionLoad): NamedFinding {
   return { name: "partitions", ...ok(figure, `${spread}: within the ceiling the policy pack enforces`) };
 }
 
-function storageFinding(storage: StorageEstimate): NamedFinding {
+/** One set's storage against its brokers: over the limit now is an error (the policy pack refuses it). */
+function storageFinding(storage: StorageEstimate, name: string, refused: boolean): NamedFinding {
   const figure = `${formatBytes(storage.totalBytes)} of ${formatBytes(storage.capacityBytes)}`;
+  const of = `bound of ${storage.set}'s live clients (retention.bytes + one segment per partition, quota × ${writeWindowSeconds} s, × replicas, + ${indexHeadroomRatio * 100}% index files) against ${formatBytes(storage.volumesBytes)} of volumes up to the disk alert's ratio`;
   if (storage.totalBytes > storage.capacityBytes) {
+    return refused
+      ? { name, ...error(figure, `${of}: above it; the policy pack (kafka-storage-bound) refuses it`) }
+      : { name, ...warning(figure, `${of}: above it; kafka-storage-bound is advisory for this stack`) };
+  }
+  return { name, ...ok(figure, `${of}: fits`) };
+}
+
+/** The same at capacityMaxClients: a warning says the brokers are not sized for the client ceiling at this mix. */
+function ceilingStorageFinding(storage: StorageEstimate, maxClients: number, name: string): NamedFinding {
+  const figure = `${formatBytes(storage.totalBytesAtCeiling)} of ${formatBytes(storage.capacityBytes)}`;
+  const mix = storage.perPlan.map((p) => `${p.clientsAtCeiling} ${p.plan}`).join(", ");
+  const at = `bound at ${maxClients} clients (kg-rca-server:capacityMaxClients) at the live mix: ${mix}`;
+  if (storage.totalBytesAtCeiling > storage.capacityBytes) {
     return {
-      name: "storage",
+      name,
       ...warning(
         figure,
-        "upper bound (every producer at its quota for its longest retention, on every replica) exceeds the brokers' volumes",
+        `${at}: above the brokers' volumes; grow kg-rca-server:kafkaVolumeSize or kafkaBrokers before that many clients, or lower the plans' retention.bytes`,
       ),
     };
   }
-  return {
-    name: "storage",
-    ...ok(figure, "upper bound of the plans' quotas × retention × replicas fits the brokers' volumes"),
-  };
+  return { name, ...ok(figure, `${at}: fits`) };
 }
 
 function months(n: number): string {
@@ -98,16 +123,30 @@ function projectionFinding(p: Projection, leadMonths: number): NamedFinding {
   };
 }
 
-export function capacityReport(context: OpsContext, ceiling: Ceiling, growthPerMonth: number): CapacityReport {
+/**
+ * The stack's capacity. Storage is judged per client set, each against its
+ * brokers: today one set, the stack's registry; once stacks are sharded, one
+ * per shard (each with its own brokers) goes into `clientSets`.
+ */
+export function capacityReport(
+  context: OpsContext,
+  ceiling: Ceiling,
+  growthPerMonth: number,
+  /** kafka-storage-bound's level in the stack's policy config: "mandatory" makes an excess an error. */
+  storageBoundLevel = "mandatory",
+): CapacityReport {
   const { config, clients } = context;
   const replication = config.kafka.settings.defaultReplicationFactor;
   const load = partitionLoad(clients, replication, config.kafka.brokers, ceiling.value);
-  const storage = impliedStorage(
-    clients,
-    replication,
-    config.kafka.brokers,
-    parseQuantity(config.kafka.volumeSize) ?? 0,
-  );
+  const clientSets: readonly ClientSet[] = [{ name: `stack ${context.stack}`, clients }];
+  const brokers = {
+    count: config.kafka.brokers,
+    volumeBytes: parseQuantity(config.kafka.volumeSize) ?? 0,
+    usageRatio: config.monitoring.alerts.diskUsageRatio,
+  };
+  const maxClients = config.ops.capacity.maxClients;
+  const storage = clientSets.map((set) => impliedStorage(set, replication, brokers, maxClients));
+  const suffix = (s: StorageEstimate) => (storage.length === 1 ? "" : ` ${s.set}`);
   const leadMonths = config.ops.capacity.scaleLeadMonths;
   const projection = growthProjection(
     clients.filter((c) => isLive(c.status)).length,
@@ -115,7 +154,15 @@ export function capacityReport(context: OpsContext, ceiling: Ceiling, growthPerM
     growthPerMonth,
     leadMonths,
   );
-  const checks = [partitionFinding(load), storageFinding(storage), projectionFinding(projection, leadMonths)];
+  const checks = [
+    partitionFinding(load),
+    ...storage.flatMap((s) => [
+      storageFinding(s, `storage${suffix(s)}`, storageBoundLevel === "mandatory"),
+      ceilingStorageFinding(s, maxClients, `storage at ceiling${suffix(s)}`),
+    ]),
+    partitionCeilingFinding(storage, replication, brokers.count, ceiling.value),
+    projectionFinding(projection, leadMonths),
+  ];
   return {
     stack: context.stack,
     status: worstStatus(checks.map((c) => c.status)),
@@ -129,13 +176,21 @@ export function capacityReport(context: OpsContext, ceiling: Ceiling, growthPerM
 
 export function renderCapacity(report: CapacityReport): string {
   const plans = renderTable(
-    ["PLAN", "ACTIVE", "SUSPENDED", "OFFBOARDING", "STORAGE UPPER BOUND"],
-    report.clientsByPlan.map((p) => [
-      p.plan,
-      String(p.active),
-      String(p.suspended),
-      String(p.offboarding),
-      formatBytes(report.storage.perPlan.find((s) => s.plan === p.plan)?.bytes ?? 0),
+    ["PLAN", "ACTIVE", "SUSPENDED", "OFFBOARDING"],
+    report.clientsByPlan.map((p) => [p.plan, String(p.active), String(p.suspended), String(p.offboarding)]),
+  );
+  const storage = renderTable(
+    ["CLIENT SET", "PLAN", "LIVE", "BOUND", "AT CEILING", "BOUND AT CEILING"],
+    report.storage.flatMap((s) => [
+      ...s.perPlan.map((p) => [
+        s.set,
+        p.plan,
+        String(p.clients),
+        formatBytes(p.bytes),
+        String(p.clientsAtCeiling),
+        formatBytes(p.bytesAtCeiling),
+      ]),
+      [s.set, "total", "", formatBytes(s.totalBytes), "", formatBytes(s.totalBytesAtCeiling)],
     ]),
   );
   const checks = renderTable(
@@ -146,6 +201,8 @@ export function renderCapacity(report: CapacityReport): string {
     `Capacity of stack ${report.stack}`,
     "",
     plans,
+    "",
+    storage,
     "",
     checks,
     "",

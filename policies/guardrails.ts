@@ -4,6 +4,7 @@ import { backupBucketHardening } from "./backupBucketHardening";
 import { containerResources } from "./containerResources";
 import { cronJobConcurrency } from "./cronJobConcurrency";
 import { hpaBounds } from "./hpaBounds";
+import { kafkaStorageBound } from "./kafkaStorageBound";
 import { noPasswordLiterals } from "./noPasswordLiterals";
 import { partitionsPerBroker } from "./partitionsPerBroker";
 import { statefulResourcesProtected } from "./statefulResourcesProtected";
@@ -24,5 +25,6 @@ export function guardrails(enforcementLevel: EnforcementLevel = "mandatory"): Po
     noPasswordLiterals(enforcementLevel),
     statefulResourcesProtected(enforcementLevel),
     partitionsPerBroker(enforcementLevel),
+    kafkaStorageBound(enforcementLevel),
   ];
 }

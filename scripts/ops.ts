@@ -15,6 +15,7 @@ import { exitCodeOf, messageOf, worstStatus } from "../ops/findings";
 import { runHealth } from "../ops/health";
 import { OpsArgs, parseOpsArgs, usage } from "../ops/opsArgs";
 import { partitionCeiling } from "../ops/partitionCeiling";
+import { policyLevel } from "../ops/policyLevel";
 import { stderrProgress } from "../ops/progress";
 import { findingsDocument, renderFindings, renderJson } from "../ops/report";
 import { loadOpsContext } from "../ops/stack";
@@ -50,7 +51,12 @@ async function run(args: OpsArgs): Promise<Output> {
       return { text: args.json ? renderJson(report) : renderClients(report), code: hasErrors(report) ? 2 : 0 };
     }
     case "capacity": {
-      const report = capacityReport(context, partitionCeiling(projectDir, context.stack), args.growthPerMonth);
+      const report = capacityReport(
+        context,
+        partitionCeiling(projectDir, context.stack),
+        args.growthPerMonth,
+        policyLevel(projectDir, context.stack, "kafka-storage-bound"),
+      );
       return { text: args.json ? renderJson(report) : renderCapacity(report), code: exitCodeOf(report.status) };
     }
   }

@@ -24,6 +24,8 @@ export interface PlatformFoundationArgs {
   readonly clients: Readonly<Record<string, string>>;
   /** Where the registry comes from (a name or file:PATH.json), named in the guard's refusals. */
   readonly clientRegistry: string;
+  /** alertDiskUsageRatio, recorded on the guard for the policy pack's Kafka storage bound. */
+  readonly kafkaDiskUsageRatio: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export class PlatformFoundation extends pulumi.ComponentResource {
         kafkaDrainedBrokers: [...args.kafkaDrainedBrokers],
         clients: { ...args.clients },
         clientRegistry: args.clientRegistry,
+        kafkaDiskUsageRatio: args.kafkaDiskUsageRatio,
       },
       { parent: this },
     ));

@@ -29,6 +29,11 @@ export interface GuardInputs {
   readonly clients: Readonly<Record<string, string>>;
   /** Where the registry is read from, to name it in refusals. */
   readonly clientRegistry: string;
+  /**
+   * alertDiskUsageRatio: not the guard's concern, recorded here for the policy pack's
+   * kafka-storage-bound, which reads the stack's facts from the guard's inputs.
+   */
+  readonly kafkaDiskUsageRatio?: number;
 }
 
 /** Bytes of a storage quantity; NaN when it does not parse (config validation has refused those already). */
@@ -100,13 +105,13 @@ export class PlatformGuardProvider implements pulumi.dynamic.ResourceProvider<Gu
   }
 
   /**
-   * The registry snapshot is not a change of the guard: adding a client must preview as that
+   * The registry snapshot (and the disk ratio recorded for the policy pack) is not a change of the guard: adding a client must preview as that
    * client's creates only. The engine still records the new inputs on an unchanged ("same")
    * step, so the next `check` compares with the registry last applied.
    */
   diff(_id: string, olds: GuardInputs, news: GuardInputs): Promise<pulumi.dynamic.DiffResult> {
     const settings = (inputs: GuardInputs): string =>
-      JSON.stringify({ ...inputs, clients: undefined, clientRegistry: undefined });
+      JSON.stringify({ ...inputs, clients: undefined, clientRegistry: undefined, kafkaDiskUsageRatio: undefined });
     return Promise.resolve({ changes: settings(olds) !== settings(news) });
   }
 

@@ -107,6 +107,9 @@ export function tenantPlan(client: ClientEntry, kafka: PlatformKafka): TenantPla
         config: {
           "cleanup.policy": "delete",
           "retention.ms": String((retentionOverrides[kind] ?? spec.retentionHours) * hour),
+          // Always the plan's: overrides change time only, so the storage bound is the plan's (clients/storageBound.ts).
+          "retention.bytes": String(spec.retentionBytesPerPartition),
+          "segment.bytes": String(spec.segmentBytes),
           "min.insync.replicas": String(kafka.minInsyncReplicas),
         },
       }))

@@ -8,6 +8,7 @@ import { backupBucketHardening } from "../../policies/backupBucketHardening";
 import { containerResources } from "../../policies/containerResources";
 import { cronJobConcurrency } from "../../policies/cronJobConcurrency";
 import { hpaBounds } from "../../policies/hpaBounds";
+import { kafkaStorageBound } from "../../policies/kafkaStorageBound";
 import { noPasswordLiterals } from "../../policies/noPasswordLiterals";
 import { partitionsPerBroker } from "../../policies/partitionsPerBroker";
 import { statefulResourcesProtected } from "../../policies/statefulResourcesProtected";
@@ -41,10 +42,10 @@ describe("policy pack", () => {
     prod = await synthesize("prod");
   });
 
-  it("has ten policies with unique names, each at a configurable enforcement level", () => {
+  it("has eleven policies with unique names, each at a configurable enforcement level", () => {
     const policies = guardrails("advisory");
-    assert.equal(policies.length, 10);
-    assert.equal(new Set(policies.map((p) => p.name)).size, 10);
+    assert.equal(policies.length, 11);
+    assert.equal(new Set(policies.map((p) => p.name)).size, 11);
     assert.ok(policies.every((p) => p.enforcementLevel === "advisory"));
     assert.ok(guardrails().every((p) => p.enforcementLevel === "mandatory"));
   });
@@ -396,6 +397,65 @@ describe("policy pack", () => {
         delete (r.inputs as Tree).metadata.labels["app.kubernetes.io/component"];
       });
       assert.deepEqual(await violations(partitionsPerBroker(), unlabelled), missing);
+    });
+  });
+
+  describe("kafka-storage-bound", () => {
+    const policy = kafkaStorageBound();
+    it("refuses a registry whose clients' bound exceeds the brokers' volumes, naming stack, bound, capacity and the largest", async () => {
+      const { registryFile, client } = await import("../unit/helpers/registryFile");
+      const registry = registryFile([
+        ...["big-1", "big-2", "big-3"].map((id) => client(id, { plan: "enterprise" })),
+        client("small-1", { plan: "basic" }),
+      ]);
+      // 3 × 47 GiB + 4.4 GiB against 5 × 30 GiB × 0.9 = 135 GiB.
+      const run = await synthesize("prod", { clientRegistry: registry, kafkaVolumeSize: "30Gi" });
+      const found = await violations(policy, run.resources);
+      assert.equal(found.length, 1, found.join("\n"));
+      assert.match(
+        found[0] ?? "",
+        /^Stack prod: the Kafka storage bound of 4 client\(s\) is 145\.2 GiB \(partitions × \(retention\.bytes \+ segment\.bytes\), quota × 360 s, × replication, \+ 5% index files\), above the 135 GiB the brokers hold \(5 brokers' volumes, 150 GiB, up to the disk alert's ratio 0\.9\)\. By plan: enterprise 140\.9 GiB \(3 clients\), basic 4\.4 GiB \(1 client\)\. Largest clients: big-1 \(enterprise\) 47 GiB, big-2 \(enterprise\) 47 GiB, big-3 \(enterprise\) 47 GiB\. Lower the plans' retention\.bytes, or raise kg-rca-server:kafkaVolumeSize or kafkaBrokers\.$/,
+      );
+      // One client fewer fits.
+      const fewer = registryFile([client("big-1", { plan: "enterprise" }), client("big-2", { plan: "enterprise" })]);
+      const fits = await synthesize("prod", { clientRegistry: fewer, kafkaVolumeSize: "30Gi" });
+      assert.deepEqual(await violations(policy, fits.resources), []);
+    });
+    it("refuses a plan change that raises a topic's retention.bytes past the brokers' volumes", async () => {
+      const raised = withChange(
+        prod,
+        topic,
+        "client-acme-abc123-events-topic",
+        (r) => ((r.inputs.config as Tree)["retention.bytes"] = String(200 * 1024 ** 3)),
+      );
+      const found = await violations(policy, raised);
+      assert.equal(found.length, 1);
+      assert.match(found[0] ?? "", /Largest clients: client-acme-abc123 \(enterprise\) 14\.8 TiB/);
+    });
+    it("uses the disk ratio the platform guard records (alertDiskUsageRatio)", async () => {
+      const run = await synthesize("prod", { kafkaVolumeSize: "14Gi", alertDiskUsageRatio: "0.94" });
+      assert.deepEqual(await violations(policy, run.resources), []);
+      const lower = await synthesize("prod", { kafkaVolumeSize: "14Gi", alertDiskUsageRatio: "0.9" });
+      assert.match((await violations(policy, lower.resources))[0] ?? "", /up to the disk alert's ratio 0\.9\)/);
+    });
+    it("refuses a topic without retention.bytes or segment.bytes: its size would not be bounded", async () => {
+      const unbounded = withChange(prod, topic, "client-newco-xyz789-logs-topic", (r) => {
+        delete (r.inputs.config as Tree)["retention.bytes"];
+      });
+      assert.deepEqual(await violations(policy, unbounded), [
+        "Topic client-newco-xyz789.logs.normalized has retention.bytes unset and segment.bytes 33554432: its size is not bounded. Declare topics through ClientTenant, which sets both from the client's plan.",
+      ]);
+      const negative = withChange(
+        prod,
+        topic,
+        "client-newco-xyz789-logs-topic",
+        (r) => ((r.inputs.config as Tree)["retention.bytes"] = "-1"),
+      );
+      assert.match((await violations(policy, negative))[0] ?? "", /has retention\.bytes -1 and segment\.bytes/);
+    });
+    it("refuses a client with topics and no producer quota", async () => {
+      const found = await violations(policy, without(prod, resourceTypes.kafkaQuota, "client-newco-xyz789-quota"));
+      assert.match(found[0] ?? "", /^Client client-newco-xyz789 has topics but no producer_byte_rate quota/);
     });
   });
 });

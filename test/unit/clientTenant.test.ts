@@ -62,6 +62,8 @@ describe("ClientTenant", () => {
             config: {
               "cleanup.policy": "delete",
               "retention.ms": String(spec.retentionHours * 3600000),
+              "retention.bytes": String(spec.retentionBytesPerPartition),
+              "segment.bytes": String(spec.segmentBytes),
               "min.insync.replicas": "2",
             },
           });
@@ -214,6 +216,8 @@ describe("ClientTenant", () => {
       (r) => (r.inputs as Tree).name === "small-1.logs.normalized",
     )?.inputs;
     assert.equal(logs.config["retention.ms"], String(24 * 3600000));
+    // A time override leaves the byte limit the plan's: the storage bound does not move.
+    assert.equal(logs.config["retention.bytes"], String(plans.pro.topics.logs.retentionBytesPerPartition));
     const events: Tree = ownedBy(run, "small-1", kafkaTypes.topic).find(
       (r) => (r.inputs as Tree).name === "small-1.events.normalized",
     )?.inputs;

@@ -176,8 +176,8 @@ describe("clients:diff", function () {
       assertBlock(run.lines, [
         "#### `client-alpha-1`: plan `basic` → `pro`",
         "",
-        "- topic `client-alpha-1.events.normalized`: partitions 6 → 12, retention 72h → 168h",
-        "- topic `client-alpha-1.logs.normalized`: partitions 3 → 6, retention 24h → 72h",
+        "- topic `client-alpha-1.events.normalized`: partitions 6 → 12, retention 72h → 168h, retention.bytes 100663296 → 134217728",
+        "- topic `client-alpha-1.logs.normalized`: partitions 3 → 6, retention 24h → 72h, retention.bytes 67108864 → 100663296",
         "- quota: producer 1 MiB/s → 5 MiB/s, consumer 2 MiB/s → 10 MiB/s",
         "- API rate limit: 600 → 3000 requests/min (Secret `client-alpha-1-api-key`)",
         "- billing row: plan `basic` → `pro`",

@@ -2,12 +2,12 @@ import { strict as assert } from "assert";
 
 import { ClientEntry } from "../../clients/types";
 import {
-  clientStorageUpperBound,
+  clientsAtCeiling,
   clientsByPlan,
   growthProjection,
   impliedStorage,
-  longestRetentionHours,
   partitionLoad,
+  planClientStorageBound,
 } from "../../ops/capacity";
 import { capacityReport, formatBytes } from "../../ops/capacityReport";
 import { loadOpsContext } from "../../ops/stack";
@@ -53,28 +53,43 @@ describe("ops capacity arithmetic", () => {
     assert.equal(partitionLoad([], 3, 5, 4000).perBroker, 0);
   });
 
-  it("bounds a client's storage by its producer quota over its longest retention on every replica", () => {
-    assert.equal(longestRetentionHours(client("a", "pro")), 168);
-    assert.equal(clientStorageUpperBound(client("a", "basic"), 3), 1 * MiB * 3600 * 72 * 3);
-    assert.equal(clientStorageUpperBound(client("a", "enterprise"), 1), 20 * MiB * 3600 * 336);
-    // An override that shortens the longest topic shortens the bound; the next longest topic then rules.
-    const shortEvents: ClientEntry = { ...client("a", "pro"), overrides: { retentionHours: { events: 24 } } };
-    assert.equal(longestRetentionHours(shortEvents), 72);
-    assert.equal(clientStorageUpperBound(shortEvents, 1), 5 * MiB * 3600 * 72);
+  it("bounds a plan's client by its topics' retention.bytes + one segment, its quota over 360 s, replicas and index files", () => {
+    // basic: events 6 × (96 + 32) MiB, logs 3 × (64 + 32) MiB, quota 1 MiB/s × 360 s.
+    assert.equal(planClientStorageBound("basic", 1), (6 * 128 + 3 * 96 + 360) * MiB * 1.05);
+    // enterprise: 24 × 192 + 12 × 160 + 12 × 128 MiB, 20 MiB/s × 360 s; three replicas.
+    assert.equal(planClientStorageBound("enterprise", 3), (24 * 192 + 12 * 160 + 12 * 128 + 7200) * MiB * 3 * 1.05);
   });
 
-  it("sums the storage bound per plan and compares it with brokers × volume size", () => {
-    const estimate = impliedStorage(clients, 3, 5, 1024 ** 4);
-    assert.deepEqual(estimate.perPlan, [
-      { plan: "basic", clients: 2, bytes: 2 * 1 * MiB * 3600 * 72 * 3 },
-      { plan: "pro", clients: 1, bytes: 5 * MiB * 3600 * 168 * 3 },
-      { plan: "enterprise", clients: 1, bytes: 20 * MiB * 3600 * 336 * 3 },
-    ]);
-    assert.equal(
-      estimate.totalBytes,
-      estimate.perPlan.reduce((s, p) => s + p.bytes, 0),
+  it("scales the live mix to capacityMaxClients, rounding up per plan; an even mix with no live client", () => {
+    assert.deepEqual(clientsAtCeiling(clients, 200), { basic: 100, pro: 50, enterprise: 50 });
+    assert.deepEqual(clientsAtCeiling([client("p", "pro")], 10), { basic: 0, pro: 10, enterprise: 0 });
+    assert.deepEqual(clientsAtCeiling([], 200), { basic: 67, pro: 67, enterprise: 67 });
+  });
+
+  it("sums the bound per plan, now and at the ceiling, against brokers × volume × the disk alert's ratio", () => {
+    const estimate = impliedStorage(
+      { name: "stack t", clients },
+      3,
+      { count: 5, volumeBytes: 1024 ** 4, usageRatio: 0.9 },
+      8,
     );
-    assert.equal(estimate.capacityBytes, 5 * 1024 ** 4);
+    const bound = (plan: ClientEntry["plan"]) => planClientStorageBound(plan, 3);
+    assert.deepEqual(estimate.perPlan, [
+      { plan: "basic", clients: 2, bytes: 2 * bound("basic"), clientsAtCeiling: 4, bytesAtCeiling: 4 * bound("basic") },
+      { plan: "pro", clients: 1, bytes: bound("pro"), clientsAtCeiling: 2, bytesAtCeiling: 2 * bound("pro") },
+      {
+        plan: "enterprise",
+        clients: 1,
+        bytes: bound("enterprise"),
+        clientsAtCeiling: 2,
+        bytesAtCeiling: 2 * bound("enterprise"),
+      },
+    ]);
+    assert.equal(estimate.set, "stack t");
+    assert.equal(estimate.totalBytes, 2 * bound("basic") + bound("pro") + bound("enterprise"));
+    assert.equal(estimate.partitionsAtCeiling, 4 * 9 + 2 * 18 + 2 * 48);
+    assert.equal(estimate.volumesBytes, 5 * 1024 ** 4);
+    assert.equal(estimate.capacityBytes, 5 * 1024 ** 4 * 0.9);
   });
 
   describe("growth projection (the guide's formula)", () => {
@@ -111,6 +126,21 @@ describe("ops capacity arithmetic", () => {
     });
   });
 
+  it("reports an excess as an error where kafka-storage-bound is mandatory, a warning where advisory", () => {
+    const context = loadOpsContext({
+      projectDir,
+      stack: "prod",
+      overrides: { ...guideFigures, kafkaVolumeSize: "10Gi" },
+      env: {},
+      timeoutMs: 1000,
+    });
+    const storage = (level: string) =>
+      capacityReport(context, { value: 4000, source: "test" }, 10, level).checks.find((c) => c.name === "storage");
+    assert.deepEqual([storage("mandatory")?.status, storage("mandatory")?.figure], ["error", "65.1 GiB of 45 GiB"]);
+    assert.match(storage("mandatory")?.reason ?? "", /the policy pack \(kafka-storage-bound\) refuses it/);
+    assert.equal(storage("advisory")?.status, "warning");
+  });
+
   it("formats bytes in binary units", () => {
     assert.deepEqual([formatBytes(0), formatBytes(1536), formatBytes(5 * 1024 ** 4)], ["0 B", "1.5 KiB", "5 TiB"]);
   });
@@ -124,17 +154,22 @@ describe("ops capacity arithmetic", () => {
       { ...report.partitions },
       { partitionReplicas: 225, brokers: 5, perBroker: 45, ceiling: 4000, ceilingSource: "policies/config.prod.json" },
     );
+    // Before retention.bytes the quota × retention bound was 78.6 TiB of 5 TiB. Now, at 200 clients
+    // (67 of each plan, the registry's mix): 67 × 21168 MiB × 3 replicas × 1.05 = 4.26 TiB of 4.5 TiB.
     assert.deepEqual(
       report.checks.map((c) => [c.name, c.status, c.figure]),
       [
         ["partitions", "ok", "45/4000 per broker"],
-        ["storage", "warning", "78.6 TiB of 5 TiB"],
+        ["storage", "ok", "65.1 GiB of 4.5 TiB"],
+        ["storage at ceiling", "ok", "4.3 TiB of 4.5 TiB"],
+        ["partitions at ceiling", "ok", "3015/4000 per broker"],
         ["projection", "ok", "19 months to 200 clients"],
       ],
     );
-    assert.equal(report.status, "warning");
+    assert.equal(report.status, "ok");
+    assert.equal(report.storage[0]?.totalBytesAtCeiling, 67 * 21168 * MiB * 3 * 1.05);
     const crowded = capacityReport(context, { value: 40, source: "test" }, 100);
-    const [partitions, , projection] = crowded.checks;
+    const [partitions, , , , projection] = crowded.checks;
     assert.equal(partitions!.status, "error");
     assert.match(partitions!.reason, /kafkaBrokers is at least 6/);
     assert.deepEqual([projection!.status, projection!.figure], ["warning", "1 month to 200 clients"]);

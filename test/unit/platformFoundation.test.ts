@@ -17,6 +17,7 @@ const args: PlatformFoundationArgs = {
   kafkaDrainedBrokers: [],
   clients: { acme: "active" },
   clientRegistry: "test",
+  kafkaDiskUsageRatio: 0.9,
 };
 
 describe("PlatformFoundation", () => {
