@@ -27,7 +27,10 @@ export function hostFootprint(): HostFootprint {
       .filter((m) => m !== "")
       .sort(),
     cgroups,
-    processes: run("pgrep", ["-af", "kg-rca-node-holder|kubelet|kube-proxy|coredns|containerd|kube-apiserver|etcd|metrics-server|moto"])
+    processes: run("pgrep", [
+      "-af",
+      "kg-rca-node-holder|kubelet|kube-proxy|coredns|containerd|kube-apiserver|etcd|metrics-server|moto",
+    ])
       .split("\n")
       .filter((l) => l !== "" && !l.includes("pgrep"))
       .map((l) => l.replace(/^\d+ /, ""))
