@@ -31,7 +31,10 @@ function hostFootprint(): { links: string[]; mounts: string[]; cgroups: string[]
       .filter((m) => m !== "")
       .sort(),
     cgroups,
-    processes: run("pgrep", ["-af", "kg-rca-node-holder|kubelet|kube-proxy|coredns|containerd|kube-apiserver|etcd"])
+    processes: run("pgrep", [
+      "-af",
+      "kg-rca-node-holder|kubelet|kube-proxy|coredns|metrics-server|containerd|kube-apiserver|etcd",
+    ])
       .split("\n")
       .filter((l) => l !== "" && !l.includes("pgrep"))
       .map((l) => l.replace(/^\d+ /, ""))
