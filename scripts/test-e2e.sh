@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 config=test/e2e/.mocharc.json
-node_suites=(test/e2e/node.test.ts test/e2e/tenants.test.ts test/e2e/kafkaScale.test.ts)
+node_suites=(test/e2e/node.test.ts test/e2e/tenants.test.ts test/e2e/kafkaScale.test.ts test/e2e/autoscaling.test.ts)
 server_suites=(test/e2e/engine.test.ts test/e2e/neo4jProvider.test.ts test/e2e/ops.test.ts)
 
 # A suite in neither group would silently never run.

@@ -317,8 +317,7 @@ start() {
     --enable-priority-and-fairness=false --profiling=false \
     --kubelet-preferred-address-types=InternalIP "${aggregation[@]}"
   wait_for kube-apiserver api_ready
-  # Registered now, while the images import: its RBAC is in force long before it starts.
-  register_metrics_server
+  grant_metrics_server
   say "starting kube-controller-manager and kube-scheduler"
   # HPAs re-evaluated every 5 s rather than 15 s: metrics-server's 15 s scrapes set the pace, not the
   # controller, so the node's autoscaling test waits less for a reaction.
@@ -335,6 +334,7 @@ start() {
   say "starting metrics-server, kubelet, kube-proxy and CoreDNS"
   # Before kubelet: it is serving by the time the node is Ready, and scrapes kubelet once it runs.
   launch_metrics_server
+  register_metrics_server
   make_cgroups
   launch kubelet kubelet --config="$dir/kubelet.yaml" --kubeconfig="$dir/kubeconfig" \
     --container-runtime-endpoint=unix:///run/containerd/containerd.sock \

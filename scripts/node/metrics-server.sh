@@ -84,12 +84,24 @@ launch_metrics_server() {
     --metric-resolution=15s
 }
 
-# The objects that register it, applied once the API server answers.
-register_metrics_server() {
-  metrics_server_objects | kubectl --kubeconfig "$dir/kubeconfig" apply -f - >>"$dir/logs/metrics-server-objects.log"
+# apply_objects YAML-PRINTER: applies what the function prints, with the admin's kubeconfig.
+apply_objects() {
+  "$1" | kubectl --kubeconfig "$dir/kubeconfig" apply -f - >>"$dir/logs/metrics-server-objects.log"
 }
 
-metrics_server_objects() {
+# What metrics-server may do, applied once the API server answers: in force before it starts.
+grant_metrics_server() {
+  apply_objects metrics_server_rbac
+}
+
+# The APIService and where it points, applied once metrics-server runs: the API server checks a
+# new APIService at once, while one that kept failing is retried only after a growing back-off
+# (seconds after half a minute of failures), which would hold up the node's start.
+register_metrics_server() {
+  apply_objects metrics_server_api
+}
+
+metrics_server_api() {
   local ca_bundle
   ca_bundle=$(base64 -w0 <"$dir/pki/ca.crt")
   cat <<EOF
@@ -119,7 +131,11 @@ spec:
   caBundle: $ca_bundle
   groupPriorityMinimum: 100
   versionPriority: 100
----
+EOF
+}
+
+metrics_server_rbac() {
+  cat <<EOF
 # What metrics-server reads: nodes and pods, and the kubelets' metrics (a kubelet with webhook
 # authorization asks for nodes/metrics; this one allows everything).
 apiVersion: rbac.authorization.k8s.io/v1
