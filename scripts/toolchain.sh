@@ -7,7 +7,8 @@
 # takes ~22 min on 2 cores and leaves ~12 GB (0.6 GB after `prune`).
 #
 # Usage: scripts/toolchain.sh [COMPONENT...]
-#   components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns env
+#   components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns
+#   metrics-server env
 #   (default: all of these, in this order), or `prune` to delete the Go caches
 #   (about 10 GB) once the binaries are built
 # Then:   source "$HOME/.cache/kg-rca-toolchain/env.sh"
@@ -45,6 +46,10 @@ KAFKA_PROVIDER_VERSION=3.13.2
 KUBERNETES_VERSION=v1.34.4
 # Cluster DNS for the local node: CoreDNS builds with a plain `go install` (no replaces).
 COREDNS_VERSION=v1.14.7
+# Resource metrics for the node's HPAs (metrics.k8s.io). v0.8.0 is built against the v0.33 client
+# libraries, one minor below KUBERNETES_VERSION (within client-go's supported skew); the proxy's
+# only other release, v0.9.0, needs v0.36, two minors above it. Its go.mod has no replaces.
+METRICS_SERVER_VERSION=v0.8.0
 
 # Bump when a component's recipe changes, so that cached builds are redone.
 RECIPE=1
@@ -321,7 +326,27 @@ build_coredns() {
   echo "toolchain: built coredns in $(elapsed "$t0")"
 }
 
-# ---- 6. etcd and openssl (Debian) -------------------------------------------------
+# ---- 6. metrics-server ------------------------------------------------------------
+build_metrics_server() {
+  local dir=$cache/metrics-server-$METRICS_SERVER_VERSION
+  if is_cached "$dir" "" metrics-server; then
+    echo "toolchain: metrics-server $METRICS_SERVER_VERSION is cached in $dir/bin"
+    return
+  fi
+  local t0 log
+  t0=$(date +%s)
+  step "building metrics-server $METRICS_SERVER_VERSION (cold build takes ~4-9 min)"
+  rm -rf "$dir" && mkdir -p "$dir/bin"
+  log=$dir/build.log
+  # Its release build stamps the version into client-go's version package, which it reports.
+  run_logged "$log" env GOBIN="$dir/bin" nice -n 10 go install -trimpath \
+    -ldflags "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" \
+    "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
+  mark_built "$dir" ""
+  echo "toolchain: built metrics-server in $(elapsed "$t0")"
+}
+
+# ---- 7. etcd and openssl (Debian) -------------------------------------------------
 install_debian_tools() {
   local -a missing=()
   command -v etcd >/dev/null || missing+=(etcd-server)
@@ -338,7 +363,7 @@ install_debian_tools() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# ---- 7. env.sh --------------------------------------------------------------------
+# ---- 8. env.sh --------------------------------------------------------------------
 write_env() {
   step "writing $cache/env.sh"
   local sdk=$repo/node_modules/@pulumi/pulumi cli_bin=$cache/pulumi-$PULUMI_VERSION/bin
@@ -356,7 +381,7 @@ write_env() {
   fi
   {
     echo "# Written by $repo/scripts/toolchain.sh; source it to use the toolchain."
-    echo "export PATH=\"$cli_bin:$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION/bin:$cache/kafka-provider-v$KAFKA_PROVIDER_VERSION/bin:$cache/kubernetes-$KUBERNETES_VERSION/bin:$cache/coredns-$COREDNS_VERSION/bin\${PATH:+:\$PATH}\""
+    echo "export PATH=\"$cli_bin:$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION/bin:$cache/kafka-provider-v$KAFKA_PROVIDER_VERSION/bin:$cache/kubernetes-$KUBERNETES_VERSION/bin:$cache/coredns-$COREDNS_VERSION/bin:$cache/metrics-server-$METRICS_SERVER_VERSION/bin\${PATH:+:\$PATH}\""
     if [ -n "$shim" ]; then echo "export PATH=\"\$PATH:$shim\""; fi
     # Policy packs need no pulumi-analyzer-policy shim: with a Node.js language
     # host present, the CLI runs them through its RunPlugin call.
@@ -379,7 +404,7 @@ prune_go_caches() {
 main() {
   mkdir -p "$cache"
   local -a what=("$@")
-  [ "${#what[@]}" -gt 0 ] || what=(etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns env)
+  [ "${#what[@]}" -gt 0 ] || what=(etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns metrics-server env)
   local c t0
   t0=$(date +%s)
   for c in "${what[@]}"; do
@@ -390,11 +415,12 @@ main() {
       kafka-provider) current_step="kafka provider plugin" && bash "$tc/kafka-provider.sh" ;;
       kube) build_kube ;;
       coredns) build_coredns ;;
+      metrics-server) build_metrics_server ;;
       etcd) install_debian_tools ;;
       env) write_env ;;
       prune) prune_go_caches ;;
       *)
-        echo "toolchain: unknown component: $c (components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns env prune)" >&2
+        echo "toolchain: unknown component: $c (components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns metrics-server env prune)" >&2
         exit 2
         ;;
     esac

@@ -9,8 +9,8 @@
 #
 # Everything runs inside one private network namespace and one private mount
 # namespace, held by a `sleep` process (DIR/holder.pid): etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, containerd, kubelet, kube-proxy and
-# CoreDNS. The host sees only the host end of a veth pair (KG_RCA_NODE_LINK) with
+# kube-controller-manager, kube-scheduler, containerd, kubelet, kube-proxy,
+# CoreDNS and metrics-server (node/metrics-server.sh: the HPAs' CPU metrics). The host sees only the host end of a veth pair (KG_RCA_NODE_LINK) with
 # NODE_IP behind it, so the API server is reachable from the host at
 # https://NODE_IP:6443 while the bridge, pod routes and iptables rules stay in the
 # namespace; routes to the service and pod ranges through that link let host
@@ -22,10 +22,12 @@
 # each cgroup hierarchy. `stop` kills every process of the node, removes those
 # cgroups and waits for the namespace (and so the veth pair) to vanish.
 #
-# Binaries: scripts/toolchain.sh (kube-*, kubelet, coredns, etcd) and Debian
+# Binaries: scripts/toolchain.sh (kube-*, kubelet, kubectl, coredns, metrics-server, etcd) and Debian
 # (containerd, runc, containernetworking-plugins, iptables). Images:
 # scripts/images/build.sh, imported from its manifest at start.
 set -euo pipefail
+# shellcheck source=scripts/node/metrics-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/metrics-server.sh"
 
 cache=${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}
 image_manifest=${KG_RCA_IMAGE_CACHE:-$HOME/.cache/kg-rca-images}/images.json
@@ -78,7 +80,7 @@ find_binaries() {
   # shellcheck disable=SC1091
   [ -f "$cache/env.sh" ] && source "$cache/env.sh"
   local b
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns; do
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns metrics-server; do
     command -v "$b" >/dev/null || die "$b not found: run scripts/toolchain.sh first"
   done
   for b in containerd containerd-shim-runc-v2 runc ctr iptables nsenter unshare ip openssl; do
@@ -183,6 +185,9 @@ authentication:
   anonymous: {enabled: true}
   webhook: {enabled: false}
 authorization: {mode: AlwaysAllow}
+# Signed by the node's CA, which metrics-server checks when it scrapes /metrics/resource.
+tlsCertFile: $dir/pki/kubelet.crt
+tlsPrivateKeyFile: $dir/pki/kubelet.key
 clusterDNS: [$node_ip]
 clusterDomain: cluster.local
 resolvConf: ""
@@ -287,9 +292,13 @@ start() {
   dir=$(cd "$dir" && pwd)
   holder_pid >/dev/null && die "the node of $dir is already running; run: $0 stop $dir"
   make_certs
+  make_metrics_server_certs
   write_configs
+  write_metrics_server_config
   make_namespaces
   local pki=$dir/pki
+  local -a aggregation
+  mapfile -t aggregation < <(aggregation_flags)
   say "starting etcd"
   launch etcd etcd --name local-node --data-dir "$dir/etcd" \
     --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
@@ -306,19 +315,26 @@ start() {
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
     --service-cluster-ip-range="$service_cidr" --allow-privileged=true \
     --enable-priority-and-fairness=false --profiling=false \
-    --kubelet-preferred-address-types=InternalIP
+    --kubelet-preferred-address-types=InternalIP "${aggregation[@]}"
   wait_for kube-apiserver api_ready
+  grant_metrics_server
   say "starting kube-controller-manager and kube-scheduler"
+  # HPAs re-evaluated every 5 s rather than 15 s: metrics-server's 15 s scrapes set the pace, not the
+  # controller, so the node's autoscaling test waits less for a reaction.
   launch kube-controller-manager kube-controller-manager \
     --kubeconfig="$dir/kubeconfig" --secure-port=0 --leader-elect=false \
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
-    --use-service-account-credentials=false --profiling=false
+    --use-service-account-credentials=false --profiling=false \
+    --horizontal-pod-autoscaler-sync-period=5s
   launch kube-scheduler kube-scheduler --kubeconfig="$dir/kubeconfig" --leader-elect=false --profiling=false
   say "starting containerd and importing images"
   launch containerd containerd --config "$dir/containerd.toml"
   wait_for containerd in_node ctr --address /run/containerd/containerd.sock version
   import_images
-  say "starting kubelet, kube-proxy and CoreDNS"
+  say "starting metrics-server, kubelet, kube-proxy and CoreDNS"
+  # Before kubelet: it is serving by the time the node is Ready, and scrapes kubelet once it runs.
+  launch_metrics_server
+  register_metrics_server
   make_cgroups
   launch kubelet kubelet --config="$dir/kubelet.yaml" --kubeconfig="$dir/kubeconfig" \
     --container-runtime-endpoint=unix:///run/containerd/containerd.sock \
@@ -326,6 +342,7 @@ start() {
   launch kube-proxy kube-proxy --config="$dir/kube-proxy.yaml"
   launch coredns coredns -conf "$dir/Corefile"
   wait_for "node $node_name" node_ready
+  wait_for "the metrics API (v1beta1.metrics.k8s.io)" metrics_api_available
   say "node $node_name is Ready; export KUBECONFIG=$dir/kubeconfig"
 }
 
