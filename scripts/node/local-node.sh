@@ -10,7 +10,8 @@
 # Everything runs inside one private network namespace and one private mount
 # namespace, held by a `sleep` process (DIR/holder.pid): etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, containerd, kubelet, kube-proxy,
-# CoreDNS and metrics-server (node/metrics-server.sh: the HPAs' CPU metrics). The host sees only the host end of a veth pair (KG_RCA_NODE_LINK) with
+# CoreDNS and metrics-server (node/metrics-server.sh: the HPAs' CPU metrics).
+# The host sees only the host end of a veth pair (KG_RCA_NODE_LINK) with
 # NODE_IP behind it, so the API server is reachable from the host at
 # https://NODE_IP:6443 while the bridge, pod routes and iptables rules stay in the
 # namespace; routes to the service and pod ranges through that link let host
@@ -22,9 +23,10 @@
 # each cgroup hierarchy. `stop` kills every process of the node, removes those
 # cgroups and waits for the namespace (and so the veth pair) to vanish.
 #
-# Binaries: scripts/toolchain.sh (kube-*, kubelet, kubectl, coredns, metrics-server, etcd) and Debian
-# (containerd, runc, containernetworking-plugins, iptables). Images:
-# scripts/images/build.sh, imported from its manifest at start.
+# Binaries: scripts/toolchain.sh (kube-*, kubelet, kubectl, coredns,
+# metrics-server, etcd) and Debian (containerd, runc,
+# containernetworking-plugins, iptables). Images: scripts/images/build.sh,
+# imported from its manifest at start.
 set -euo pipefail
 # shellcheck source=scripts/node/metrics-server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/metrics-server.sh"
