@@ -53,6 +53,21 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     assert.equal(await cluster.jobOutcome(name), "Complete", `Job ${name}`);
   }
 
+  /** Bytes of partition data on each broker, as the brokers report their log directories. */
+  function logDirBytes(): Map<number, number> {
+    const output = cluster.kafkaTool("kafka-log-dirs.sh", "--describe");
+    const json = output.split("\n").find((line) => line.startsWith("{")) ?? "{}";
+    const described = JSON.parse(json) as {
+      brokers?: { broker: number; logDirs: { partitions: { size: number }[] }[] }[];
+    };
+    return new Map(
+      (described.brokers ?? []).map((b) => [
+        b.broker,
+        b.logDirs.flatMap((d) => d.partitions).reduce((sum, p) => sum + p.size, 0),
+      ]),
+    );
+  }
+
   async function readyBrokers(): Promise<number> {
     const set = await cluster.apps().readNamespacedStatefulSet({ name: "kafka", namespace });
     return set.status?.readyReplicas ?? 0;
@@ -70,7 +85,11 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     const producer = cluster.adminKafka().producer();
     await producer.connect();
     for (const topic of topics) {
-      const values = Array.from({ length: messagesPerTopic }, (_, i) => `${topic}-${String(i).padStart(3, "0")}`);
+      // About 4 KiB each, so that the bytes the rebalance moves say something.
+      const values = Array.from(
+        { length: messagesPerTopic },
+        (_, i) => `${topic}-${String(i).padStart(3, "0")}-${"x".repeat(4096)}`,
+      );
       await producer.send({ topic, messages: values.map((value) => ({ value })) });
     }
     await producer.disconnect();
@@ -81,12 +100,21 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
 
   it("grows 1 → 3 brokers: they join with the program's start script, the rebalance Job spreads every partition, nothing is lost", async () => {
     assert.deepEqual(await replicaBrokers(), [0]);
+    const started = Date.now();
     await stack.setConfig({ kafkaBrokers: "3" });
     await stack.update();
     assert.equal(await readyBrokers(), 3);
     await jobSucceeded("kafka-rebalance-3");
+    const seconds = (Date.now() - started) / 1000;
     assert.deepEqual(await replicaBrokers(), [0, 1, 2], "partitions on every broker, as the broker reports them");
     await assertNothingLost();
+    // With one replica per partition, whatever the new brokers hold was moved there.
+    const bytes = logDirBytes();
+    const moved = (bytes.get(1) ?? 0) + (bytes.get(2) ?? 0);
+    assert.ok(moved > 0, "the new brokers hold the partitions moved to them");
+    console.log(
+      `      scale-out 1 → 3 with the rebalance: ${seconds.toFixed(1)} s, ${moved} bytes moved of ${[...bytes.values()].reduce((a, b) => a + b, 0)}`,
+    );
   });
 
   it("refuses lowering the count while the brokers it removes were not drained, and changes nothing", async () => {
