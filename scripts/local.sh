@@ -90,7 +90,8 @@ set_image_config() {
 set_backup_config() {
   pulumi_local config set backupS3Endpoint "$(bash "$s3_sh" url "$state/s3")" >/dev/null
   pulumi_local config set backupBucketName "$S3_BUCKETS" >/dev/null
-  pulumi_local config set backupS3CredentialsSecret "$s3_credentials_secret" >/dev/null
+  # The name of a Secret, not a secret (the CLI would guess otherwise from the key).
+  pulumi_local config set --plaintext backupS3CredentialsSecret "$s3_credentials_secret" >/dev/null
 }
 
 write_backup_credentials() {

@@ -9,7 +9,8 @@ export interface HostFootprint {
   readonly processes: string[];
 }
 
-export function hostFootprint(): HostFootprint {
+/** What is on the host now; `stackDir` is the local stack's folder, which every node process names. */
+export function hostFootprint(stackDir: string): HostFootprint {
   const run = (cmd: string, args: string[]): string => spawnSync(cmd, args, { encoding: "utf8" }).stdout;
   const cgroups = fs
     .readdirSync("/sys/fs/cgroup")
@@ -27,13 +28,10 @@ export function hostFootprint(): HostFootprint {
       .filter((m) => m !== "")
       .sort(),
     cgroups,
-    processes: run("pgrep", [
-      "-af",
-      "kg-rca-node-holder|kubelet|kube-proxy|coredns|containerd|kube-apiserver|etcd|metrics-server|moto",
-    ])
+    // Only the node's and its S3 server's: the bare-server suites run their own etcd and API server alongside.
+    processes: run("ps", ["-eo", "args="])
       .split("\n")
-      .filter((l) => l !== "" && !l.includes("pgrep"))
-      .map((l) => l.replace(/^\d+ /, ""))
+      .filter((l) => l.includes(stackDir) || /kg-rca-node-holder|containerd-shim|moto\.server/.test(l))
       .sort(),
   };
 }

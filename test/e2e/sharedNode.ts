@@ -29,7 +29,7 @@ let footprintBefore: HostFootprint | undefined;
 /** The shared stack, brought up by the first caller; later callers get the same one. */
 export function sharedNode(): Promise<SharedNode> {
   started ??= (async () => {
-    footprintBefore = hostFootprint();
+    footprintBefore = hostFootprint(stack.dir);
     const up = await stack.up();
     assert.equal(up.status, 0, `npm run local:up failed:\n${up.output.slice(-4000)}`);
     return { stack, cluster: new NodeCluster(stack) };
@@ -49,5 +49,5 @@ after(function () {
     encoding: "utf8",
   });
   assert.equal(clean.status, 0, `the node left something behind:\n${clean.stdout}${clean.stderr}`);
-  assert.deepEqual(hostFootprint(), footprintBefore, "local:down leaves the host as it was");
+  assert.deepEqual(hostFootprint(stack.dir), footprintBefore, "local:down leaves the host as it was");
 });
