@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as crypto from "crypto";
 
 import { isReplacement, refusal, StepLog } from "../../tools/engineResults";
 import { namespace, NodeCluster } from "./nodeCluster";
@@ -85,10 +86,10 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     const producer = cluster.adminKafka().producer();
     await producer.connect();
     for (const topic of topics) {
-      // About 4 KiB each, so that the bytes the rebalance moves say something.
+      // About 4 KiB each, and random: the topics compress, and the bytes the rebalance moves should say something.
       const values = Array.from(
         { length: messagesPerTopic },
-        (_, i) => `${topic}-${String(i).padStart(3, "0")}-${"x".repeat(4096)}`,
+        (_, i) => `${topic}-${String(i).padStart(3, "0")}-${crypto.randomBytes(3072).toString("base64")}`,
       );
       await producer.send({ topic, messages: values.map((value) => ({ value })) });
     }
