@@ -1,33 +1,14 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import * as k8s from "@kubernetes/client-node";
 import neo4j from "neo4j-driver";
 
-import { localClients } from "../../clients/registries/local";
-import { ClientEntry } from "../../clients/types";
 import { neo4jBackupUnavailableMessage } from "../../components/backups/backupScripts";
 import { namespace, NodeCluster } from "./nodeCluster";
-import { sharedNode, stack } from "./sharedNode";
+import { servedRegistry, serveRegistry, sharedNode, stack } from "./sharedNode";
 
 describe("a real node: the program's own pods run in the local stack", function () {
   this.timeout(30 * 60 * 1000);
   let cluster: NodeCluster;
-  const registryFile = path.join(stack.dir, "clients.json");
-
-  /** The registry the stack serves: the file an earlier suite wrote, or the local stack's own. */
-  function servedRegistry(): ClientEntry[] {
-    return fs.existsSync(registryFile)
-      ? (JSON.parse(fs.readFileSync(registryFile, "utf8")) as ClientEntry[])
-      : [...localClients];
-  }
-
-  /** Writes the registry the stack serves. */
-  async function serve(clients: readonly ClientEntry[]): Promise<void> {
-    fs.writeFileSync(registryFile, JSON.stringify(clients, null, 2));
-    await stack.setConfig({ clientRegistry: `file:${registryFile}` });
-  }
-
   /**
    * An update with `pod` deleted while it runs. Whether that update applies or fails depends on
    * when the pod goes; either is accepted. The StatefulSet must bring the pod back, and a re-run
@@ -146,7 +127,7 @@ describe("a real node: the program's own pods run in the local stack", function 
     assert.ok(upgraded, "the served registry has an active client on the basic plan");
     const rowsBefore = await cluster.billing("SELECT id, plan, status FROM clients ORDER BY id");
     const historyBefore = await cluster.billing("SELECT client_id, plan, status FROM client_history ORDER BY seq");
-    await serve(registry.map((c) => (c === upgraded ? { ...c, plan: "pro" } : c)));
+    await serveRegistry(registry.map((c) => (c === upgraded ? { ...c, plan: "pro" } : c)));
     await updateWhileDeleting("postgresql-0");
     assert.deepEqual(
       await cluster.billing("SELECT id, plan, status FROM clients ORDER BY id"),

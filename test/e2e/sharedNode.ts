@@ -10,8 +10,11 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
+import { localClients } from "../../clients/registries/local";
+import { ClientEntry } from "../../clients/types";
 import { hostFootprint, HostFootprint } from "./hostFootprint";
 import { LocalStack, projectDir } from "./localStack";
 import { NodeCluster } from "./nodeCluster";
@@ -23,6 +26,22 @@ export interface SharedNode {
 
 /** The shared stack: its folder is known at once; it is up once `sharedNode()` has resolved. */
 export const stack = new LocalStack("node");
+/** The registry file the suites serve to the shared stack (`clientRegistry: file:…`). */
+export const registryFile = path.join(stack.dir, "clients.json");
+
+/** Writes the registry the stack serves; the next update applies it. */
+export async function serveRegistry(clients: readonly object[]): Promise<void> {
+  fs.writeFileSync(registryFile, JSON.stringify(clients, null, 2));
+  await stack.setConfig({ clientRegistry: `file:${registryFile}` });
+}
+
+/** The registry the stack serves: the file an earlier suite wrote, or the local stack's own. */
+export function servedRegistry(): ClientEntry[] {
+  return fs.existsSync(registryFile)
+    ? (JSON.parse(fs.readFileSync(registryFile, "utf8")) as ClientEntry[])
+    : [...localClients];
+}
+
 let started: Promise<SharedNode> | undefined;
 let footprintBefore: HostFootprint | undefined;
 

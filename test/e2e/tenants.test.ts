@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as path from "path";
 import { Admin } from "kafkajs";
 import { UpOptions, UpResult } from "@pulumi/pulumi/automation";
 
@@ -14,7 +13,7 @@ import {
   StepLog,
 } from "../../tools/engineResults";
 import { ErrorSink, namespace, NodeCluster } from "./nodeCluster";
-import { sharedNode, stack } from "./sharedNode";
+import { registryFile, serveRegistry, sharedNode, stack } from "./sharedNode";
 
 const entries = {
   a: { id: "tenant-a", name: "Tenant A", email: "a@tenant-a.example.com", plan: "basic", status: "active" },
@@ -28,17 +27,9 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
   this.timeout(30 * 60 * 1000);
   let cluster: NodeCluster;
   let admin: Admin;
-  const registryFile = path.join(stack.dir, "clients.json");
-
-  /** Writes the registry the stack serves. */
-  async function serve(clients: object[]): Promise<void> {
-    fs.writeFileSync(registryFile, JSON.stringify(clients, null, 2));
-    await stack.setConfig({ clientRegistry: `file:${registryFile}` });
-  }
-
   /** Writes the registry the stack serves and runs `pulumi up`. */
   async function apply(clients: object[], opts: UpOptions = {}): Promise<UpResult> {
-    await serve(clients);
+    await serveRegistry(clients);
     return stack.update(opts);
   }
 
@@ -229,7 +220,7 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
 
   it("3. blast radius: adding a third client previews as creates of its resources only", async () => {
     await apply([entries.a, entries.b]);
-    await serve([entries.a, entries.b, entries.c]);
+    await serveRegistry([entries.a, entries.b, entries.c]);
     const log = new StepLog();
     // The steps the engine announced are judged even if the preview stops part-way: it does today, on the
     // kafka provider's "value is unknown" for a SCRAM password generated in the same update (see README).
@@ -449,7 +440,7 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
     assert.equal(await serverSnapshot(), before);
     assert.equal(resourcesOf(await stack.exportState()).length, resourcesOf(stateBefore).length);
     // The suites after this one build on the registry the stack serves: leave it as it was applied.
-    await serve([
+    await serveRegistry([
       upgraded,
       { ...entries.b, status: "offboarded" },
       { ...entries.c, overrides: { retentionHours: { events: 48 } } },
