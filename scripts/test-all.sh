@@ -8,17 +8,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
-npm_test_log=$(mktemp -t kg-rca-npm-test-XXXXXX.log)
-npm test >"$npm_test_log" 2>&1 &
-npm_test=$!
+# shellcheck source=scripts/lib/alongside.sh
+source scripts/lib/alongside.sh
 
+alongside_start npm test
 npm run test:e2e
 e2e_status=$?
-wait "$npm_test"
+alongside_finish "npm test"
 npm_test_status=$?
-
-echo
-echo "---- npm test (ran alongside) ----"
-cat "$npm_test_log"
-rm -f "$npm_test_log"
 [ "$e2e_status" -eq 0 ] && [ "$npm_test_status" -eq 0 ]

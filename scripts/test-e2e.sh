@@ -30,17 +30,12 @@ for suite in test/e2e/*.test.ts; do
   esac
 done
 
-servers_log=$(mktemp -t kg-rca-e2e-servers-XXXXXX.log)
-npx mocha --config "$config" "${server_suites[@]}" >"$servers_log" 2>&1 &
-servers=$!
+# shellcheck source=scripts/lib/alongside.sh
+source scripts/lib/alongside.sh
 
+alongside_start npx mocha --config "$config" "${server_suites[@]}"
 npx mocha --config "$config" "${node_suites[@]}"
 node_status=$?
-wait "$servers"
+alongside_finish "suites against bare servers"
 servers_status=$?
-
-echo
-echo "---- suites against bare servers (ran alongside) ----"
-cat "$servers_log"
-rm -f "$servers_log"
 [ "$node_status" -eq 0 ] && [ "$servers_status" -eq 0 ]

@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# Runs one command in the background while the caller runs another in the
+# foreground, keeping the background one's output until the end so the two do
+# not interleave (scripts/test-all.sh, scripts/test-e2e.sh).
+#
+#   alongside_start CMD...    start CMD, its output kept in a log
+#   alongside_finish TITLE    wait for it, print its output under TITLE, return its status
+
+alongside_start() {
+  alongside_log=$(mktemp -t kg-rca-alongside-XXXXXX.log)
+  "$@" >"$alongside_log" 2>&1 &
+  alongside_pid=$!
+}
+
+alongside_finish() {
+  local status=0
+  wait "$alongside_pid" || status=$?
+  echo
+  echo "---- $1 (ran alongside) ----"
+  cat "$alongside_log"
+  rm -f "$alongside_log"
+  return "$status"
+}
