@@ -308,42 +308,35 @@ build_kube() {
   echo "toolchain: built ${KUBE_COMMANDS[*]} in $(elapsed "$t0")"
 }
 
-# ---- 5. CoreDNS ---------------------------------------------------------------------
-build_coredns() {
-  local dir=$cache/coredns-$COREDNS_VERSION
-  if is_cached "$dir" "" coredns; then
-    echo "toolchain: coredns $COREDNS_VERSION is cached in $dir/bin"
+# go_binary NAME VERSION COLD_TIME LDFLAGS PACKAGE@VERSION: `go install` of one binary into
+# $cache/NAME-VERSION/bin, once per version.
+go_binary() {
+  local name=$1 version=$2 cold_time=$3 ldflags=$4 package=$5
+  local dir=$cache/$name-$version
+  if is_cached "$dir" "" "$name"; then
+    echo "toolchain: $name $version is cached in $dir/bin"
     return
   fi
-  local t0 log
+  local t0
   t0=$(date +%s)
-  step "building coredns $COREDNS_VERSION (cold build takes ~3-4 min)"
+  step "building $name $version (cold build takes $cold_time)"
   rm -rf "$dir" && mkdir -p "$dir/bin"
-  log=$dir/build.log
-  run_logged "$log" env GOBIN="$dir/bin" nice -n 10 go install -trimpath -ldflags "-s -w" \
-    "github.com/coredns/coredns@$COREDNS_VERSION"
+  run_logged "$dir/build.log" env GOBIN="$dir/bin" nice -n 10 go install -trimpath -ldflags "$ldflags" "$package"
   mark_built "$dir" ""
-  echo "toolchain: built coredns in $(elapsed "$t0")"
+  echo "toolchain: built $name in $(elapsed "$t0")"
+}
+
+# ---- 5. CoreDNS ---------------------------------------------------------------------
+build_coredns() {
+  go_binary coredns "$COREDNS_VERSION" "~3-4 min" "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION"
 }
 
 # ---- 6. metrics-server ------------------------------------------------------------
 build_metrics_server() {
-  local dir=$cache/metrics-server-$METRICS_SERVER_VERSION
-  if is_cached "$dir" "" metrics-server; then
-    echo "toolchain: metrics-server $METRICS_SERVER_VERSION is cached in $dir/bin"
-    return
-  fi
-  local t0 log
-  t0=$(date +%s)
-  step "building metrics-server $METRICS_SERVER_VERSION (cold build takes ~4-9 min)"
-  rm -rf "$dir" && mkdir -p "$dir/bin"
-  log=$dir/build.log
   # Its release build stamps the version into client-go's version package, which it reports.
-  run_logged "$log" env GOBIN="$dir/bin" nice -n 10 go install -trimpath \
-    -ldflags "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" \
+  go_binary metrics-server "$METRICS_SERVER_VERSION" "~4-9 min" \
+    "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" \
     "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
-  mark_built "$dir" ""
-  echo "toolchain: built metrics-server in $(elapsed "$t0")"
 }
 
 # ---- 7. etcd and openssl (Debian) -------------------------------------------------
