@@ -114,17 +114,24 @@ in_net() { nsenter --net="/proc/$netns_pid/ns/net" "$@"; }
 
 image_field() { node -e 'const m = require(process.argv[1]); process.stdout.write(m[process.argv[2]][process.argv[3]]);' "$CACHE/images.json" "$1" "$2"; }
 
+# split_run_args [ctr run options...] [-- ARGS...]: sets run_options and run_args.
+split_run_args() {
+  run_options=()
+  run_args=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = -- ]; then shift; run_args=("$@"); break; fi
+    run_options+=("$1")
+    shift
+  done
+}
+
 # run_container ID IMAGE KIT_NAME [ctr run options...] [-- ARGS...]: detached,
 # in the shared network, with the kit's env file and config-map mounts.
 run_container() {
   local id="$1" image="$2" kit="$3"
   shift 3
-  local -a options=() args=()
-  while [ $# -gt 0 ]; do
-    if [ "$1" = -- ]; then shift; args=("$@"); break; fi
-    options+=("$1")
-    shift
-  done
+  split_run_args "$@"
+  local -a options=("${run_options[@]}") args=("${run_args[@]}")
   if [ -n "$kit" ]; then
     options+=(--env-file "$KIT/$kit/env")
     local source target
@@ -187,12 +194,8 @@ command_of() { node -e 'for (const a of require(process.argv[1])) process.stdout
 run_to_end() {
   local id="$1" image="$2"
   shift 2
-  local -a options=() args=()
-  while [ $# -gt 0 ]; do
-    if [ "$1" = -- ]; then shift; args=("$@"); break; fi
-    options+=("$1")
-    shift
-  done
+  split_run_args "$@"
+  local -a options=("${run_options[@]}") args=("${run_args[@]}")
   containers+=("$id")
   timeout 300 "${CTR[@]}" run --rm --with-ns "network:/proc/$netns_pid/ns/net" \
     --mount "type=bind,src=$KIT/hosts,dst=/etc/hosts,options=rbind:ro" "${options[@]}" "$image" "$id" "${args[@]}" \
