@@ -69,6 +69,9 @@ async function billingUrl(row: Row): Promise<string> {
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${c.port}/${c.database}`;
 }
 
+/** The advisory lock every billing writer holds while it applies the schema and writes (an arbitrary constant). */
+const billingSchemaLockKey = 4_700_110_001;
+
 /** Applies the schema, then upserts the row and appends history when plan or status change, in one transaction. */
 async function writeRow(row: Row): Promise<void> {
   const url = await billingUrl(row);
@@ -92,6 +95,9 @@ async function writeRow(row: Row): Promise<void> {
   }
   try {
     await client.query("BEGIN");
+    // The engine writes every client's row in parallel, and concurrent CREATE TABLE IF NOT EXISTS
+    // race on PostgreSQL's catalog (a unique violation in pg_type): the writers take turns, until commit.
+    await client.query("SELECT pg_advisory_xact_lock($1)", [billingSchemaLockKey]);
     await client.query(billingSchemaSql);
     const before = await client.query<{ plan: string; status: string }>(
       "SELECT plan, status FROM clients WHERE id = $1 FOR UPDATE",

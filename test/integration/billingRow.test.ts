@@ -52,6 +52,17 @@ describe("billing row provider against a real PostgreSQL", function () {
     assert.match(server.psql("billing", "SELECT created_at <= updated_at FROM clients"), /^t/);
   });
 
+  it("creates rows concurrently on an empty database: the schema is created once, no writer fails", async () => {
+    // The engine creates every client's row in parallel; concurrent CREATE TABLE IF NOT EXISTS
+    // race on PostgreSQL's catalog unless the writers are serialized.
+    for (let round = 0; round < 5; round += 1) {
+      server.psql("billing", "DROP TABLE IF EXISTS client_history; DROP TABLE IF EXISTS clients;");
+      const ids = Array.from({ length: 8 }, (_, i) => `tenant-${round}-${i}`);
+      await Promise.all(ids.map((clientId) => provider.create({ ...acme, clientId })));
+      assert.equal(clientCount(), ids.length, `round ${round}`);
+    }
+  });
+
   it("updates a plan in place and appends history", async () => {
     await provider.create(acme);
     await provider.update("acme-abc123", acme, { ...acme, plan: "pro", name: "Acme Corporation" });
