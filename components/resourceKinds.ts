@@ -35,6 +35,8 @@ export const resourceTypes = {
   service: "kubernetes:core/v1:Service",
   secret: "kubernetes:core/v1:Secret",
   configMap: "kubernetes:core/v1:ConfigMap",
+  namespace: "kubernetes:core/v1:Namespace",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   pvc: "kubernetes:core/v1:PersistentVolumeClaim",
   hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
   pdb: "kubernetes:policy/v1:PodDisruptionBudget",

@@ -7,6 +7,7 @@ import { hpaBounds } from "./hpaBounds";
 import { kafkaStorageBound } from "./kafkaStorageBound";
 import { noPasswordLiterals } from "./noPasswordLiterals";
 import { partitionsPerBroker } from "./partitionsPerBroker";
+import { podSecurityRestricted } from "./podSecurityRestricted";
 import { statefulResourcesProtected } from "./statefulResourcesProtected";
 import { statefulSetDisruptionBudget } from "./statefulSetDisruptionBudget";
 import { tenantAclIsolation } from "./tenantAclIsolation";
@@ -26,5 +27,6 @@ export function guardrails(enforcementLevel: EnforcementLevel = "mandatory"): Po
     statefulResourcesProtected(enforcementLevel),
     partitionsPerBroker(enforcementLevel),
     kafkaStorageBound(enforcementLevel),
+    podSecurityRestricted(enforcementLevel),
   ];
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { BackupsConfig, ComputeResources } from "../../config";
 import { objectMeta, plainEnv, resourceRequirements, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
+import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
 import { backupServiceAccount } from "./backupPolicies";
 import {
   backupMountPath,
@@ -49,6 +50,12 @@ export interface BackupJobsArgs {
     readonly authSecretName: pulumi.Input<string>;
   };
 }
+
+/** The AWS CLI image's HOME. */
+const awsCliHome = "/home/aws";
+/** Writable paths of the steps under their read-only roots: /tmp for every step, the CLI's HOME. */
+const jobScratch = scratchVolumes({ tmp: "/tmp", "aws-home": awsCliHome });
+const tmpMount = { name: "tmp", mountPath: "/tmp" };
 
 const jobResources: ComputeResources = {
   requests: { cpu: "500m", memory: "2Gi" },
@@ -113,6 +120,8 @@ export class BackupJobs extends pulumi.ComponentResource {
           ],
           env: plainEnv({ NEO4J_ACCEPT_LICENSE_AGREEMENT: "yes" }),
           resources: resourceRequirements(jobResources),
+          // neo4j-admin writes its logs into the image's home: the root file system stays writable.
+          securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: false, uid: imageUsers.neo4j }),
           volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
         },
       ],
@@ -128,7 +137,8 @@ export class BackupJobs extends pulumi.ComponentResource {
           command: ["/bin/bash", "-c", postgresDumpScript(args.postgres)],
           env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
           resources: resourceRequirements(jobResources),
-          volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
+          securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.postgres }),
+          volumeMounts: [{ name: "backups", mountPath: backupMountPath }, tmpMount],
         },
       ],
       containers: [this.awsCliContainer(args, "upload", postgresUploadScript(b.bucketName))],
@@ -156,7 +166,8 @@ export class BackupJobs extends pulumi.ComponentResource {
             ],
             env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
             resources: resourceRequirements(jobResources),
-            volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }],
+            securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.postgres }),
+            volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }, tmpMount],
           },
         ],
         volumes: [{ name: "backups", emptyDir: {} }],
@@ -185,7 +196,13 @@ export class BackupJobs extends pulumi.ComponentResource {
       ...(s3Endpoint === undefined ? {} : { env: plainEnv({ AWS_ENDPOINT_URL: s3Endpoint }) }),
       ...(s3CredentialsSecret === undefined ? {} : { envFrom: [{ secretRef: { name: s3CredentialsSecret } }] }),
       resources: resourceRequirements(uploadResources),
-      volumeMounts: [{ name: "backups", mountPath: backupMountPath, ...(name === "upload" ? { readOnly: true } : {}) }],
+      securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.awsCli }),
+      volumeMounts: [
+        { name: "backups", mountPath: backupMountPath, ...(name === "upload" ? { readOnly: true } : {}) },
+        tmpMount,
+        // The CLI caches the role's web-identity credentials in its HOME.
+        { name: "aws-home", mountPath: awsCliHome },
+      ],
     };
   }
 
@@ -196,7 +213,11 @@ export class BackupJobs extends pulumi.ComponentResource {
     args: BackupJobsArgs,
     labels: Record<string, string>,
     serviceAccount: k8s.core.v1.ServiceAccount,
-    pod: Pick<k8s.types.input.core.v1.PodSpec, "initContainers" | "containers" | "volumes">,
+    pod: {
+      readonly initContainers: k8s.types.input.core.v1.Container[];
+      readonly containers: k8s.types.input.core.v1.Container[];
+      readonly volumes: k8s.types.input.core.v1.Volume[];
+    },
     limits: { readonly backoffLimit: number; readonly activeDeadlineSeconds: number } = {
       backoffLimit: 2,
       activeDeadlineSeconds: 6 * 3600,
@@ -218,7 +239,14 @@ export class BackupJobs extends pulumi.ComponentResource {
               ...limits,
               template: {
                 metadata: { labels: { ...labels, job: jobName } },
-                spec: { restartPolicy: "Never", serviceAccountName: serviceAccount.metadata.name, ...pod },
+                spec: {
+                  restartPolicy: "Never",
+                  serviceAccountName: serviceAccount.metadata.name,
+                  // Each step runs as its own image's user; the volumes belong to the AWS CLI's group.
+                  securityContext: restrictedPodSecurity(imageUsers.awsCli),
+                  ...pod,
+                  volumes: [...pod.volumes, ...jobScratch.volumes],
+                },
               },
             },
           },

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { drainingBrokers, KafkaConfig } from "../../config";
 import { kafkaBrokersLabel } from "../resourceKinds";
 import { GeneratedSecret } from "../shared/generatedSecret";
+import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
 import { RandomValue } from "../shared/randomValue";
 import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
@@ -44,6 +45,10 @@ export interface KafkaClusterArgs {
 
 /** Name of the log volume template; claims are `data-<statefulset>-<ordinal>`. */
 export const kafkaDataVolume = "data";
+/** What the broker writes outside its data volume under a read-only root: its config copy, JVM files, GC log. */
+const brokerScratch = scratchVolumes({ tmp: "/tmp", "kafka-logs": "/opt/kafka/logs" });
+/** The rebalance Job's admin properties and plans. */
+const toolScratch = scratchVolumes({ tmp: "/tmp" });
 
 /**
  * Kafka in KRaft mode (no ZooKeeper): one StatefulSet whose first pods also
@@ -199,10 +204,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
             metadata: { labels: { ...labels, app: jobName } },
             spec: {
               restartPolicy: "Never",
+              securityContext: restrictedPodSecurity(imageUsers.kafka),
               containers: [
                 {
                   name: "rebalance",
                   image: args.kafka.image,
+                  securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true }),
                   command: [
                     "/bin/bash",
                     "-c",
@@ -217,8 +224,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     requests: { cpu: "100m", memory: "512Mi" },
                     limits: { cpu: "1", memory: "1Gi" },
                   }),
+                  volumeMounts: toolScratch.volumeMounts,
                 },
               ],
+              volumes: toolScratch.volumes,
             },
           },
         },
@@ -280,10 +289,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
             spec: {
               topologySpreadConstraints: spreadAcrossNodes(name),
               terminationGracePeriodSeconds: 120,
-              securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+              securityContext: restrictedPodSecurity(imageUsers.kafka),
               containers: [
                 {
                   name: "kafka",
+                  securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true }),
                   image: args.kafka.image,
                   command: ["/bin/bash", "/etc/kafka-config/start.sh"],
                   ports: Object.entries(kafkaPorts).map(([portName, port]) => ({
@@ -302,10 +312,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: kafkaDataVolume, mountPath: "/var/lib/kafka/data" },
                     { name: "config", mountPath: "/etc/kafka-config", readOnly: true },
+                    ...brokerScratch.volumeMounts,
                   ],
                 },
               ],
-              volumes: [{ name: "config", configMap: { name: refs.configMapName } }],
+              volumes: [{ name: "config", configMap: { name: refs.configMapName } }, ...brokerScratch.volumes],
             },
           },
           volumeClaimTemplates: [

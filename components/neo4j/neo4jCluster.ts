@@ -14,6 +14,7 @@ import {
   workloadLabels,
 } from "../shared/kubernetesMeta";
 import { neo4jEnvName, neo4jPorts, neo4jServerAddress, neo4jServerSettings } from "./neo4jSettings";
+import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/podSecurity";
 
 export interface Neo4jClusterArgs {
   /** Namespace of the servers; part of their in-cluster addresses. */
@@ -154,11 +155,13 @@ export class Neo4jCluster extends pulumi.ComponentResource {
               // NEO4J_PORT_7687_TCP_PORT & co. for the Service named neo4j: Neo4j refuses to start
               // on those unknown settings (found on the local node). No service links, then.
               enableServiceLinks: false,
-              securityContext: { runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474 },
+              securityContext: restrictedPodSecurity(imageUsers.neo4j),
               containers: [
                 {
                   name: "neo4j",
                   image: args.neo4j.image,
+                  // The image's entry point writes the settings into its own conf/neo4j.conf at start.
+                  securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: false }),
                   ports: Object.entries(neo4jPorts).map(([portName, port]) => ({
                     name: portName,
                     containerPort: port,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { workloadLabels } from "../shared/kubernetesMeta";
+import { podSecurityLabels } from "../shared/podSecurity";
 import { PlatformGuard } from "./platformGuard";
 
 export interface PlatformFoundationArgs {
@@ -62,7 +63,8 @@ export class PlatformFoundation extends pulumi.ComponentResource {
     ));
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: args.namespace, labels: workloadLabels("kg-rca-server") } },
+      // The API server's PodSecurity admission refuses any pod here that would not pass "restricted".
+      { metadata: { name: args.namespace, labels: { ...workloadLabels("kg-rca-server"), ...podSecurityLabels() } } },
       { parent: this, retainOnDelete: true, dependsOn: [guard] },
     );
     // Objects without a namespace land in the platform's; the provider waits for it (and so for the guard).

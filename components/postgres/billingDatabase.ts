@@ -14,6 +14,10 @@ import {
 } from "../shared/kubernetesMeta";
 import { BillingConnection } from "../tenants/billingRow";
 import { billingDatabase, billingSchemaSql, billingUser } from "./billingSchema";
+import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+
+/** What the server writes outside its data volume under a read-only root: its socket and lock, temp files. */
+const serverScratch = scratchVolumes({ run: "/var/run/postgresql", tmp: "/tmp" });
 
 export interface BillingDatabaseArgs {
   /** Namespace of the server; part of its in-cluster host name. */
@@ -113,11 +117,12 @@ export class BillingDatabase extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
-              securityContext: { fsGroup: 999 },
+              securityContext: restrictedPodSecurity(imageUsers.postgres),
               containers: [
                 {
                   name: "postgres",
                   image: args.postgres.image,
+                  securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true }),
                   ports: [{ name: "postgres", containerPort: postgresPort }],
                   env: [
                     ...plainEnv({
@@ -133,10 +138,11 @@ export class BillingDatabase extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: "data", mountPath: "/var/lib/postgresql/data" },
                     { name: "schema", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                    ...serverScratch.volumeMounts,
                   ],
                 },
               ],
-              volumes: [{ name: "schema", configMap: { name: schema.metadata.name } }],
+              volumes: [{ name: "schema", configMap: { name: schema.metadata.name } }, ...serverScratch.volumes],
             },
           },
           volumeClaimTemplates: [

@@ -3,6 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { Autoscaling, ComputeResources } from "../../config";
 import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
+import { restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+
+/** A writable /tmp under the read-only root. */
+const appScratch = scratchVolumes({ tmp: "/tmp" });
 
 export interface AutoscaledDeploymentArgs {
   /** Namespace of the Deployment, its HPA and its Service. */
@@ -57,11 +61,15 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
           template: {
             metadata: { labels },
+            // The image's own numeric USER, non-root: the kg-api and graph-builder images set one.
             spec: {
+              securityContext: restrictedPodSecurity(),
               containers: [
                 {
                   name,
                   image: args.image,
+                  securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true }),
+                  volumeMounts: appScratch.volumeMounts,
                   ports: [{ name: "http", containerPort: args.port }],
                   env: args.env,
                   resources: resourceRequirements(args.resources),
@@ -73,6 +81,7 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
                   },
                 },
               ],
+              volumes: appScratch.volumes,
             },
           },
         },

@@ -2,6 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
+import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+
+/** nginx's temp paths and pid file under a read-only root. */
+const nginxScratch = scratchVolumes({ cache: "/var/cache/nginx", run: "/var/run" });
 
 export interface MaintenancePageArgs {
   /** Namespace of the page's Deployment and Service: the Ingress's. */
@@ -67,10 +71,13 @@ export class MaintenancePage extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
+              securityContext: restrictedPodSecurity(imageUsers.nginx),
               containers: [
                 {
                   name: "nginx",
                   image: args.image,
+                  // Not root, nginx ignores its `user` directive and writes its pid and temp files below.
+                  securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true }),
                   ports: [{ name: "http", containerPort: maintenancePagePort }],
                   resources: resourceRequirements({
                     requests: { cpu: "50m", memory: "32Mi" },
@@ -83,12 +90,13 @@ export class MaintenancePage extends pulumi.ComponentResource {
                       mountPath: "/usr/share/nginx/html/maintenance.html",
                       subPath: "maintenance.html",
                     },
+                    ...nginxScratch.volumeMounts,
                   ],
                   // The page answers 503 by design: probe the port, not a path.
                   readinessProbe: { tcpSocket: { port: maintenancePagePort }, periodSeconds: 5 },
                 },
               ],
-              volumes: [{ name: "content", configMap: { name: content.metadata.name } }],
+              volumes: [{ name: "content", configMap: { name: content.metadata.name } }, ...nginxScratch.volumes],
             },
           },
         },

@@ -11,6 +11,7 @@ import { hpaBounds } from "../../policies/hpaBounds";
 import { kafkaStorageBound } from "../../policies/kafkaStorageBound";
 import { noPasswordLiterals } from "../../policies/noPasswordLiterals";
 import { partitionsPerBroker } from "../../policies/partitionsPerBroker";
+import { podSecurityRestricted } from "../../policies/podSecurityRestricted";
 import { statefulResourcesProtected } from "../../policies/statefulResourcesProtected";
 import { statefulSetDisruptionBudget } from "../../policies/statefulSetDisruptionBudget";
 import { tenantAclIsolation } from "../../policies/tenantAclIsolation";
@@ -42,10 +43,10 @@ describe("policy pack", () => {
     prod = await synthesize("prod");
   });
 
-  it("has eleven policies with unique names, each at a configurable enforcement level", () => {
+  it("has twelve policies with unique names, each at a configurable enforcement level", () => {
     const policies = guardrails("advisory");
-    assert.equal(policies.length, 11);
-    assert.equal(new Set(policies.map((p) => p.name)).size, 11);
+    assert.equal(policies.length, 12);
+    assert.equal(new Set(policies.map((p) => p.name)).size, 12);
     assert.ok(policies.every((p) => p.enforcementLevel === "advisory"));
     assert.ok(guardrails().every((p) => p.enforcementLevel === "mandatory"));
   });
@@ -238,6 +239,82 @@ describe("policy pack", () => {
         ),
       );
       assert.match(found[0] ?? "", /lacks all four public-access blocks on/);
+    });
+  });
+
+  describe("pod-security-restricted", () => {
+    const policy = podSecurityRestricted();
+    const fix =
+      'which Pod Security "restricted" refuses. Use the restricted pod and container security contexts (components/shared/podSecurity.ts).';
+    type Declared = Pick<DeclaredResource, "inputs">;
+    const workloadPod = (r: Declared) => (r.inputs as Tree).spec.template.spec;
+    const backupPod = (r: Declared) => (r.inputs as Tree).spec.jobTemplate.spec.template.spec;
+    const refusals: [string, string, string, (r: Declared) => void, string][] = [
+      [
+        "a container that may escalate its privileges",
+        resourceTypes.statefulSet,
+        "kafka-statefulset",
+        (r) => delete workloadPod(r).containers[0].securityContext.allowPrivilegeEscalation,
+        "kafka-statefulset: container kafka does not set allowPrivilegeEscalation: false",
+      ],
+      [
+        "a pod that may run as root (no runAsNonRoot)",
+        resourceTypes.deployment,
+        "kg-api-deployment",
+        (r) => delete workloadPod(r).securityContext.runAsNonRoot,
+        "kg-api-deployment: container kg-api does not set runAsNonRoot: true (on itself or the pod)",
+      ],
+      [
+        "an init container run as uid 0",
+        resourceTypes.cronJob,
+        "backup-jobs-postgresql",
+        (r) => (backupPod(r).initContainers[0].securityContext.runAsUser = 0),
+        "backup-jobs-postgresql: container dump runs as uid 0",
+      ],
+      [
+        "a container that keeps a capability",
+        resourceTypes.statefulSet,
+        "neo4j-statefulset",
+        (r) => (workloadPod(r).containers[0].securityContext.capabilities.add = ["SYS_ADMIN"]),
+        "neo4j-statefulset: container neo4j adds SYS_ADMIN",
+      ],
+      [
+        "a pod without a seccomp profile",
+        resourceTypes.statefulSet,
+        "postgresql-statefulset",
+        (r) => delete workloadPod(r).securityContext.seccompProfile,
+        "postgresql-statefulset: container postgres has no RuntimeDefault or Localhost seccomp profile (on itself or the pod)",
+      ],
+      [
+        "a host path volume",
+        resourceTypes.deployment,
+        "graph-builder-deployment",
+        (r) => workloadPod(r).volumes.push({ name: "host", hostPath: { path: "/var/run" } }),
+        "graph-builder-deployment: volume host is a hostPath volume",
+      ],
+      [
+        "the host's network",
+        resourceTypes.statefulSet,
+        "neo4j-statefulset",
+        (r) => (workloadPod(r).hostNetwork = true),
+        "neo4j-statefulset: hostNetwork is true",
+      ],
+    ];
+    for (const [what, type, name, change, reason] of refusals) {
+      it(`refuses ${what}`, async () => {
+        assert.deepEqual(await violations(policy, withChange(prod, type, name, change)), [`${reason}, ${fix}`]);
+      });
+    }
+    it("refuses a namespace that does not enforce restricted", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, resourceTypes.namespace, "platform-namespace", (r) => {
+          delete (r.inputs as Tree).metadata.labels["pod-security.kubernetes.io/enforce"];
+        }),
+      );
+      assert.deepEqual(found, [
+        'platform-namespace: the namespace does not enforce Pod Security "restricted". Label it pod-security.kubernetes.io/enforce=restricted.',
+      ]);
     });
   });
 

@@ -203,7 +203,11 @@ describe("backups", () => {
       const [download] = pod.initContainers;
       assert.equal(download.image, "amazon/aws-cli:2.17.52");
       assert.match(download.command[2], /aws s3 ls "s3:\/\/kg-rca-backups\/postgresql\/"/);
-      assert.deepEqual(download.volumeMounts, [{ name: "backups", mountPath: "/backups" }]);
+      assert.deepEqual(download.volumeMounts, [
+        { name: "backups", mountPath: "/backups" },
+        { name: "tmp", mountPath: "/tmp" },
+        { name: "aws-home", mountPath: "/home/aws" },
+      ]);
       const [restore] = pod.containers;
       assert.equal(restore.image, backupJobsArgs.postgresImage);
       assert.match(restore.command[2], /export PGHOST=postgresql\.kg-rca-server\.svc\.cluster\.local PGUSER=billing/);
@@ -211,7 +215,16 @@ describe("backups", () => {
       assert.deepEqual(restore.env, [
         { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "postgresql-auth", key: "password" } } },
       ]);
-      assert.deepEqual(pod.volumes, [{ name: "backups", emptyDir: {} }]);
+      assert.deepEqual(pod.volumes, [
+        { name: "backups", emptyDir: {} },
+        { name: "tmp", emptyDir: {} },
+        { name: "aws-home", emptyDir: {} },
+      ]);
+      // Each step as its own image's user: the download as the AWS CLI's, the restore as PostgreSQL's.
+      assert.deepEqual(
+        [pod.securityContext.runAsUser, download.securityContext.runAsUser, restore.securityContext.runAsUser],
+        [1000, 1000, 999],
+      );
     });
 
     it("follow schedule and time zone from config, and refuse a malformed schedule", async () => {
