@@ -11,7 +11,9 @@ import {
   KafkaCluster,
   KgApi,
   Monitoring,
+  maintenancePageName,
   Neo4jCluster,
+  NetworkPolicies,
   PlatformKafkaAccess,
   PlatformFoundation,
 } from "./components";
@@ -22,6 +24,16 @@ const config = loadStackConfig();
 const clients = loadRegistry(config.tenants.registry);
 const secrets = loadStackSecrets();
 const { namespace, storageClassName, skipAwait } = config;
+// The workloads' names: their objects' and pods' app names, which the NetworkPolicies select.
+const names = {
+  kafka: "kafka",
+  neo4j: "neo4j",
+  postgresql: "postgresql",
+  graphBuilder: "graph-builder",
+  kgApi: "kg-api",
+  maintenancePage: maintenancePageName("kg-api"),
+  backupJobs: "backup-jobs",
+};
 
 const platform = new PlatformFoundation("platform", {
   namespace,
@@ -47,20 +59,20 @@ const inCluster = {
 // Kafka, billing and Neo4j are not reached through the Kubernetes provider: they wait for the guard explicitly.
 const afterGuard = { dependsOn: [platform.guard] };
 
-const neo4j = new Neo4jCluster("neo4j", { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
+const neo4j = new Neo4jCluster(names.neo4j, { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
 const kafka = new KafkaCluster(
-  "kafka",
+  names.kafka,
   { namespace, storageClassName, skipAwait, kafka: config.kafka, adminPassword: secrets.kafkaAdminPassword },
   { ...inCluster, ...afterGuard },
 );
 const billing = new BillingDatabase(
-  "postgresql",
+  names.postgresql,
   { namespace, storageClassName, skipAwait, postgres: config.postgres },
   inCluster,
 );
 
 const graphBuilder = new GraphBuilder(
-  "graph-builder",
+  names.graphBuilder,
   {
     namespace,
     skipAwait,
@@ -73,7 +85,7 @@ const graphBuilder = new GraphBuilder(
 );
 
 const kgApi = new KgApi(
-  "kg-api",
+  names.kgApi,
   {
     namespace,
     skipAwait,
@@ -88,13 +100,20 @@ const kgApi = new KgApi(
   inCluster,
 );
 
+// Default deny in the namespace, then each workload's flows of the allow-list.
+new NetworkPolicies(
+  "network-policies",
+  { namespace, workloads: names, network: config.network, s3Endpoint: config.backups.s3Endpoint },
+  inCluster,
+);
+
 new Monitoring("monitoring", { namespace, skipAwait, monitoring: config.monitoring }, inCluster);
 
 const backupStorage = config.backups.awsEnabled
   ? new BackupStorage("backups", { namespace, backups: config.backups })
   : undefined;
 new BackupJobs(
-  "backup-jobs",
+  names.backupJobs,
   {
     namespace,
     storageClassName,

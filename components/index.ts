@@ -2,6 +2,7 @@ export * from "./kafka/kafkaCluster";
 export * from "./neo4j/neo4jCluster";
 export * from "./postgres/billingDatabase";
 export * from "./platform/platformFoundation";
+export * from "./platform/networkPolicies";
 export * from "./shared/imagePullPolicy";
 export * from "./workloads/graphBuilder";
 export * from "./workloads/kgApi";

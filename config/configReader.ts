@@ -1,3 +1,5 @@
+import { isIP } from "net";
+
 import { cronScheduleProblems } from "./cronSchedule";
 import { parseNeo4jSize, parseQuantity } from "./quantity";
 
@@ -9,6 +11,12 @@ export type QuantityKind = "cpu" | "memory" | "storage";
 const imagePattern =
   /^[a-z0-9][a-z0-9._\-/]*(:\d+)?[a-z0-9._\-/]*:([A-Za-z0-9_][A-Za-z0-9._-]{0,127})(@sha256:[a-f0-9]{64})?$/;
 const dnsLabelPattern = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** An IPv4 or IPv6 address with a prefix length that fits it, such as 10.0.0.0/8 or fd00::/8. */
+function isCidr(block: string): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(block);
+  const family = match === null ? 0 : isIP(match[1] as string);
+  return family !== 0 && Number(match?.[2]) <= (family === 4 ? 32 : 128);
+}
 const hostnamePattern = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
@@ -194,6 +202,23 @@ export class ConfigReader {
       return [];
     }
     return value.split(",").map((v) => Number(v.trim()));
+  }
+
+  /** A comma-separated list of IPv4 or IPv6 CIDR blocks such as "10.0.0.0/8", possibly empty. */
+  cidrList(key: string): string[] {
+    const value = this.optional(key).trim();
+    if (value === "") {
+      return [];
+    }
+    const blocks = value.split(",").map((block) => block.trim());
+    const invalid = blocks.filter((block) => !isCidr(block));
+    if (invalid.length > 0) {
+      this.problem(
+        key,
+        `must be a comma-separated list of CIDR blocks such as "10.0.0.0/8,192.168.1.0/24", or empty; "${invalid.join('", "')}" is not one`,
+      );
+    }
+    return blocks;
   }
 
   dnsLabel(key: string): string {

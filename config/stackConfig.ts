@@ -422,6 +422,11 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     monitoring,
     ops: readOps(reader, monitoring.alerts),
     maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
+    network: {
+      ingressControllerNamespace: reader.dnsLabel("networkIngressControllerNamespace"),
+      monitoringNamespace: reader.dnsLabel("networkMonitoringNamespace"),
+      operatorCidrs: reader.cidrList("networkOperatorCidrs"),
+    },
   };
   if (
     reader.allValid("neo4jEdition", "tenantDatabases") &&

@@ -117,6 +117,21 @@ export interface StackConfig {
   readonly ops: OpsConfig;
   /** kg-api parked at zero replicas and the Ingress serving a 503 maintenance page. */
   readonly maintenance: MaintenanceConfig;
+  /** Where the platform's traffic may come from, for its NetworkPolicies. */
+  readonly network: NetworkConfig;
+}
+
+export interface NetworkConfig {
+  /** Namespace of the ingress controller that forwards to kg-api and the maintenance page. */
+  readonly ingressControllerNamespace: string;
+  /** Namespace of the Prometheus that scrapes the workloads. */
+  readonly monitoringNamespace: string;
+  /**
+   * Address ranges outside the cluster that may reach the Kafka client listener, Bolt and PostgreSQL
+   * directly (the engine's providers, the day-2 commands); empty: none, they come through a
+   * port-forward, which NetworkPolicies do not see.
+   */
+  readonly operatorCidrs: readonly string[];
 }
 
 export interface BackupsConfig {

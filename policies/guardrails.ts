@@ -12,6 +12,7 @@ import { statefulResourcesProtected } from "./statefulResourcesProtected";
 import { statefulSetDisruptionBudget } from "./statefulSetDisruptionBudget";
 import { tenantAclIsolation } from "./tenantAclIsolation";
 import { topicReplication } from "./topicReplication";
+import { workloadNetworkPolicy } from "./workloadNetworkPolicy";
 
 /** Every guardrail at one enforcement level; per-policy levels can be changed with --policy-pack-config. */
 export function guardrails(enforcementLevel: EnforcementLevel = "mandatory"): Policies {
@@ -28,5 +29,6 @@ export function guardrails(enforcementLevel: EnforcementLevel = "mandatory"): Po
     partitionsPerBroker(enforcementLevel),
     kafkaStorageBound(enforcementLevel),
     podSecurityRestricted(enforcementLevel),
+    workloadNetworkPolicy(enforcementLevel),
   ];
 }

@@ -38,7 +38,7 @@ export function restrictedViolations(pod: Props): string[] {
     }
   }
   const podContext = (pod.securityContext ?? {}) as Props;
-  const podSeccomp = ((podContext.seccompProfile ?? {}) as Props).type;
+  const podSeccomp: unknown = ((podContext.seccompProfile ?? {}) as Props).type;
   if (podContext.runAsUser === 0) {
     found.push("the pod runs as uid 0");
   }
@@ -58,7 +58,7 @@ export function restrictedViolations(pod: Props): string[] {
     if (context.runAsUser === 0) {
       found.push(`${name} runs as uid 0`);
     }
-    const seccomp = ((context.seccompProfile ?? {}) as Props).type ?? podSeccomp;
+    const seccomp: unknown = ((context.seccompProfile ?? {}) as Props).type ?? podSeccomp;
     if (!seccompAllowed.includes(String(seccomp))) {
       found.push(`${name} has no RuntimeDefault or Localhost seccomp profile (on itself or the pod)`);
     }

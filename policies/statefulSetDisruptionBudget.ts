@@ -1,17 +1,8 @@
-import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, StackValidationPolicy } from "@pulumi/policy";
 
 import { resourceTypes } from "../components/resourceKinds";
+import { namespaceOf, selects } from "./kubernetesPods";
 import { Props } from "./policyTypes";
-
-function selects(selector: Props | undefined, labels: Record<string, string>): boolean {
-  const matchLabels = (selector?.matchLabels ?? {}) as Record<string, string>;
-  const keys = Object.keys(matchLabels);
-  return keys.length > 0 && keys.every((key) => labels[key] === matchLabels[key]);
-}
-
-function namespaceOf(resource: PolicyResource): string | undefined {
-  return ((resource.props as Props).metadata as Props | undefined)?.namespace as string | undefined;
-}
 
 /** A StatefulSet with volumes holds data: voluntary evictions must be bounded by a PodDisruptionBudget. */
 export function statefulSetDisruptionBudget(enforcementLevel: EnforcementLevel = "mandatory"): StackValidationPolicy {

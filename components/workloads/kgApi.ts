@@ -29,6 +29,11 @@ export interface KgApiArgs {
 
 export const kgApiPort = 8080;
 
+/** The maintenance page's name (its Deployment, Service and pods' app) for a kg-api named `kgApiName`. */
+export function maintenancePageName(kgApiName: string): string {
+  return `${kgApiName}-maintenance`;
+}
+
 /**
  * The RCA query API: an autoscaled Deployment behind an Ingress. In
  * maintenance mode the Deployment is parked at zero without its HPA and the
@@ -72,7 +77,7 @@ export class KgApi extends pulumi.ComponentResource {
 
     const backend = args.maintenance.enabled
       ? new MaintenancePage(
-          `${name}-maintenance`,
+          maintenancePageName(name),
           { namespace: args.namespace, skipAwait: args.skipAwait, image: args.maintenance.pageImage },
           { parent: this },
         )

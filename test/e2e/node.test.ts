@@ -49,6 +49,39 @@ describe("a real node: the program's own pods run in the local stack", function 
     }
   });
 
+  it('1. the namespace enforces Pod Security "restricted": every pod above was admitted under it, and a root pod is refused', async () => {
+    const labels = (await cluster.core().readNamespace({ name: namespace })).metadata?.labels ?? {};
+    assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
+    // The API server's own PodSecurity admission judges the pod: a dry run writes nothing.
+    const rootPod: k8s.V1Pod = {
+      metadata: { name: "pod-security-probe" },
+      spec: { containers: [{ name: "probe", image: "kg-rca.local/pause:any", securityContext: { runAsUser: 0 } }] },
+    };
+    await assert.rejects(
+      cluster.core().createNamespacedPod({ namespace, body: rootPod, dryRun: "All" }),
+      (err: Error) => {
+        const body = (err as { body?: unknown }).body;
+        return /violates PodSecurity "restricted:v1\.34"/.test(typeof body === "string" ? body : err.message);
+      },
+    );
+  });
+
+  it("1. the API server holds a default deny and an allow policy selecting every pod of the namespace (not enforced here)", async () => {
+    // The node's bridge network plugin does not enforce NetworkPolicies: this checks them as the API server stored them.
+    const policies = (await cluster.kube.makeApiClient(k8s.NetworkingV1Api).listNamespacedNetworkPolicy({ namespace }))
+      .items;
+    const deny = policies.find((p) => p.metadata?.name === "default-deny");
+    assert.deepEqual([deny?.spec?.podSelector, deny?.spec?.policyTypes], [{}, ["Ingress", "Egress"]]);
+    const allows = policies.filter((p) => p.metadata?.name?.startsWith("allow-") && p.metadata.name !== "allow-dns");
+    for (const pod of (await cluster.core().listNamespacedPod({ namespace })).items) {
+      const labels = pod.metadata?.labels ?? {};
+      const selecting = allows.filter((p) =>
+        Object.entries(p.spec?.podSelector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value),
+      );
+      assert.equal(selecting.length, 1, `pod ${pod.metadata?.name} is selected by ${selecting.length} allow policies`);
+    }
+  });
+
   it("1. the broker was formatted by the program's start script, with the admin and anchor SCRAM users", () => {
     const users = cluster.kafkaTool("kafka-configs.sh", "--describe", "--entity-type", "users");
     assert.match(users, /SCRAM credential configs for user-principal 'admin' are SCRAM-SHA-512/);

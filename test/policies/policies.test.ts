@@ -16,6 +16,7 @@ import { statefulResourcesProtected } from "../../policies/statefulResourcesProt
 import { statefulSetDisruptionBudget } from "../../policies/statefulSetDisruptionBudget";
 import { tenantAclIsolation } from "../../policies/tenantAclIsolation";
 import { topicReplication } from "../../policies/topicReplication";
+import { workloadNetworkPolicy } from "../../policies/workloadNetworkPolicy";
 import { DeclaredResource, MockRun } from "../../tools/mockEngine";
 import { synthesize, Tree } from "../unit/helpers/synthesize";
 import { resourceViolations, stackViolations, withChange, without } from "./harness";
@@ -43,10 +44,10 @@ describe("policy pack", () => {
     prod = await synthesize("prod");
   });
 
-  it("has twelve policies with unique names, each at a configurable enforcement level", () => {
+  it("has thirteen policies with unique names, each at a configurable enforcement level", () => {
     const policies = guardrails("advisory");
-    assert.equal(policies.length, 12);
-    assert.equal(new Set(policies.map((p) => p.name)).size, 12);
+    assert.equal(policies.length, 13);
+    assert.equal(new Set(policies.map((p) => p.name)).size, 13);
     assert.ok(policies.every((p) => p.enforcementLevel === "advisory"));
     assert.ok(guardrails().every((p) => p.enforcementLevel === "mandatory"));
   });
@@ -315,6 +316,40 @@ describe("policy pack", () => {
       assert.deepEqual(found, [
         'platform-namespace: the namespace does not enforce Pod Security "restricted". Label it pod-security.kubernetes.io/enforce=restricted.',
       ]);
+    });
+  });
+
+  describe("workload-network-policy", () => {
+    const policy = workloadNetworkPolicy();
+    it("refuses a workload no NetworkPolicy selects: the default deny would cut it off", async () => {
+      const found = await violations(
+        policy,
+        without(prod, resourceTypes.networkPolicy, "network-policies-graph-builder"),
+      );
+      assert.deepEqual(found, [
+        'graph-builder-deployment: no NetworkPolicy selects its pods (labels {"app":"graph-builder","app.kubernetes.io/managed-by":"pulumi","app.kubernetes.io/name":"graph-builder","app.kubernetes.io/part-of":"kg-rca-server"}), so the default deny cuts them off. Add its flows to the allow-list (components/platform/networkFlows.ts).',
+      ]);
+    });
+    it("refuses workloads in a namespace without a default deny, naming each", async () => {
+      const found = await violations(
+        policy,
+        without(prod, resourceTypes.networkPolicy, "network-policies-default-deny"),
+      );
+      assert.ok(found.length >= 7, found.join("\n"));
+      assert.ok(
+        found.includes(
+          "kafka-statefulset: no default-deny NetworkPolicy in kg-rca-server, so its pods accept traffic from anywhere. Declare one (components/platform/networkPolicies.ts).",
+        ),
+      );
+    });
+    it("does not take a policy with rules for a default deny", async () => {
+      const found = await violations(
+        policy,
+        withChange(prod, resourceTypes.networkPolicy, "network-policies-default-deny", (r) => {
+          (r.inputs as Tree).spec.ingress = [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }];
+        }),
+      );
+      assert.ok(found.some((v) => v.startsWith("kafka-statefulset: no default-deny NetworkPolicy")));
     });
   });
 

@@ -268,6 +268,26 @@ describe("stack config", () => {
       assertRefused({ backupPostgresSchedule: "@every 1h" }, "backupPostgresSchedule", "five-field cron schedule");
       assert.equal(parse({ backupNeo4jSchedule: "@daily" }).config.backups.neo4jSchedule, "@daily");
     });
+    it("network: operator ranges that are not CIDR blocks, namespaces that are not DNS labels", () => {
+      for (const bad of ["10.0.0.0", "10.0.0.0/33", "300.1.1.1/8", "fd00::/129", "10.0.0.0/8;192.168.0.0/16", "any"]) {
+        assertRefused({ networkOperatorCidrs: bad }, "networkOperatorCidrs", "a comma-separated list of CIDR blocks");
+      }
+      assert.deepEqual(parse({ networkOperatorCidrs: "172.31.254.0/24, fd00::/8" }).config.network.operatorCidrs, [
+        "172.31.254.0/24",
+        "fd00::/8",
+      ]);
+      assert.deepEqual(parse({}).config.network, {
+        ingressControllerNamespace: "ingress-nginx",
+        monitoringNamespace: "monitoring",
+        operatorCidrs: [],
+      });
+      assertRefused(
+        { networkIngressControllerNamespace: "Ingress_Nginx" },
+        "networkIngressControllerNamespace",
+        "a DNS label",
+      );
+      assertRefused({ networkMonitoringNamespace: "" }, "networkMonitoringNamespace", "");
+    });
     it("an S3 endpoint or credentials Secret that is malformed, or set while the program declares the AWS bucket", () => {
       const local = { awsEnabled: "false" };
       for (const bad of ["172.31.254.1:19000", "s3://bucket", "http://s3.local/path", "http://S3.local"]) {
