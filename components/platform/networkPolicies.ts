@@ -18,7 +18,10 @@ export interface NetworkPoliciesArgs {
   readonly workloads: PlatformWorkloads;
   /** Ingress controller and Prometheus namespaces, operator address ranges. */
   readonly network: NetworkConfig;
-  /** The backup jobs' S3 endpoint; unset: AWS's, on 443. */
+  /**
+   * The backup jobs' S3 endpoint, whose port they may reach.
+   * @default AWS's endpoint, on 443
+   */
   readonly s3Endpoint?: string;
 }
 
