@@ -50,6 +50,7 @@ const platform = new PlatformFoundation("platform", {
   clients: Object.fromEntries(clients.map((client) => [client.id, client.status])),
   clientRegistry: config.tenants.registry,
   kafkaDiskUsageRatio: config.monitoring.alerts.diskUsageRatio,
+  tenantShards: config.tenants.shards,
 });
 // Every workload's containers get the configured imagePullPolicy (Never where images are imported, not pulled).
 const inCluster = {

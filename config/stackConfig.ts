@@ -15,6 +15,7 @@ import {
   PostgresConfig,
   StackConfig,
 } from "./types";
+import { shardCount } from "../clients/shards";
 import { drainingBrokers } from "./kafkaBrokers";
 import { ValidationError } from "./validationError";
 
@@ -336,7 +337,7 @@ function readMonitoring(reader: ConfigReader): MonitoringConfig {
 }
 
 /** The day-2 thresholds, each validated against the alert that measures the same thing. */
-function readOps(reader: ConfigReader, alerts: AlertThresholds): OpsConfig {
+function readOps(reader: ConfigReader, alerts: AlertThresholds, maxClients: number): OpsConfig {
   const ops: OpsConfig = {
     prometheusUrl: reader.matching(
       "opsPrometheusUrl",
@@ -349,7 +350,7 @@ function readOps(reader: ConfigReader, alerts: AlertThresholds): OpsConfig {
     },
     volumeUsageErrorRatio: reader.ratio("opsVolumeUsageErrorRatio", 0, 1),
     capacity: {
-      maxClients: reader.positiveInteger("capacityMaxClients"),
+      maxClients,
       scaleLeadMonths: reader.integer("capacityScaleLeadMonths", 0, 120),
     },
   };
@@ -398,6 +399,9 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
   const reader = new ConfigReader(raw, projectName);
   const environment = reader.oneOf("environment", ["prod", "staging", "local"]);
   const monitoring = readMonitoring(reader);
+  // Read before the config object: the shard count is derived from them.
+  const maxClients = reader.positiveInteger("capacityMaxClients");
+  const shardSize = reader.positiveInteger("tenantShardSize");
   const config: StackConfig = {
     environment,
     namespace: reader.dnsLabel("namespace"),
@@ -417,10 +421,12 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
         `a registry name such as "prod", or file:PATH.json`,
       ),
       databases: reader.boolean("tenantDatabases"),
+      shardSize,
+      shards: shardCount(maxClients, shardSize),
     },
     backups: readBackups(reader),
     monitoring,
-    ops: readOps(reader, monitoring.alerts),
+    ops: readOps(reader, monitoring.alerts, maxClients),
     maintenance: { enabled: reader.boolean("maintenanceMode"), pageImage: reader.image("maintenancePageImage") },
     network: {
       ingressControllerNamespace: reader.dnsLabel("networkIngressControllerNamespace"),

@@ -188,6 +188,10 @@ export interface TenantsConfig {
   readonly registry: string;
   /** Create a Neo4j database per client; needs Enterprise Edition. */
   readonly databases: boolean;
+  /** Clients one tenant shard is sized for (tenantShardSize). */
+  readonly shardSize: number;
+  /** Tenant shards of the environment: capacityMaxClients over shardSize, rounded up; fixed at creation. */
+  readonly shards: number;
 }
 
 export interface OpsConfig {

@@ -1,6 +1,7 @@
 import { formatBytes } from "../config/byteUnits";
 import { parseQuantity } from "../config/quantity";
 import { isLive } from "../clients/lifecycle";
+import { clientsByShard } from "../clients/shards";
 import { indexHeadroomRatio, fileDeleteDelayMs, retentionCheckIntervalMs } from "../clients/storageBound";
 import {
   ClientSet,
@@ -29,7 +30,33 @@ export interface CapacityReport {
   /** One estimate per client set (today the stack's registry; a shard each once sharded). */
   readonly storage: readonly StorageEstimate[];
   readonly projection: Projection & { readonly leadMonths: number };
+  /** Each tenant shard's share: its live clients against the shard size, and their storage bound. */
+  readonly shards: readonly ShardLoad[];
   readonly checks: readonly NamedFinding[];
+}
+
+export interface ShardLoad {
+  readonly shard: number;
+  readonly live: number;
+  readonly size: number;
+  readonly boundBytes: number;
+}
+
+/** A shard holding more live clients than it is sized for: the ids' hash is uneven at this count. */
+function shardFinding(shards: readonly ShardLoad[]): NamedFinding {
+  const fullest = shards.reduce((a, b) => (b.live > a.live ? b : a));
+  const figure = `${fullest.live}/${fullest.size} in shard ${fullest.shard}`;
+  const over = shards.filter((s) => s.live > s.size);
+  if (over.length > 0) {
+    return {
+      name: "shards",
+      ...warning(
+        figure,
+        `shard(s) ${over.map((s) => s.shard).join(", ")} hold more live clients than kg-rca-server:tenantShardSize: their one-client changes cost more than the others'`,
+      ),
+    };
+  }
+  return { name: "shards", ...ok(figure, `${shards.length} shard(s), each within kg-rca-server:tenantShardSize`) };
 }
 
 const writeWindowSeconds = (retentionCheckIntervalMs + fileDeleteDelayMs) / 1000;
@@ -148,6 +175,13 @@ export function capacityReport(
   const storage = clientSets.map((set) => impliedStorage(set, replication, brokers, maxClients));
   const suffix = (s: StorageEstimate) => (storage.length === 1 ? "" : ` ${s.set}`);
   const leadMonths = config.ops.capacity.scaleLeadMonths;
+  const shards = clientsByShard(clients, config.tenants.shards).map((members, shard) => ({
+    shard,
+    live: members.filter((c) => isLive(c.status)).length,
+    size: config.tenants.shardSize,
+    boundBytes: impliedStorage({ name: `shard ${shard}`, clients: members }, replication, brokers, maxClients)
+      .totalBytes,
+  }));
   const projection = growthProjection(
     clients.filter((c) => isLive(c.status)).length,
     config.ops.capacity.maxClients,
@@ -162,6 +196,7 @@ export function capacityReport(
     ]),
     partitionCeilingFinding(storage, replication, brokers.count, ceiling.value),
     projectionFinding(projection, leadMonths),
+    shardFinding(shards),
   ];
   return {
     stack: context.stack,
@@ -170,6 +205,7 @@ export function capacityReport(
     partitions: { ...load, ceilingSource: ceiling.source },
     storage,
     projection: { ...projection, leadMonths },
+    shards,
     checks,
   };
 }
@@ -193,6 +229,10 @@ export function renderCapacity(report: CapacityReport): string {
       [s.set, "total", "", formatBytes(s.totalBytes), "", formatBytes(s.totalBytesAtCeiling)],
     ]),
   );
+  const shards = renderTable(
+    ["SHARD", "LIVE", "SIZE", "BOUND"],
+    report.shards.map((s) => [String(s.shard), String(s.live), String(s.size), formatBytes(s.boundBytes)]),
+  );
   const checks = renderTable(
     ["STATUS", "CHECK", "FIGURE", "REASON"],
     report.checks.map((f) => [f.status.toUpperCase(), f.name, f.figure, f.reason]),
@@ -203,6 +243,8 @@ export function renderCapacity(report: CapacityReport): string {
     plans,
     "",
     storage,
+    "",
+    shards,
     "",
     checks,
     "",

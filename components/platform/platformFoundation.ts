@@ -27,6 +27,8 @@ export interface PlatformFoundationArgs {
   readonly clientRegistry: string;
   /** alertDiskUsageRatio, recorded on the guard for the policy pack's Kafka storage bound. */
   readonly kafkaDiskUsageRatio: number;
+  /** The environment's tenant shard count, which the guard keeps from changing. */
+  readonly tenantShards: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export class PlatformFoundation extends pulumi.ComponentResource {
         clients: { ...args.clients },
         clientRegistry: args.clientRegistry,
         kafkaDiskUsageRatio: args.kafkaDiskUsageRatio,
+        tenantShards: args.tenantShards,
       },
       { parent: this },
     ));

@@ -34,6 +34,11 @@ export interface GuardInputs {
    * kafka-storage-bound, which reads the stack's facts from the guard's inputs.
    */
   readonly kafkaDiskUsageRatio?: number;
+  /**
+   * The environment's tenant shard count (capacityMaxClients over tenantShardSize), fixed once
+   * applied; absent in state written before shards existed, which the next update records.
+   */
+  readonly tenantShards?: number;
 }
 
 /** Bytes of a storage quantity; NaN when it does not parse (config validation has refused those already). */
@@ -72,6 +77,12 @@ export function guardProblems(olds: Partial<GuardInputs> | undefined, news: Guar
         `kg-rca-server:kafkaBrokers: lowering ${previousBrokers} to ${news.kafkaBrokers} removes broker(s) ${removed.join(", ")}, and ${notDrained.join(", ")} ${notDrained.length === 1 ? "is" : "are"} not drained. First list ${notDrained.length === 1 ? "it" : "them"} in kg-rca-server:kafkaDrainedBrokers and apply that (the kafka-rebalance Job moves ${notDrained.length === 1 ? "its" : "their"} partitions to the other brokers); once that Job has completed, lower the count.`,
       );
     }
+  }
+  const previousShards = olds?.tenantShards;
+  if (previousShards !== undefined && news.tenantShards !== previousShards) {
+    problems.push(
+      `kg-rca-server:tenantShardSize, kg-rca-server:capacityMaxClients: they make ${String(news.tenantShards)} tenant shards, and this environment was created with ${previousShards}. The count is fixed: a client's shard would change and its resources move between stacks. Set them back so capacityMaxClients over tenantShardSize rounds up to ${previousShards}; beyond this environment's capacity, create another environment.`,
+    );
   }
   problems.push(...clientProblems(olds, news));
   return problems;

@@ -268,6 +268,12 @@ describe("stack config", () => {
       assertRefused({ backupPostgresSchedule: "@every 1h" }, "backupPostgresSchedule", "five-field cron schedule");
       assert.equal(parse({ backupNeo4jSchedule: "@daily" }).config.backups.neo4jSchedule, "@daily");
     });
+    it("tenant shards: the count follows capacityMaxClients over tenantShardSize; a size that is not a positive integer is refused", () => {
+      assert.deepEqual([parse({}).config.tenants.shardSize, parse({}).config.tenants.shards], [50, 4]);
+      assert.equal(parse({ capacityMaxClients: "120", tenantShardSize: "25" }).config.tenants.shards, 5);
+      assertRefused({ tenantShardSize: "0" }, "tenantShardSize", "positive integer");
+      assertRefused({ tenantShardSize: "ten" }, "tenantShardSize", "positive integer");
+    });
     it("network: operator ranges that are not CIDR blocks, namespaces that are not DNS labels", () => {
       for (const bad of ["10.0.0.0", "10.0.0.0/33", "300.1.1.1/8", "fd00::/129", "10.0.0.0/8;192.168.0.0/16", "any"]) {
         assertRefused({ networkOperatorCidrs: bad }, "networkOperatorCidrs", "a comma-separated list of CIDR blocks");

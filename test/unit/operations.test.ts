@@ -105,6 +105,7 @@ describe("storage growth", () => {
     assert.equal(guard.storageClassExpandable, true);
     assert.equal(guard.kafkaBrokers, 5);
     assert.equal(guard.clientRegistry, "prod");
+    assert.equal(guard.tenantShards, 4, "capacityMaxClients 200 over tenantShardSize 50");
     assert.ok(Object.keys(guard.clients).length > 0);
     assert.ok(Object.values(guard.clients).every((status) => status === "active" || status === "suspended"));
     assert.equal(find(run, guardType, "platform-guard").parent, "platform");
@@ -178,6 +179,22 @@ describe("storage growth", () => {
         ),
         [],
       );
+    });
+
+    it("records the tenant shard count and refuses any change of it, naming both keys and the count to keep", () => {
+      const sharded = { ...base, tenantShards: 4 };
+      assert.deepEqual(guardProblems(base, sharded), [], "state from before shards: the count is recorded");
+      assert.deepEqual(guardProblems(sharded, sharded), []);
+      for (const shards of [3, 5]) {
+        const problems = guardProblems(sharded, { ...sharded, tenantShards: shards });
+        assert.equal(problems.length, 1);
+        assert.match(
+          problems[0] ?? "",
+          new RegExp(
+            `^kg-rca-server:tenantShardSize, kg-rca-server:capacityMaxClients: they make ${shards} tenant shards, and this environment was created with 4\\. .*rounds up to 4; beyond this environment's capacity, create another environment\\.$`,
+          ),
+        );
+      }
     });
 
     it("refuses removing any registry entry, naming the client and the way to offboard", () => {

@@ -9,7 +9,7 @@ import {
   partitionLoad,
   planClientStorageBound,
 } from "../../ops/capacity";
-import { capacityReport, formatBytes } from "../../ops/capacityReport";
+import { capacityReport, renderCapacity, formatBytes } from "../../ops/capacityReport";
 import { loadOpsContext } from "../../ops/stack";
 import { guideFigures } from "./fixtures/stack";
 import { projectDir } from "./helpers/synthesize";
@@ -141,6 +141,20 @@ describe("ops capacity arithmetic", () => {
     assert.equal(storage("advisory")?.status, "warning");
   });
 
+  it("warns when a shard holds more live clients than tenantShardSize", () => {
+    // Two shards of one client each: acme-abc123 and smallco-q1w2e3 both hash to shard 0.
+    const context = loadOpsContext({
+      projectDir,
+      stack: "prod",
+      overrides: { ...guideFigures, capacityMaxClients: "2", tenantShardSize: "1" },
+      env: {},
+      timeoutMs: 1000,
+    });
+    const shards = capacityReport(context, { value: 4000, source: "test" }, 0).checks.find((c) => c.name === "shards");
+    assert.deepEqual([shards?.status, shards?.figure], ["warning", "2/1 in shard 0"]);
+    assert.match(shards?.reason ?? "", /^shard\(s\) 0 hold more live clients than kg-rca-server:tenantShardSize/);
+  });
+
   it("formats bytes in binary units", () => {
     assert.deepEqual([formatBytes(0), formatBytes(1536), formatBytes(5 * 1024 ** 4)], ["0 B", "1.5 KiB", "5 TiB"]);
   });
@@ -164,9 +178,22 @@ describe("ops capacity arithmetic", () => {
         ["storage at ceiling", "ok", "4.3 TiB of 4.5 TiB"],
         ["partitions at ceiling", "ok", "3015/4000 per broker"],
         ["projection", "ok", "19 months to 200 clients"],
+        ["shards", "ok", "1/50 in shard 0"],
       ],
     );
     assert.equal(report.status, "ok");
+    // 200 clients over shards of 50: four shards, each client in the one its id hashes to.
+    assert.deepEqual(
+      report.shards.map((s) => [s.shard, s.live, s.size]),
+      [
+        [0, 1, 50],
+        [1, 0, 50],
+        [2, 1, 50],
+        [3, 1, 50],
+      ],
+    );
+    assert.equal(report.shards[1]?.boundBytes, 0);
+    assert.match(renderCapacity(report), /SHARD +LIVE +SIZE +BOUND\n0 +1 +50 +/);
     assert.equal(report.storage[0]?.totalBytesAtCeiling, 67 * 21168 * MiB * 3 * 1.05);
     const crowded = capacityReport(context, { value: 40, source: "test" }, 100);
     const [partitions, , , , projection] = crowded.checks;

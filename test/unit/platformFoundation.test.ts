@@ -18,6 +18,7 @@ const args: PlatformFoundationArgs = {
   clients: { acme: "active" },
   clientRegistry: "test",
   kafkaDiskUsageRatio: 0.9,
+  tenantShards: 4,
 };
 
 describe("PlatformFoundation", () => {
