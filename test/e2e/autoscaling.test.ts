@@ -38,7 +38,10 @@ describe("autoscaling on the node: graph-builder's HPA on metrics-server's CPU f
 
   const readyPods = async (): Promise<string[]> => {
     const pods = await cluster.core().listNamespacedPod({ namespace, labelSelector: podSelector });
+    // A pod the scale-down is removing still reads Ready until the kubelet reports it stopped: load
+    // put into it would vanish with it, and the HPA would never scale (a CI run timed out so).
     return pods.items
+      .filter((p) => p.metadata?.deletionTimestamp === undefined)
       .filter((p) => (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"))
       .map((p) => p.metadata?.name ?? "");
   };
