@@ -106,12 +106,15 @@ describe("autoscaling on the node: graph-builder's HPA on metrics-server's CPU f
     const load = new CpuLoad(cluster, pod, deployment);
     const loadStart = Date.now();
     load.start();
-    const scaledUp = await timeline.waitFor(
-      "the HPA to raise the replica count",
-      loadStart,
-      (s) => s.desired > minReplicas,
-      300000,
-    );
+    const scaledUp = await timeline
+      .waitFor("the HPA to raise the replica count", loadStart, (s) => s.desired > minReplicas, 300000)
+      .catch(async (err: unknown) => {
+        // What the HPA saw: its metric and conditions say whether the load reached it.
+        const status = (await hpa()).status;
+        throw new Error(
+          `${(err as Error).message}; loaded pod ${pod}; HPA status ${JSON.stringify({ current: status?.currentMetrics, conditions: status?.conditions?.map((c) => `${c.type}=${c.status} ${c.reason ?? ""}: ${c.message ?? ""}`) })}`,
+        );
+      });
     const readyUp = await timeline.waitFor(
       "more Ready pods than the minimum",
       loadStart,
