@@ -51,7 +51,7 @@ export interface BackupJobsArgs {
   };
 }
 
-/** The AWS CLI image's HOME. */
+/** The AWS CLI steps' HOME: an emptyDir, so the CLI can cache the role's credentials. */
 const awsCliHome = "/home/aws";
 /** Writable paths of the steps under their read-only roots: /tmp for every step, the CLI's HOME. */
 const jobScratch = scratchVolumes({ tmp: "/tmp", "aws-home": awsCliHome });
@@ -192,8 +192,12 @@ export class BackupJobs extends pulumi.ComponentResource {
       name,
       image: args.backups.awsCliImage,
       command: ["/bin/bash", "-c", script],
-      // Both unset in production: AWS's endpoint, and the role's web-identity credentials.
-      ...(s3Endpoint === undefined ? {} : { env: plainEnv({ AWS_ENDPOINT_URL: s3Endpoint }) }),
+      env: plainEnv({
+        // A HOME it can write as uid 1000 under the read-only root (the official image's is /root).
+        HOME: awsCliHome,
+        // Unset in production: AWS's endpoint (and, below, the role's web-identity credentials).
+        ...(s3Endpoint === undefined ? {} : { AWS_ENDPOINT_URL: s3Endpoint }),
+      }),
       ...(s3CredentialsSecret === undefined ? {} : { envFrom: [{ secretRef: { name: s3CredentialsSecret } }] }),
       resources: resourceRequirements(uploadResources),
       securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.awsCli }),

@@ -268,11 +268,15 @@ describe("backups", () => {
     const steps = awsCliSteps(local);
     assert.equal(steps.length, 3);
     for (const step of steps) {
-      assert.deepEqual(step.env, [{ name: "AWS_ENDPOINT_URL", value: "http://172.31.254.1:19000" }]);
+      assert.deepEqual(step.env, [
+        { name: "HOME", value: "/home/aws" },
+        { name: "AWS_ENDPOINT_URL", value: "http://172.31.254.1:19000" },
+      ]);
       assert.deepEqual(step.envFrom, [{ secretRef: { name: "backup-s3-credentials" } }]);
     }
     for (const step of awsCliSteps(run)) {
-      assert.deepEqual([step.env, step.envFrom], [undefined, undefined]);
+      // AWS's endpoint and the role's credentials; only a writable HOME is set.
+      assert.deepEqual([step.env, step.envFrom], [[{ name: "HOME", value: "/home/aws" }], undefined]);
     }
   });
 });
