@@ -1,7 +1,7 @@
 import { EnforcementLevel, StackValidationPolicy } from "@pulumi/policy";
 
 import { resourceTypes } from "../components/resourceKinds";
-import { namespaceOf, selects } from "./kubernetesPods";
+import { namespaceOf, podLabelsOf, selects } from "./kubernetesPods";
 import { Props } from "./policyTypes";
 
 /** A StatefulSet with volumes holds data: voluntary evictions must be bounded by a PodDisruptionBudget. */
@@ -17,8 +17,7 @@ export function statefulSetDisruptionBudget(enforcementLevel: EnforcementLevel =
         if (((spec.volumeClaimTemplates ?? []) as unknown[]).length === 0) {
           continue;
         }
-        const podMetadata = ((spec.template as Props | undefined)?.metadata ?? {}) as Props;
-        const podLabels = (podMetadata.labels ?? {}) as Record<string, string>;
+        const podLabels = podLabelsOf(statefulSet.type, statefulSet.props as Props) ?? {};
         const covered = budgets.some(
           (pdb) =>
             namespaceOf(pdb) === namespaceOf(statefulSet) &&

@@ -53,9 +53,9 @@ export interface BackupJobsArgs {
 
 /** The AWS CLI steps' HOME: an emptyDir, so the CLI can cache the role's credentials. */
 const awsCliHome = "/home/aws";
-/** Writable paths of the steps under their read-only roots: /tmp for every step, the CLI's HOME. */
-const jobScratch = scratchVolumes({ tmp: "/tmp", "aws-home": awsCliHome });
-const tmpMount = { name: "tmp", mountPath: "/tmp" };
+/** Writable paths of the steps under their read-only roots: /tmp for every step, and the CLI's HOME. */
+const tmpScratch = scratchVolumes({ tmp: "/tmp" });
+const awsHomeScratch = scratchVolumes({ "aws-home": awsCliHome });
 
 const jobResources: ComputeResources = {
   requests: { cpu: "500m", memory: "2Gi" },
@@ -138,7 +138,7 @@ export class BackupJobs extends pulumi.ComponentResource {
           env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
           resources: resourceRequirements(jobResources),
           securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.postgres }),
-          volumeMounts: [{ name: "backups", mountPath: backupMountPath }, tmpMount],
+          volumeMounts: [{ name: "backups", mountPath: backupMountPath }, ...tmpScratch.volumeMounts],
         },
       ],
       containers: [this.awsCliContainer(args, "upload", postgresUploadScript(b.bucketName))],
@@ -167,7 +167,7 @@ export class BackupJobs extends pulumi.ComponentResource {
             env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
             resources: resourceRequirements(jobResources),
             securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.postgres }),
-            volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }, tmpMount],
+            volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }, ...tmpScratch.volumeMounts],
           },
         ],
         volumes: [{ name: "backups", emptyDir: {} }],
@@ -203,9 +203,9 @@ export class BackupJobs extends pulumi.ComponentResource {
       securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.awsCli }),
       volumeMounts: [
         { name: "backups", mountPath: backupMountPath, ...(name === "upload" ? { readOnly: true } : {}) },
-        tmpMount,
+        ...tmpScratch.volumeMounts,
         // The CLI caches the role's web-identity credentials in its HOME.
-        { name: "aws-home", mountPath: awsCliHome },
+        ...awsHomeScratch.volumeMounts,
       ],
     };
   }
@@ -249,7 +249,7 @@ export class BackupJobs extends pulumi.ComponentResource {
                   // Each step runs as its own image's user; the volumes belong to the AWS CLI's group.
                   securityContext: restrictedPodSecurity(imageUsers.awsCli),
                   ...pod,
-                  volumes: [...pod.volumes, ...jobScratch.volumes],
+                  volumes: [...pod.volumes, ...tmpScratch.volumes, ...awsHomeScratch.volumes],
                 },
               },
             },

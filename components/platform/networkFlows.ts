@@ -1,4 +1,5 @@
 import { NetworkConfig } from "../../config";
+import { appNameLabel } from "../shared/kubernetesMeta";
 
 /**
  * Who may talk to whom in the platform's namespace: the allow-list its NetworkPolicies are built
@@ -101,19 +102,21 @@ export function platformFlows(
   ];
 }
 
+/** The selector of one workload's pods. */
+export function appSelector(app: string): { matchLabels: Record<string, string> } {
+  return { matchLabels: { [appNameLabel]: app } };
+}
+
 /** A NetworkPolicy peer for the Kubernetes API. */
 export function policyPeer(peer: Peer): Record<string, unknown> {
   if ("app" in peer) {
-    return { podSelector: { matchLabels: { [appLabel]: peer.app } } };
+    return { podSelector: appSelector(peer.app) };
   }
   if ("namespace" in peer) {
     return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } } };
   }
   return { ipBlock: { cidr: peer.cidr } };
 }
-
-/** The label every workload's pods carry and the policies select them by. */
-export const appLabel = "app.kubernetes.io/name";
 
 export interface AppPolicy {
   readonly app: string;

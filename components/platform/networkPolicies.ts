@@ -9,7 +9,7 @@ import { workloadLabels } from "../shared/kubernetesMeta";
 import { graphBuilderMetricsPort } from "../workloads/graphBuilder";
 import { kgApiPort } from "../workloads/kgApi";
 import { maintenancePagePort } from "../workloads/maintenancePage";
-import { appLabel, appPolicies, platformFlows, PlatformPorts, PlatformWorkloads } from "./networkFlows";
+import { appPolicies, appSelector, platformFlows, PlatformPorts, PlatformWorkloads, policyPeer } from "./networkFlows";
 
 export interface NetworkPoliciesArgs {
   /** The platform's namespace: every pod in it is denied all traffic but what the policies allow. */
@@ -35,9 +35,6 @@ export const platformPorts: PlatformPorts = {
   maintenancePage: maintenancePagePort,
 };
 
-/** The policy that denies everything the others do not allow; named so the policy pack can find it. */
-export const defaultDenyPolicyName = "default-deny";
-
 /**
  * Default deny for every pod of the namespace, in and out; DNS for every pod; then one policy per
  * workload holding exactly its flows of the allow-list (networkFlows.ts). A NetworkPolicy only
@@ -50,7 +47,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
     const meta = (policyName: string) => ({ name: policyName, namespace: args.namespace, labels });
     new k8s.networking.v1.NetworkPolicy(
       `${name}-default-deny`,
-      { metadata: meta(defaultDenyPolicyName), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+      { metadata: meta("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
       { parent: this },
     );
     new k8s.networking.v1.NetworkPolicy(
@@ -62,7 +59,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
           policyTypes: ["Egress"],
           egress: [
             {
-              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+              to: [policyPeer({ namespace: "kube-system" })],
               ports: [
                 { port: 53, protocol: "UDP" },
                 { port: 53, protocol: "TCP" },
@@ -80,7 +77,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         {
           metadata: meta(`allow-${policy.app}`),
           spec: {
-            podSelector: { matchLabels: { [appLabel]: policy.app } },
+            podSelector: appSelector(policy.app),
             policyTypes: ["Ingress", "Egress"],
             ingress: policy.ingress,
             egress: policy.egress,

@@ -3,11 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { ComputeResources } from "../../config";
 
+/** The label naming a workload on its objects and pods; the NetworkPolicies select pods by it. */
+export const appNameLabel = "app.kubernetes.io/name";
+
 /** Labels every object of the platform carries; `app` selects the pods of one workload. */
 export function workloadLabels(app: string): Record<string, string> {
   return {
     app,
-    "app.kubernetes.io/name": app,
+    [appNameLabel]: app,
     "app.kubernetes.io/part-of": "kg-rca-server",
     "app.kubernetes.io/managed-by": "pulumi",
   };

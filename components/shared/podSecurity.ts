@@ -23,7 +23,7 @@ export function podSecurityLabels(): Record<string, string> {
 
 /** The users the images run as (the base image's accounts); the images are built with them. */
 export const imageUsers = {
-  /** Kafka's appuser; also the AWS CLI image's and the wiring probe's user. */
+  /** Kafka's appuser (uid 1000, as the AWS CLI image's and the wiring probe's). */
   kafka: 1000,
   awsCli: 1000,
   neo4j: 7474,

@@ -3,6 +3,7 @@ import * as k8s from "@kubernetes/client-node";
 import neo4j from "neo4j-driver";
 
 import { neo4jBackupUnavailableMessage } from "../../components/backups/backupScripts";
+import { selects } from "../../policies/kubernetesPods";
 import { namespace, NodeCluster } from "./nodeCluster";
 import { servedRegistry, serveRegistry, sharedNode, stack } from "./sharedNode";
 
@@ -82,9 +83,7 @@ describe("a real node: the program's own pods run in the local stack", function 
     const allows = policies.filter((p) => p.metadata?.name?.startsWith("allow-") && p.metadata.name !== "allow-dns");
     for (const pod of (await cluster.core().listNamespacedPod({ namespace })).items) {
       const labels = pod.metadata?.labels ?? {};
-      const selecting = allows.filter((p) =>
-        Object.entries(p.spec?.podSelector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value),
-      );
+      const selecting = allows.filter((p) => selects(p.spec?.podSelector, labels));
       assert.equal(selecting.length, 1, `pod ${pod.metadata?.name} is selected by ${selecting.length} allow policies`);
     }
   });
