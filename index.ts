@@ -16,6 +16,7 @@ import {
   NetworkPolicies,
   PlatformKafkaAccess,
   PlatformFoundation,
+  tenantKafkaConnection,
 } from "./components";
 import { loadStackConfig, loadStackSecrets } from "./config";
 
@@ -63,7 +64,14 @@ const afterGuard = { dependsOn: [platform.guard] };
 const neo4j = new Neo4jCluster(names.neo4j, { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
 const kafka = new KafkaCluster(
   names.kafka,
-  { namespace, storageClassName, skipAwait, kafka: config.kafka, adminPassword: secrets.kafkaAdminPassword },
+  {
+    namespace,
+    storageClassName,
+    skipAwait,
+    kafka: config.kafka,
+    tls: config.tls,
+    adminPassword: secrets.kafkaAdminPassword,
+  },
   { ...inCluster, ...afterGuard },
 );
 const billing = new BillingDatabase(
@@ -79,6 +87,8 @@ const graphBuilder = new GraphBuilder(
     skipAwait,
     graphBuilder: config.graphBuilder,
     kafkaBootstrapServers: kafka.bootstrapServers,
+    kafkaSecurityProtocol: config.kafka.listenerProtocol,
+    kafkaCaConfigMapName: kafka.caConfigMapName,
     neo4jBoltUrl: neo4j.boltUrl,
     neo4jAuthSecretName: neo4j.authSecretName,
   },
@@ -159,7 +169,7 @@ for (const client of clients) {
         minInsyncReplicas: config.kafka.settings.minInsyncReplicas,
         graphBuilderPrincipal,
       },
-      kafkaBootstrapServers: kafka.bootstrapServers,
+      kafkaConnection: tenantKafkaConnection(config),
       tenantDatabases: config.tenants.databases,
       billingConnection: billing.connection,
     },
@@ -171,6 +181,7 @@ export const platformNamespace = namespace;
 export const endpoints = {
   neo4jBolt: neo4j.boltUrl,
   kafkaBootstrap: kafka.bootstrapServers,
+  kafkaExternalBootstrap: tenantKafkaConnection(config).bootstrapServers,
   postgresql: billing.host,
   kgApi: kgApi.url,
 };

@@ -7,6 +7,7 @@ export * from "./shared/imagePullPolicy";
 export * from "./workloads/graphBuilder";
 export * from "./workloads/kgApi";
 export * from "./tenants/clientTenant";
+export * from "./tenants/tenantKafkaConnection";
 export * from "./tenants/platformKafkaAccess";
 export * from "./backups/backupJobs";
 export * from "./backups/backupStorage";

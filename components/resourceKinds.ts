@@ -35,6 +35,7 @@ export const resourceTypes = {
   service: "kubernetes:core/v1:Service",
   secret: "kubernetes:core/v1:Secret",
   configMap: "kubernetes:core/v1:ConfigMap",
+  certificate: "kubernetes:cert-manager.io/v1:Certificate",
   namespace: "kubernetes:core/v1:Namespace",
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   pvc: "kubernetes:core/v1:PersistentVolumeClaim",

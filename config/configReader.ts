@@ -2,6 +2,7 @@ import { isIP } from "net";
 
 import { cronScheduleProblems } from "./cronSchedule";
 import { parseNeo4jSize, parseQuantity } from "./quantity";
+import { HostPort } from "./types";
 
 /** Looks up a key of raw stack config: every value a string (as the engine hands it over), or absent. */
 export type RawConfig = (key: string) => string | undefined;
@@ -18,6 +19,17 @@ function isCidr(block: string): boolean {
   return family !== 0 && Number(match?.[2]) <= (family === 4 ? 32 : 128);
 }
 const hostnamePattern = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** HOST:PORT with a DNS name or an IPv4 address (IPv6 in brackets), and a port from 1 to 65535. */
+function parseHostPort(text: string): HostPort | undefined {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  const host = match?.[1]?.replace(/^\[(.*)\]$/, "$1") ?? "";
+  const port = Number(match?.[2]);
+  const validHost = hostnamePattern.test(host) || isIP(host) !== 0;
+  return validHost && port >= 1 && port <= 65535 ? { host, port } : undefined;
+}
+
+const hostPortWhat = `HOST:PORT with a lowercase DNS name or an IP address and a port from 1 to 65535, such as "kafka.example.com:9094"`;
 
 /**
  * Reads typed values out of raw stack config, collecting a problem for each
@@ -227,6 +239,34 @@ export class ConfigReader {
       dnsLabelPattern,
       "a DNS label (lowercase letters, digits and '-', at most 63 characters)",
     );
+  }
+
+  /** One HOST:PORT address; undefined (with a problem) when missing or invalid. */
+  hostPort(key: string): HostPort | undefined {
+    const value = this.string(key).trim();
+    if (value === "") {
+      return undefined;
+    }
+    const parsed = parseHostPort(value);
+    if (parsed === undefined) {
+      this.problem(key, `must be ${hostPortWhat}; got "${value}"`);
+    }
+    return parsed;
+  }
+
+  /** A comma-separated list of HOST:PORT addresses, each checked; empty when missing or invalid. */
+  hostPortList(key: string): HostPort[] {
+    const value = this.string(key).trim();
+    if (value === "") {
+      return [];
+    }
+    const entries = value.split(",").map((entry) => entry.trim());
+    const invalid = entries.filter((entry) => parseHostPort(entry) === undefined);
+    if (invalid.length > 0) {
+      this.problem(key, `must be a comma-separated list of ${hostPortWhat}; "${invalid.join('", "')}" is not one`);
+      return [];
+    }
+    return entries.map((entry) => parseHostPort(entry) as HostPort);
   }
 
   hostname(key: string): string {

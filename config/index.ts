@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { parseStackConfig, projectName } from "./stackConfig";
+import { missingCaCertificate } from "./tlsConfig";
 import { StackConfig } from "./types";
+import { ValidationError } from "./validationError";
 
 export * from "./types";
 export { parseStackConfig, projectName } from "./stackConfig";
@@ -24,5 +26,11 @@ export function loadStackSecrets(): StackSecrets {
 /** The one place the program reads stack config: every key parsed and validated before any resource exists. */
 export function loadStackConfig(): StackConfig {
   const config = new pulumi.Config(projectName);
-  return parseStackConfig((key) => config.get(key), `stack ${pulumi.getStack()}`).config;
+  const source = `stack ${pulumi.getStack()}`;
+  const parsed = parseStackConfig((key) => config.get(key), source).config;
+  const caProblem = missingCaCertificate(parsed);
+  if (caProblem !== undefined) {
+    throw new ValidationError(`invalid stack config (${source})`, [`${projectName}:tlsCaCertificate: ${caProblem}`]);
+  }
+  return parsed;
 }

@@ -17,6 +17,8 @@ import {
 } from "./types";
 import { shardCount } from "../clients/shards";
 import { drainingBrokers } from "./kafkaBrokers";
+import { formatHostPort, readExternalListener, readListenerProtocol } from "./kafkaListeners";
+import { readTls } from "./tlsConfig";
 import { ValidationError } from "./validationError";
 
 /** The config namespace of this program: the Pulumi project name. */
@@ -162,14 +164,20 @@ function checkDrainedBrokers(reader: ConfigReader, kafka: KafkaConfig): void {
 }
 
 function readKafka(reader: ConfigReader, environment: string): KafkaConfig {
+  const brokers = reader.positiveInteger("kafkaBrokers");
+  const external = readExternalListener(reader, brokers);
+  // Empty: the external listener's bootstrap, the way in from outside the cluster.
+  const adminBootstrap = reader.optionalMatching(
+    "kafkaAdminBootstrapServers",
+    /^[a-z0-9.-]+:\d{1,5}(,[a-z0-9.-]+:\d{1,5})*$/,
+    `a comma-separated list of host:port, e.g. "127.0.0.1:19092"`,
+  );
   const kafka: KafkaConfig = {
     image: reader.image("kafkaImage"),
-    adminBootstrapServers: reader.matching(
-      "kafkaAdminBootstrapServers",
-      /^[a-z0-9.-]+:\d{1,5}(,[a-z0-9.-]+:\d{1,5})*$/,
-      `a comma-separated list of host:port, e.g. "kafka.kg-rca-server.svc.cluster.local:9092"`,
-    ),
-    brokers: reader.positiveInteger("kafkaBrokers"),
+    adminBootstrapServers: adminBootstrap ?? (external.bootstrap.port === 0 ? "" : formatHostPort(external.bootstrap)),
+    listenerProtocol: readListenerProtocol(reader, environment),
+    external,
+    brokers,
     drainedBrokers: reader.integerList("kafkaDrainedBrokers"),
     controllers: reader.positiveInteger("kafkaControllers"),
     volumeSize: reader.quantity("kafkaVolumeSize", "storage"),
@@ -402,6 +410,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
   // Read before the config object: the shard count is derived from them.
   const maxClients = reader.positiveInteger("capacityMaxClients");
   const shardSize = reader.positiveInteger("tenantShardSize");
+  const kafka = readKafka(reader, environment);
   const config: StackConfig = {
     environment,
     namespace: reader.dnsLabel("namespace"),
@@ -410,7 +419,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     skipAwait: reader.boolean("skipAwait"),
     imagePullPolicy: reader.oneOf("imagePullPolicy", imagePullPolicies),
     neo4j: readNeo4j(reader),
-    kafka: readKafka(reader, environment),
+    kafka,
     postgres: readPostgres(reader),
     graphBuilder: readGraphBuilder(reader),
     kgApi: readKgApi(reader),
@@ -433,6 +442,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
       monitoringNamespace: reader.dnsLabel("networkMonitoringNamespace"),
       operatorCidrs: reader.cidrList("networkOperatorCidrs"),
     },
+    tls: readTls(reader, environment, kafka.listenerProtocol),
   };
   if (
     reader.allValid("neo4jEdition", "tenantDatabases") &&

@@ -54,10 +54,37 @@ export interface KafkaBrokerSettings {
   readonly numIoThreads: number;
 }
 
+/** A host and a TCP port, such as a listener's advertised address. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** How the tenants' listener is published outside the cluster. */
+export const externalServiceTypes = ["LoadBalancer", "NodePort"] as const;
+export type ExternalServiceType = (typeof externalServiceTypes)[number];
+
+/**
+ * The listener tenants (and the engine's kafka provider) reach from outside the cluster: a
+ * bootstrap address and one address per broker, each its own Service of `serviceType`.
+ */
+export interface KafkaExternalListener {
+  readonly serviceType: ExternalServiceType;
+  readonly bootstrap: HostPort;
+  /** Broker id i is advertised as `brokers[i]`. */
+  readonly brokers: readonly HostPort[];
+}
+
+/** Security of every broker listener: SASL over TLS, or SASL without TLS (refused in prod). */
+export const kafkaListenerProtocols = ["SASL_SSL", "SASL_PLAINTEXT"] as const;
+export type KafkaListenerProtocol = (typeof kafkaListenerProtocols)[number];
+
 export interface KafkaConfig {
   readonly image: string;
-  /** Where the engine reaches the brokers to manage topics, users and ACLs (SASL_PLAINTEXT, admin). */
+  /** Where the engine reaches the brokers as the super-user: the external listener's bootstrap unless overridden. */
   readonly adminBootstrapServers: string;
+  readonly listenerProtocol: KafkaListenerProtocol;
+  readonly external: KafkaExternalListener;
   readonly brokers: number;
   /** Broker ids already drained of partitions: only these may be removed by lowering `brokers`. */
   readonly drainedBrokers: readonly number[];
@@ -119,6 +146,24 @@ export interface StackConfig {
   readonly maintenance: MaintenanceConfig;
   /** Where the platform's traffic may come from, for its NetworkPolicies. */
   readonly network: NetworkConfig;
+  readonly tls: TlsConfig;
+}
+
+/** A cert-manager issuer, as a Certificate's issuerRef names it. */
+export interface CertificateIssuer {
+  readonly kind: "Issuer" | "ClusterIssuer";
+  readonly name: string;
+}
+
+/**
+ * Where the servers' certificates come from. With an issuer, the program declares cert-manager
+ * Certificates that write the Secrets; without one (local stacks), something else must have written
+ * Secrets of the same names (scripts/local.sh, from a local CA) before the servers start.
+ */
+export interface TlsConfig {
+  readonly issuer?: CertificateIssuer;
+  /** PEM of the CA that signs the servers' certificates: what clients, and the engine, trust. */
+  readonly caCertificate: string;
 }
 
 export interface NetworkConfig {

@@ -77,7 +77,7 @@ const kafkaSource: Source = {
   name: "kafka",
   columns: ["events"],
   collect: async (clients, context, cells, scope) => {
-    const admin = await openKafkaAdmin(context.config.kafka, context.env, context.timeoutMs, scope);
+    const admin = await openKafkaAdmin(context.config, context.env, context.timeoutMs, scope);
     const existing = new Set(await admin.listTopics());
     for (const client of clients) {
       const topic = topicName(client.id, "events");

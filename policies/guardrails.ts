@@ -4,6 +4,7 @@ import { backupBucketHardening } from "./backupBucketHardening";
 import { containerResources } from "./containerResources";
 import { cronJobConcurrency } from "./cronJobConcurrency";
 import { hpaBounds } from "./hpaBounds";
+import { kafkaListenersTls } from "./kafkaListenersTls";
 import { kafkaStorageBound } from "./kafkaStorageBound";
 import { noPasswordLiterals } from "./noPasswordLiterals";
 import { partitionsPerBroker } from "./partitionsPerBroker";
@@ -30,5 +31,6 @@ export function guardrails(enforcementLevel: EnforcementLevel = "mandatory"): Po
     kafkaStorageBound(enforcementLevel),
     podSecurityRestricted(enforcementLevel),
     workloadNetworkPolicy(enforcementLevel),
+    kafkaListenersTls(enforcementLevel),
   ];
 }

@@ -3,7 +3,7 @@ import * as kafkaProvider from "@pulumi/kafka";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { drainingBrokers, KafkaConfig } from "../../config";
+import { drainingBrokers, KafkaConfig, TlsConfig } from "../../config";
 import { kafkaBrokersLabel } from "../resourceKinds";
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
@@ -18,9 +18,12 @@ import {
   spreadAcrossNodes,
   workloadLabels,
 } from "../shared/kubernetesMeta";
+import { kafkaCertificate, kafkaExternalServices } from "./kafkaExternalAccess";
 import {
   kafkaAdminUser,
+  kafkaCaMountPath,
   kafkaPorts,
+  kafkaTlsMountPath,
   kafkaRebalanceScript,
   kafkaSharedProperties,
   kafkaStartScript,
@@ -36,6 +39,8 @@ export interface KafkaClusterArgs {
   readonly skipAwait: boolean;
   /** Image, broker and controller counts, volume size, heap, resources and broker settings (validated stack config). */
   readonly kafka: KafkaConfig;
+  /** The certificates' issuer (none: the Secret is written by someone else) and the CA clients trust. */
+  readonly tls: TlsConfig;
   /**
    * The super-user's password, for brokers the program does not run itself.
    * @default generated
@@ -52,14 +57,20 @@ const toolScratch = scratchVolumes({ tmp: "/tmp" });
 
 /**
  * Kafka in KRaft mode (no ZooKeeper): one StatefulSet whose first pods also
- * form the controller quorum, SASL/SCRAM-SHA-512 on every listener, ACLs
- * enforced by the StandardAuthorizer, and a generated admin credential.
+ * form the controller quorum, SASL/SCRAM-SHA-512 over TLS on every listener,
+ * a tenants' listener published outside the cluster (a bootstrap Service and
+ * one Service per broker), ACLs enforced by the StandardAuthorizer, and a
+ * generated admin credential.
  */
 export class KafkaCluster extends pulumi.ComponentResource {
   public readonly statefulSetName: string;
   public readonly headlessServiceName: string;
-  /** In-cluster bootstrap address for clients (SASL_PLAINTEXT, SCRAM-SHA-512). */
+  /** In-cluster bootstrap address for clients (SCRAM-SHA-512, over TLS unless the stack says plaintext). */
   public readonly bootstrapServers: string;
+  /** ConfigMap with key `ca.crt`: the CA in-cluster clients trust; undefined with plaintext listeners. */
+  public readonly caConfigMapName?: string;
+  /** Secret with the brokers' certificate (tls.crt, tls.key, ca.crt); undefined with plaintext listeners. */
+  public readonly tlsSecretName?: string;
   /** Secret with keys `username` and `password` of the super-user. */
   public readonly adminSecretName: pulumi.Output<string>;
   public readonly adminPassword: pulumi.Output<string>;
@@ -90,6 +101,30 @@ export class KafkaCluster extends pulumi.ComponentResource {
     // KRaft needs one cluster id for the life of the cluster: generated once and kept in state.
     const clusterId = new RandomValue(`${name}-cluster-id`, { kind: "cluster-id", length: 22 }, { parent: this });
 
+    const protocol = args.kafka.listenerProtocol;
+    const tls = protocol === "SASL_SSL";
+    let certificate: pulumi.Resource | undefined;
+    if (tls) {
+      this.tlsSecretName = `${name}-tls`;
+      this.caConfigMapName = `${name}-ca`;
+      certificate = kafkaCertificate(this, {
+        name,
+        secretName: this.tlsSecretName,
+        namespace: args.namespace,
+        labels,
+        issuer: args.tls.issuer,
+        headlessService: this.headlessServiceName,
+        external: args.kafka.external,
+      });
+      new k8s.core.v1.ConfigMap(
+        `${name}-ca`,
+        {
+          metadata: objectMeta(this.caConfigMapName, args.namespace, labels, false),
+          data: { "ca.crt": args.tls.caCertificate },
+        },
+        { parent: this },
+      );
+    }
     const configData = {
       "server.properties": renderProperties(
         kafkaSharedProperties({
@@ -99,12 +134,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
           statefulSet: name,
           headlessService: this.headlessServiceName,
           namespace: args.namespace,
+          protocol,
         }),
       ),
       "start.sh": kafkaStartScript({
         controllers: args.kafka.controllers,
         headlessService: this.headlessServiceName,
         namespace: args.namespace,
+        protocol,
+        externalAddresses: args.kafka.external.brokers,
       }),
     };
     const configMap = new k8s.core.v1.ConfigMap(
@@ -114,6 +152,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
     );
 
     this.createServices(name, args, labels);
+    kafkaExternalServices(this, {
+      name,
+      namespace: args.namespace,
+      labels,
+      external: args.kafka.external,
+      skipAwait: args.skipAwait,
+    });
     const claims = declareStatefulSetClaims(
       {
         statefulSet: name,
@@ -132,7 +177,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       configMapName: configMap.metadata.name,
       // Not sensitive, and an env value the API server must see in plain text.
       clusterId: pulumi.unsecret(clusterId.result),
-      claims,
+      // Brokers must not start before their certificate's Secret exists.
+      claims: certificate === undefined ? claims : [...claims, certificate],
       // Brokers read the config only at start: a changed config must roll the pods.
       configChecksum: crypto.createHash("sha256").update(JSON.stringify(configData)).digest("hex"),
     });
@@ -153,8 +199,9 @@ export class KafkaCluster extends pulumi.ComponentResource {
         saslMechanism: "scram-sha512",
         saslUsername: kafkaAdminUser,
         saslPassword: admin.password,
-        // The listeners are SASL_PLAINTEXT inside the cluster network.
-        tlsEnabled: false,
+        // The engine comes in from outside the cluster, over the tenants' listener, trusting the stack's CA.
+        tlsEnabled: tls,
+        ...(tls ? { caCert: args.tls.caCertificate } : {}),
       },
       // Topics, users and ACLs go through this provider: it waits for what the caller says (the guard).
       { parent: this, dependsOn: opts?.dependsOn },
@@ -167,6 +214,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       adminPassword: this.adminPassword,
       statefulSet: this.statefulSet,
       adminProvider: this.adminProvider,
+      caConfigMapName: this.caConfigMapName,
+      tlsSecretName: this.tlsSecretName,
     });
   }
 
@@ -217,6 +266,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
                       brokers: args.kafka.brokers,
                       targets,
                       bootstrapServers: this.bootstrapServers,
+                      protocol: args.kafka.listenerProtocol,
                     }),
                   ],
                   env: [secretEnv("KAFKA_ADMIN_PASSWORD", adminSecretName, "password")],
@@ -224,10 +274,20 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     requests: { cpu: "100m", memory: "512Mi" },
                     limits: { cpu: "1", memory: "1Gi" },
                   }),
-                  volumeMounts: toolScratch.volumeMounts,
+                  volumeMounts: [
+                    ...toolScratch.volumeMounts,
+                    ...(this.caConfigMapName === undefined
+                      ? []
+                      : [{ name: "kafka-ca", mountPath: kafkaCaMountPath, readOnly: true }]),
+                  ],
                 },
               ],
-              volumes: toolScratch.volumes,
+              volumes: [
+                ...toolScratch.volumes,
+                ...(this.caConfigMapName === undefined
+                  ? []
+                  : [{ name: "kafka-ca", configMap: { name: this.caConfigMapName } }]),
+              ],
             },
           },
         },
@@ -237,7 +297,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
   }
 
   private createServices(name: string, args: KafkaClusterArgs, labels: Record<string, string>): void {
-    const ports = Object.entries(kafkaPorts).map(([portName, port]) => ({ name: portName, port, targetPort: port }));
+    // The tenants' listener is reached through the external Services only.
+    const ports = Object.entries(kafkaPorts)
+      .filter(([portName]) => portName !== "external")
+      .map(([portName, port]) => ({ name: portName, port, targetPort: port }));
     new k8s.core.v1.Service(
       `${name}-headless`,
       {
@@ -312,11 +375,21 @@ export class KafkaCluster extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: kafkaDataVolume, mountPath: "/var/lib/kafka/data" },
                     { name: "config", mountPath: "/etc/kafka-config", readOnly: true },
+                    ...(this.tlsSecretName === undefined
+                      ? []
+                      : [{ name: "tls", mountPath: kafkaTlsMountPath, readOnly: true }]),
                     ...brokerScratch.volumeMounts,
                   ],
                 },
               ],
-              volumes: [{ name: "config", configMap: { name: refs.configMapName } }, ...brokerScratch.volumes],
+              volumes: [
+                { name: "config", configMap: { name: refs.configMapName } },
+                // Owner and group (the pod's fsGroup) only: the key is not for other users of the pod.
+                ...(this.tlsSecretName === undefined
+                  ? []
+                  : [{ name: "tls", secret: { secretName: this.tlsSecretName, defaultMode: 0o440 } }]),
+                ...brokerScratch.volumes,
+              ],
             },
           },
           volumeClaimTemplates: [

@@ -1,7 +1,18 @@
-import { KafkaBrokerSettings } from "../../config";
+import { HostPort, KafkaBrokerSettings, KafkaListenerProtocol } from "../../config";
+import { formatHostPort } from "../../config/kafkaListeners";
 
-/** Ports of each broker: clients, the KRaft controller quorum and broker-to-broker replication. */
-export const kafkaPorts = { client: 9092, controller: 9093, internal: 9094 } as const;
+/**
+ * Ports of each broker: in-cluster clients, the KRaft controller quorum, broker-to-broker
+ * replication, and the tenants' listener behind the external Services.
+ */
+export const kafkaPorts = { client: 9092, controller: 9093, internal: 9094, external: 9095 } as const;
+
+/** Where a broker pod mounts its certificate Secret (tls.crt, tls.key, ca.crt, as cert-manager writes it). */
+export const kafkaTlsMountPath = "/etc/kafka-tls";
+/** Where in-cluster clients of the brokers (the rebalance Job) mount the CA ConfigMap (ca.crt). */
+export const kafkaCaMountPath = "/etc/kafka-ca";
+/** The PEM keystore a broker's start script assembles from its Secret: Kafka wants key and chain in one file. */
+const keystorePath = "/tmp/kafka-keystore.pem";
 
 /** The principal every broker and the platform's own tooling authenticate as. */
 export const kafkaAdminUser = "admin";
@@ -15,6 +26,40 @@ export const kafkaAdminUser = "admin";
  * and no ACLs. scripts/services/kafka.sh does the same for local brokers.
  */
 export const scramAnchorUser = "f5a5a608";
+
+/**
+ * The names a broker certificate must cover: every broker by its headless-Service name (one
+ * wildcard, so adding brokers needs no new certificate for in-cluster traffic), the in-cluster
+ * bootstrap Service, and every external host (DNS names and IP addresses apart, as a Certificate
+ * lists them).
+ */
+export function kafkaCertificateNames(args: {
+  readonly statefulSet: string;
+  readonly headlessService: string;
+  readonly namespace: string;
+  readonly external: readonly HostPort[];
+}): { readonly dnsNames: string[]; readonly ipAddresses: string[] } {
+  const externalHosts = [...new Set(args.external.map((a) => a.host))];
+  const isIpAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(":");
+  return {
+    dnsNames: [
+      `*.${args.headlessService}.${args.namespace}.svc.cluster.local`,
+      `${args.statefulSet}.${args.namespace}.svc.cluster.local`,
+      `${args.statefulSet}.${args.namespace}.svc`,
+      ...externalHosts.filter((host) => !isIpAddress(host)),
+    ],
+    ipAddresses: externalHosts.filter(isIpAddress),
+  };
+}
+
+/** Client properties of the Kafka CLI tools as the super-user; the password is read from the environment. */
+export function kafkaAdminClientProperties(protocol: KafkaListenerProtocol, caFile: string): string {
+  const tls = protocol === "SASL_SSL" ? `ssl.truststore.type=PEM\nssl.truststore.location=${caFile}\n` : "";
+  return `security.protocol=${protocol}
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD";
+${tls}`;
+}
 
 export function kafkaBrokerAddress(
   statefulSet: string,
@@ -37,8 +82,21 @@ export function kafkaSharedProperties(args: {
   readonly statefulSet: string;
   readonly headlessService: string;
   readonly namespace: string;
+  readonly protocol: KafkaListenerProtocol;
 }): Record<string, string> {
   const s = args.settings;
+  const p = args.protocol;
+  // One certificate serves every listener; the truststore is the Secret's CA, for the broker's own outbound hops.
+  const tls: Record<string, string> =
+    p === "SASL_SSL"
+      ? {
+          "ssl.keystore.type": "PEM",
+          "ssl.keystore.location": keystorePath,
+          "ssl.truststore.type": "PEM",
+          "ssl.truststore.location": `${kafkaTlsMountPath}/ca.crt`,
+          "ssl.endpoint.identification.algorithm": "https",
+        }
+      : {};
   const voters = Array.from(
     { length: args.controllers },
     (_, id) =>
@@ -49,7 +107,8 @@ export function kafkaSharedProperties(args: {
     "controller.quorum.voters": voters,
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "INTERNAL",
-    "listener.security.protocol.map": "CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+    "listener.security.protocol.map": `CLIENT:${p},INTERNAL:${p},CONTROLLER:${p},EXTERNAL:${p}`,
+    ...tls,
     "sasl.enabled.mechanisms": "SCRAM-SHA-512",
     "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
     // SCRAM credentials live in the metadata log, which controllers read only after they connect: the quorum uses PLAIN.
@@ -91,28 +150,40 @@ export function kafkaStartScript(args: {
   readonly controllers: number;
   readonly headlessService: string;
   readonly namespace: string;
+  readonly protocol: KafkaListenerProtocol;
+  /** Broker id i advertises `externalAddresses[i]` on the tenants' listener. */
+  readonly externalAddresses: readonly HostPort[];
 }): string {
   const domain = `${args.headlessService}.${args.namespace}.svc.cluster.local`;
   const p = kafkaPorts;
+  const keystore =
+    args.protocol === "SASL_SSL"
+      ? `# The certificate Secret as a PEM keystore: key and chain in one file, readable by this user only.
+(umask 077 && cat ${kafkaTlsMountPath}/tls.key ${kafkaTlsMountPath}/tls.crt > ${keystorePath})
+`
+      : "";
   return `#!/bin/bash
 set -euo pipefail
 NODE_ID="\${HOSTNAME##*-}"
 HOST="\${HOSTNAME}.${domain}"
+EXTERNAL_ADDRESSES=(${args.externalAddresses.map(formatHostPort).join(" ")})
+EXTERNAL="\${EXTERNAL_ADDRESSES[$NODE_ID]:?broker $NODE_ID has no external address: kafkaExternalBrokerAddresses lists \${#EXTERNAL_ADDRESSES[@]}}"
 CONFIG=/tmp/server.properties
 cp /etc/kafka-config/server.properties "$CONFIG"
-if [ "$NODE_ID" -lt ${args.controllers} ]; then
+${keystore}if [ "$NODE_ID" -lt ${args.controllers} ]; then
   ROLES=broker,controller
-  LISTENERS="CLIENT://:${p.client},INTERNAL://:${p.internal},CONTROLLER://:${p.controller}"
+  LISTENERS="CLIENT://:${p.client},INTERNAL://:${p.internal},EXTERNAL://:${p.external},CONTROLLER://:${p.controller}"
 else
   ROLES=broker
-  LISTENERS="CLIENT://:${p.client},INTERNAL://:${p.internal}"
+  LISTENERS="CLIENT://:${p.client},INTERNAL://:${p.internal},EXTERNAL://:${p.external}"
 fi
 cat >> "$CONFIG" <<EOF_NODE
 node.id=$NODE_ID
 process.roles=$ROLES
 listeners=$LISTENERS
-advertised.listeners=CLIENT://$HOST:${p.client},INTERNAL://$HOST:${p.internal}
+advertised.listeners=CLIENT://$HOST:${p.client},INTERNAL://$HOST:${p.internal},EXTERNAL://$EXTERNAL
 listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.external.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD";
 listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD" user_${kafkaAdminUser}="$KAFKA_ADMIN_PASSWORD";
 EOF_NODE
@@ -136,6 +207,7 @@ export function kafkaRebalanceScript(args: {
   /** The brokers the partitions are spread over: the running ones that are not drained. */
   readonly targets: readonly number[];
   readonly bootstrapServers: string;
+  readonly protocol: KafkaListenerProtocol;
 }): string {
   const brokerList = args.targets.join(",");
   return `#!/bin/bash
@@ -143,10 +215,7 @@ set -euo pipefail
 BIN=/opt/kafka/bin
 CONN="--bootstrap-server ${args.bootstrapServers} --command-config /tmp/admin.properties"
 cat > /tmp/admin.properties <<EOF_PROPS
-security.protocol=SASL_PLAINTEXT
-sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD";
-EOF_PROPS
+${kafkaAdminClientProperties(args.protocol, `${kafkaCaMountPath}/ca.crt`)}EOF_PROPS
 until [ "$($BIN/kafka-broker-api-versions.sh $CONN 2>/dev/null | grep -c '(id: ')" -ge ${args.brokers} ]; do
   echo "waiting for ${args.brokers} brokers to register"; sleep 10
 done

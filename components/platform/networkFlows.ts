@@ -19,7 +19,12 @@ export interface PlatformWorkloads {
 
 /** The ports each workload listens on, as the components declare them. */
 export interface PlatformPorts {
-  readonly kafka: { readonly client: number; readonly controller: number; readonly internal: number };
+  readonly kafka: {
+    readonly client: number;
+    readonly controller: number;
+    readonly internal: number;
+    readonly external: number;
+  };
   readonly neo4j: { readonly bolt: number; readonly cluster: number; readonly raft: number; readonly backup: number };
   readonly postgresql: number;
   readonly kgApi: number;
@@ -43,7 +48,7 @@ export interface Flow {
 
 const tcp = (...ports: number[]): Port[] => ports.map((port) => ({ port, protocol: "TCP" }));
 
-/** Anywhere: the S3 endpoint is outside the cluster, at addresses nobody can list in advance. */
+/** Anywhere: the S3 endpoint and the tenants are outside the cluster, at addresses nobody can list in advance. */
 export const anyAddress = "0.0.0.0/0";
 
 /** The port of an S3 endpoint URL (http://host:port), or HTTPS's when it names none or is unset. */
@@ -75,6 +80,8 @@ export function platformFlows(
     // The brokers' own listeners; the rebalance Jobs carry the brokers' app name and use the client one.
     { from: app(w.kafka), to: app(w.kafka), ports: tcp(kafka.client, kafka.controller, kafka.internal) },
     { from: app(w.neo4j), to: app(w.neo4j), ports: tcp(neo4j.bolt, neo4j.cluster, neo4j.raft) },
+    // Tenants, and the engine's provider, come from anywhere outside, to the tenants' listener only.
+    { from: { cidr: anyAddress }, to: app(w.kafka), ports: tcp(kafka.external) },
     { from: app(w.graphBuilder), to: app(w.kafka), ports: tcp(kafka.client) },
     { from: app(w.graphBuilder), to: app(w.neo4j), ports: tcp(neo4j.bolt) },
     { from: app(w.kgApi), to: app(w.neo4j), ports: tcp(neo4j.bolt) },

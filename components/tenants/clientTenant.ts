@@ -17,12 +17,21 @@ export interface ClientTenantArgs {
   readonly namespace: string;
   /** Replication of the client's topics, and the graph-builder principal that gets read ACLs on its prefix. */
   readonly kafka: PlatformKafka;
-  /** Bootstrap address written into the client's credential Secret. */
-  readonly kafkaBootstrapServers: string;
+  /** How the client reaches Kafka, written into its credentials Secret next to its password. */
+  readonly kafkaConnection: TenantKafkaConnection;
   /** Create a Neo4j database per client (needs Enterprise Edition). */
   readonly tenantDatabases: boolean;
   /** The program's billing database, for the billing row's provider (names only). */
   readonly billingConnection: pulumi.Input<BillingConnection>;
+}
+
+/** What a client needs besides its credentials to connect from outside the cluster. */
+export interface TenantKafkaConnection {
+  /** The tenants' listener's bootstrap address, HOST:PORT. */
+  readonly bootstrapServers: string;
+  readonly securityProtocol: string;
+  /** PEM of the CA the brokers' certificates chain to; empty with plaintext listeners. */
+  readonly caCertificate: string;
 }
 
 /**
@@ -133,7 +142,9 @@ export class ClientTenant extends pulumi.ComponentResource {
           username: client.id,
           password: kafkaPassword.result,
           mechanism: "SCRAM-SHA-512",
-          bootstrapServers: args.kafkaBootstrapServers,
+          bootstrapServers: args.kafkaConnection.bootstrapServers,
+          securityProtocol: args.kafkaConnection.securityProtocol,
+          ...(args.kafkaConnection.caCertificate === "" ? {} : { "ca.crt": args.kafkaConnection.caCertificate }),
           topicPrefix: `${client.id}.`,
           principal: kafkaPrincipal(client.id),
         }),

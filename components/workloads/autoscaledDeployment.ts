@@ -8,6 +8,11 @@ import { restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } fr
 /** A writable /tmp under the read-only root. */
 const appScratch = scratchVolumes({ tmp: "/tmp" });
 
+export interface ConfigMapMount {
+  readonly configMapName: string;
+  readonly mountPath: string;
+}
+
 export interface AutoscaledDeploymentArgs {
   /** Namespace of the Deployment, its HPA and its Service. */
   readonly namespace: string;
@@ -25,6 +30,11 @@ export interface AutoscaledDeploymentArgs {
   readonly port: number;
   /** The HTTP path the readiness and liveness probes request. */
   readonly healthPath: string;
+  /**
+   * ConfigMaps mounted read-only into the container, such as a CA certificate to trust.
+   * @default none
+   */
+  readonly configMapMounts?: readonly ConfigMapMount[];
   /**
    * When true the workload is parked: no HPA and zero replicas (maintenance).
    * @default false
@@ -44,6 +54,7 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
   constructor(name: string, args: AutoscaledDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:workloads:AutoscaledDeployment", name, {}, opts);
     const labels = workloadLabels(name);
+    const mounts = args.configMapMounts ?? [];
     const parked = args.parked ?? false;
     this.deploymentName = name;
     this.serviceName = name;
@@ -69,7 +80,10 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
                   name,
                   image: args.image,
                   securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true }),
-                  volumeMounts: appScratch.volumeMounts,
+                  volumeMounts: [
+                    ...appScratch.volumeMounts,
+                    ...mounts.map((m) => ({ name: m.configMapName, mountPath: m.mountPath, readOnly: true })),
+                  ],
                   ports: [{ name: "http", containerPort: args.port }],
                   env: args.env,
                   resources: resourceRequirements(args.resources),
@@ -81,7 +95,10 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
                   },
                 },
               ],
-              volumes: appScratch.volumes,
+              volumes: [
+                ...appScratch.volumes,
+                ...mounts.map((m) => ({ name: m.configMapName, configMap: { name: m.configMapName } })),
+              ],
             },
           },
         },

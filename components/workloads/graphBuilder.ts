@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { GraphBuilderConfig } from "../../config";
+import { GraphBuilderConfig, KafkaListenerProtocol } from "../../config";
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
 import { AutoscaledDeployment } from "./autoscaledDeployment";
@@ -12,8 +12,15 @@ export interface GraphBuilderArgs {
   readonly skipAwait: boolean;
   /** Image, autoscaling, resources and the batch and RCA tuning (validated stack config). */
   readonly graphBuilder: GraphBuilderConfig;
-  /** In-cluster bootstrap address of the brokers (SASL_PLAINTEXT, SCRAM-SHA-512). */
+  /** In-cluster bootstrap address of the brokers (SCRAM-SHA-512). */
   readonly kafkaBootstrapServers: string;
+  /** SASL_SSL, or SASL_PLAINTEXT where the stack allows plaintext listeners. */
+  readonly kafkaSecurityProtocol: KafkaListenerProtocol;
+  /**
+   * ConfigMap with the CA the brokers' certificate chains to (`ca.crt`); needed with SASL_SSL.
+   * @default none (plaintext listeners)
+   */
+  readonly kafkaCaConfigMapName?: string;
   /** Bolt URL of the Neo4j cluster. */
   readonly neo4jBoltUrl: string;
   /** Secret whose `password` key holds the Neo4j password. */
@@ -24,6 +31,8 @@ export interface GraphBuilderArgs {
 export const graphBuilderPrincipal = "graph-builder";
 export const graphBuilderConsumerGroup = "kg-builder";
 export const graphBuilderMetricsPort = 9090;
+/** Where the graph-builder finds the brokers' CA. */
+const kafkaCaPath = "/etc/kafka-ca";
 
 /** The consumer that turns each client's normalized events into its knowledge graph. */
 export class GraphBuilder extends pulumi.ComponentResource {
@@ -34,6 +43,10 @@ export class GraphBuilder extends pulumi.ComponentResource {
   constructor(name: string, args: GraphBuilderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:workloads:GraphBuilder", name, {}, opts);
     const g = args.graphBuilder;
+    const caMount =
+      args.kafkaCaConfigMapName === undefined
+        ? undefined
+        : { configMapName: args.kafkaCaConfigMapName, mountPath: kafkaCaPath };
     const kafkaCredential = new GeneratedSecret(
       `${name}-kafka`,
       {
@@ -57,10 +70,11 @@ export class GraphBuilder extends pulumi.ComponentResource {
         autoscaling: g.autoscaling,
         port: graphBuilderMetricsPort,
         healthPath: "/healthz",
+        configMapMounts: caMount === undefined ? [] : [caMount],
         env: [
           ...plainEnv({
             KAFKA_BOOTSTRAP_SERVERS: args.kafkaBootstrapServers,
-            KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
+            KAFKA_SECURITY_PROTOCOL: args.kafkaSecurityProtocol,
             KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
             KAFKA_CONSUMER_GROUP: graphBuilderConsumerGroup,
             KAFKA_CONSUMER_BATCH_SIZE: g.batchSize,
@@ -70,6 +84,13 @@ export class GraphBuilder extends pulumi.ComponentResource {
             NEO4J_URI: args.neo4jBoltUrl,
             NEO4J_USER: "neo4j",
           }),
+          // librdkafka's and the JVM clients' setting, and Node's (kafkajs trusts the default CAs plus these).
+          ...(caMount === undefined
+            ? []
+            : plainEnv({
+                KAFKA_SSL_CA_LOCATION: `${kafkaCaPath}/ca.crt`,
+                NODE_EXTRA_CA_CERTS: `${kafkaCaPath}/ca.crt`,
+              })),
           secretEnv("KAFKA_SASL_USERNAME", kafkaCredential.secretName, "username"),
           secretEnv("KAFKA_SASL_PASSWORD", kafkaCredential.secretName, "password"),
           secretEnv("NEO4J_PASSWORD", args.neo4jAuthSecretName, "password"),

@@ -1,13 +1,16 @@
 import { Admin, Kafka, logLevel } from "kafkajs";
 
 import { kafkaAdminUser } from "../../components/kafka/kafkaProperties";
-import { KafkaConfig } from "../../config/types";
+import { StackConfig } from "../../config/types";
 import { Scope } from "../withTimeout";
 import { connectionVariables, Environment, required } from "./variables";
 
-/** An admin client of the brokers, as the platform's super-user over SASL/SCRAM-SHA-512, closed with the scope. */
+/**
+ * An admin client of the brokers, as the platform's super-user over SASL/SCRAM-SHA-512 (over TLS,
+ * trusting the stack's CA, unless the listeners are plaintext), closed with the scope.
+ */
 export async function openKafkaAdmin(
-  kafka: KafkaConfig,
+  { kafka, tls }: Pick<StackConfig, "kafka" | "tls">,
   env: Environment,
   timeoutMs: number,
   scope: Scope,
@@ -21,6 +24,7 @@ export async function openKafkaAdmin(
     clientId: "kg-rca-ops",
     brokers: kafka.adminBootstrapServers.split(","),
     sasl: { mechanism: "scram-sha-512", username: kafkaAdminUser, password },
+    ssl: kafka.listenerProtocol === "SASL_SSL" ? { ca: [tls.caCertificate] } : false,
     connectionTimeout: timeoutMs,
     authenticationTimeout: timeoutMs,
     requestTimeout: timeoutMs,

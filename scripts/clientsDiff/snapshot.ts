@@ -48,7 +48,10 @@ function configString(value: unknown): string {
 }
 
 /** Each stack's parsed config, and Pulumi.yaml's defaults for registries no stack serves. */
-function stackSettings(tree: string, warnings: string[]): { stacks: StackSettings[]; defaults: StackConfig } {
+function stackSettings(
+  tree: string,
+  warnings: string[],
+): { stacks: StackSettings[]; defaults: () => StackConfig | undefined } {
   const files = load<typeof ConfigFilesModule>(tree, "config/configFiles", [
     "declaredConfigKeys",
     "rawConfigOf",
@@ -75,7 +78,16 @@ function stackSettings(tree: string, warnings: string[]): { stacks: StackSetting
       warnings.push(`Pulumi.${stack}.yaml: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  return { stacks, defaults: parseStackConfig(files.rawConfigOf(defaults), "Pulumi.yaml defaults").config };
+  // Pulumi.yaml's defaults alone need not be a deployable stack (prod requires an issuer, addresses…).
+  const fromDefaults = (): StackConfig | undefined => {
+    try {
+      return parseStackConfig(files.rawConfigOf(defaults), "Pulumi.yaml defaults").config;
+    } catch (err) {
+      warnings.push(`Pulumi.yaml defaults: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  };
+  return { stacks, defaults: fromDefaults };
 }
 
 function snapshot(tree: string): TreeSnapshot {
@@ -95,10 +107,10 @@ function snapshot(tree: string): TreeSnapshot {
   for (const [name, entries] of Object.entries(clients.registries)) {
     const source = clients.registrySource(name);
     const serving = stacks.filter((s) => s.config.tenants.registry === name);
-    const config = serving[0]?.config ?? defaults;
+    const config = serving[0]?.config ?? defaults();
     const problems = clients.registryProblems(entries, source);
     const tenants: Record<string, TenantSnapshot> = {};
-    if (problems.length === 0) {
+    if (problems.length === 0 && config !== undefined) {
       const kafka = {
         replicationFactor: config.kafka.settings.defaultReplicationFactor,
         minInsyncReplicas: config.kafka.settings.minInsyncReplicas,
@@ -116,7 +128,7 @@ function snapshot(tree: string): TreeSnapshot {
       problems,
       entries: Array.isArray(entries) ? entries : [],
       stacks: serving.map((s) => s.stack),
-      tenantDatabases: config.tenants.databases,
+      tenantDatabases: config?.tenants.databases ?? false,
       tenants,
     };
   }

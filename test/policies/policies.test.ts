@@ -8,6 +8,7 @@ import { backupBucketHardening } from "../../policies/backupBucketHardening";
 import { containerResources } from "../../policies/containerResources";
 import { cronJobConcurrency } from "../../policies/cronJobConcurrency";
 import { hpaBounds } from "../../policies/hpaBounds";
+import { kafkaListenersTls } from "../../policies/kafkaListenersTls";
 import { kafkaStorageBound } from "../../policies/kafkaStorageBound";
 import { noPasswordLiterals } from "../../policies/noPasswordLiterals";
 import { partitionsPerBroker } from "../../policies/partitionsPerBroker";
@@ -44,10 +45,10 @@ describe("policy pack", () => {
     prod = await synthesize("prod");
   });
 
-  it("has thirteen policies with unique names, each at a configurable enforcement level", () => {
+  it("has fourteen policies with unique names, each at a configurable enforcement level", () => {
     const policies = guardrails("advisory");
-    assert.equal(policies.length, 13);
-    assert.equal(new Set(policies.map((p) => p.name)).size, 13);
+    assert.equal(policies.length, 14);
+    assert.equal(new Set(policies.map((p) => p.name)).size, 14);
     assert.ok(policies.every((p) => p.enforcementLevel === "advisory"));
     assert.ok(guardrails().every((p) => p.enforcementLevel === "mandatory"));
   });
@@ -180,6 +181,27 @@ describe("policy pack", () => {
       );
       assert.match((await violations(policy, changed))[0] ?? "", /allows 1 replica in prod/);
       assert.deepEqual(await violations(policy, changed, { environment: "local" }), []);
+    });
+  });
+
+  describe("kafka-listeners-tls", () => {
+    const policy = kafkaListenersTls();
+    it("refuses a plaintext broker listener or a provider without TLS in prod, allows them elsewhere", async () => {
+      const plaintext = withChange(prod, resourceTypes.configMap, "kafka-config", (r) => {
+        const data = (r.inputs as Tree).data;
+        data["server.properties"] = data["server.properties"].replace("EXTERNAL:SASL_SSL", "EXTERNAL:SASL_PLAINTEXT");
+      });
+      assert.deepEqual(await violations(policy, plaintext), [
+        "ConfigMap kafka-config declares Kafka listeners without TLS in prod (EXTERNAL:SASL_PLAINTEXT): tenants' events and SCRAM exchanges would cross the network unencrypted. Set kg-rca-server:kafkaListenerProtocol to SASL_SSL.",
+      ]);
+      const noTls = withChange(prod, "pulumi:providers:kafka", "kafka-admin-provider", (r) => {
+        (r.inputs as Tree).tlsEnabled = "false";
+      });
+      assert.match(
+        (await violations(policy, noTls))[0] ?? "",
+        /Kafka provider kafka-admin-provider connects without TLS in prod/,
+      );
+      assert.deepEqual(await violations(policy, plaintext, { environment: "local" }), []);
     });
   });
 

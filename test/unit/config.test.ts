@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 
 import { declaredConfigKeys, rawConfigOf } from "../../config/configFiles";
 import { parseStackConfig, secretConfigKeys, ValidationError } from "../../config";
-import { fixtureStackConfig } from "./fixtures/stack";
+import { externalBrokerAddresses, fixtureStackConfig } from "./fixtures/stack";
 import { projectDir, stackConfig } from "./helpers/synthesize";
 
 function parse(overrides: Record<string, string>) {
@@ -180,9 +180,81 @@ describe("stack config", () => {
         "must be below kafkaReplicationFactor (3)",
       );
     });
+    it("a tenants' listener address that is not HOST:PORT with a valid DNS name or IP", () => {
+      const what = "HOST:PORT with a lowercase DNS name or an IP address";
+      assertRefused(
+        { kafkaExternalBootstrapAddress: "Kafka_1.example.com:9094" },
+        "kafkaExternalBootstrapAddress",
+        what,
+      );
+      assertRefused({ kafkaExternalBootstrapAddress: "kafka.example.com" }, "kafkaExternalBootstrapAddress", what);
+      assertRefused(
+        { kafkaExternalBootstrapAddress: "kafka.example.com:70000" },
+        "kafkaExternalBootstrapAddress",
+        what,
+      );
+      assertRefused(
+        {
+          kafkaExternalBrokerAddresses:
+            "a.example.com:9094,-b.example.com:9094,c.example.com:9094,d.example.com:9094,e.example.com:9094",
+        },
+        "kafkaExternalBrokerAddresses",
+        '"-b.example.com:9094" is not one',
+      );
+      const ok = parse({ kafkaExternalBootstrapAddress: "10.0.0.5:9094" }).config.kafka;
+      assert.deepEqual(ok.external.bootstrap, { host: "10.0.0.5", port: 9094 });
+      assert.equal(ok.adminBootstrapServers, "10.0.0.5:9094");
+    });
+    it("an external address count that does not match the broker count, or a repeated address", () => {
+      assertRefused(
+        { kafkaExternalBrokerAddresses: externalBrokerAddresses(4) },
+        "kafkaExternalBrokerAddresses",
+        "lists 4 address(es) but kafkaBrokers is 5: give exactly one HOST:PORT per broker",
+      );
+      assertRefused(
+        {
+          kafkaBrokers: "6",
+          kafkaExternalBrokerAddresses: `${externalBrokerAddresses(5)},kafka-0.kg-rca.example.com:9094`,
+        },
+        "kafkaExternalBrokerAddresses",
+        "repeats kafka-0.kg-rca.example.com:9094",
+      );
+    });
+    it("a node port outside the NodePort range", () => {
+      assertRefused(
+        { kafkaExternalServiceType: "NodePort" },
+        "kafkaExternalBootstrapAddress",
+        "port(s) 9094, 9094, 9094, 9094, 9094, 9094 outside the NodePort range 30000-32767",
+      );
+      assertRefused(
+        { kafkaExternalServiceType: "ClusterIP" },
+        "kafkaExternalServiceType",
+        '"LoadBalancer", "NodePort"',
+      );
+    });
+    it("an issuer missing or malformed in prod, and a plaintext listener in prod", () => {
+      assertRefused({ tlsCertificateIssuer: "" }, "tlsCertificateIssuer", "is required in prod");
+      assertRefused({ tlsCertificateIssuer: "kg-rca-ca" }, "tlsCertificateIssuer", '"ClusterIssuer/kg-rca-ca"');
+      assertRefused({ kafkaListenerProtocol: "SASL_PLAINTEXT" }, "kafkaListenerProtocol", 'must be "SASL_SSL" in prod');
+      assertRefused({ kafkaListenerProtocol: "PLAINTEXT" }, "kafkaListenerProtocol", '"SASL_SSL", "SASL_PLAINTEXT"');
+      const staging = parse({
+        environment: "staging",
+        tlsCertificateIssuer: "",
+        kafkaListenerProtocol: "SASL_PLAINTEXT",
+      });
+      assert.equal(staging.config.tls.issuer, undefined);
+      assert.equal(staging.config.kafka.listenerProtocol, "SASL_PLAINTEXT");
+    });
+    it("a CA certificate that does not parse, is not a CA, or is missing outside a local stack", () => {
+      assertRefused({ tlsCaCertificate: "not a certificate" }, "tlsCaCertificate", "must be a PEM certificate");
+      assertRefused({ tlsCaCertificate: "" }, "tlsCaCertificate", 'is required with kafkaListenerProtocol "SASL_SSL"');
+      // A local stack's file leaves it out: scripts/local.sh writes the machine's CA in (the program checks it then).
+      assert.equal(parse({ environment: "local", tlsCaCertificate: "" }).config.tls.caCertificate, "");
+    });
     it("a single-replica Kafka outside a local stack", () => {
       const single = {
         kafkaBrokers: "1",
+        kafkaExternalBrokerAddresses: externalBrokerAddresses(1),
         kafkaControllers: "1",
         kafkaReplicationFactor: "1",
         kafkaMinInsyncReplicas: "1",

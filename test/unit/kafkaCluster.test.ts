@@ -82,7 +82,7 @@ describe("KafkaCluster", () => {
     const p = properties(config.data["server.properties"]);
     assert.equal(
       p["listener.security.protocol.map"],
-      "CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+      "CLIENT:SASL_SSL,INTERNAL:SASL_SSL,CONTROLLER:SASL_SSL,EXTERNAL:SASL_SSL",
     );
     assert.equal(p["sasl.enabled.mechanisms"], "SCRAM-SHA-512");
     assert.equal(p["sasl.mechanism.inter.broker.protocol"], "SCRAM-SHA-512");

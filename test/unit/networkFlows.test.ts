@@ -29,10 +29,11 @@ function described(config: NetworkConfig, s3Endpoint?: string): string[] {
 }
 
 describe("network allow-list", () => {
-  it("allows exactly the components' flows: peers, clients to their servers, ingress, scraping, backups", () => {
+  it("allows exactly the components' flows: peers, tenants, clients to their servers, ingress, scraping, backups", () => {
     assert.deepEqual(described(network), [
       "kafka -> kafka: 9092,9093,9094",
       "neo4j -> neo4j: 7687,6000,7000",
+      "0.0.0.0/0 -> kafka: 9095",
       "graph-builder -> kafka: 9092",
       "graph-builder -> neo4j: 7687",
       "kg-api -> neo4j: 7687",
@@ -49,7 +50,7 @@ describe("network allow-list", () => {
 
   it("lets each operator range reach the admin endpoints only: Kafka's client listener, Bolt, PostgreSQL", () => {
     const flows = described({ ...network, operatorCidrs: ["172.31.254.0/24"] });
-    assert.deepEqual(flows.slice(13), [
+    assert.deepEqual(flows.slice(14), [
       "172.31.254.0/24 -> kafka: 9092",
       "172.31.254.0/24 -> neo4j: 7687",
       "172.31.254.0/24 -> postgresql: 5432",

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { guardProblems, GuardInputs, PlatformGuardProvider } from "../../components/platform/platformGuard";
 import { resourceTypes } from "../../components/resourceKinds";
 import { MockRun } from "../../tools/mockEngine";
-import { synthesizeFixtureStack } from "./fixtures/stack";
+import { externalBrokerAddresses, synthesizeFixtureStack } from "./fixtures/stack";
 import { find, inputsOf, ofType, Tree, types } from "./helpers/synthesize";
 
 const pvcType = resourceTypes.pvc;
@@ -245,7 +245,10 @@ describe("storage growth", () => {
 
 describe("Kafka scale-out", () => {
   it("raises the brokers and declares a rebalance Job over all of them", async () => {
-    const run = await synthesizeFixtureStack({ kafkaBrokers: "7" });
+    const run = await synthesizeFixtureStack({
+      kafkaBrokers: "7",
+      kafkaExternalBrokerAddresses: externalBrokerAddresses(7),
+    });
     assert.equal(inputsOf(run, types.statefulSet, "kafka-statefulset").spec.replicas, 7);
     const job: Tree = inputsOf(run, types.job, "kafka-rebalance");
     assert.equal(job.metadata.name, "kafka-rebalance-7");
@@ -262,7 +265,11 @@ describe("Kafka scale-out", () => {
   });
 
   it("drains brokers still running: a rebalance Job named after them spreads every partition over the others", async () => {
-    const run = await synthesizeFixtureStack({ kafkaBrokers: "7", kafkaDrainedBrokers: "5,6" });
+    const run = await synthesizeFixtureStack({
+      kafkaBrokers: "7",
+      kafkaDrainedBrokers: "5,6",
+      kafkaExternalBrokerAddresses: externalBrokerAddresses(7),
+    });
     assert.equal(inputsOf(run, types.statefulSet, "kafka-statefulset").spec.replicas, 7);
     const job: Tree = inputsOf(run, types.job, "kafka-rebalance");
     assert.equal(job.metadata.name, "kafka-rebalance-7-drain-5-6");
@@ -280,7 +287,11 @@ describe("Kafka scale-out", () => {
 
   it("refuses draining a broker the StatefulSet would not remove, a controller, or below the replication factor", async () => {
     await assert.rejects(
-      synthesizeFixtureStack({ kafkaBrokers: "7", kafkaDrainedBrokers: "4" }),
+      synthesizeFixtureStack({
+        kafkaBrokers: "7",
+        kafkaDrainedBrokers: "4",
+        kafkaExternalBrokerAddresses: externalBrokerAddresses(7),
+      }),
       /kafkaDrainedBrokers: \(4\) must be the highest broker ids \(6 of 7\)/,
     );
     await assert.rejects(

@@ -93,6 +93,7 @@ describe("storage bound arithmetic", () => {
       statefulSet: "kafka",
       headlessService: "kafka-headless",
       namespace: "ns",
+      protocol: "SASL_SSL",
     });
     assert.equal(properties["log.retention.check.interval.ms"], undefined);
     assert.equal(properties["log.segment.delete.delay.ms"], undefined);

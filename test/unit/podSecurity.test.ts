@@ -60,7 +60,7 @@ describe('Pod Security "restricted"', () => {
     const broker = inputsOf(run, types.statefulSet, "kafka-statefulset").spec.template.spec;
     assert.deepEqual(
       (broker.containers[0].volumeMounts as Tree[]).map((m) => m.mountPath),
-      ["/var/lib/kafka/data", "/etc/kafka-config", "/tmp", "/opt/kafka/logs"],
+      ["/var/lib/kafka/data", "/etc/kafka-config", "/etc/kafka-tls", "/tmp", "/opt/kafka/logs"],
     );
     assert.ok((broker.volumes as Tree[]).some((v) => v.name === "kafka-logs" && v.emptyDir !== undefined));
   });

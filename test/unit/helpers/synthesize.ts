@@ -1,13 +1,18 @@
 import * as path from "path";
 
 import { stackConfigFromFiles } from "../../../config/configFiles";
+import { exampleCaCertificate } from "../fixtures/exampleCa";
 import { DeclaredResource, MockRun, freshProgram, runUnderMocks } from "../../../tools/mockEngine";
 
 export const projectDir = path.resolve(__dirname, "../../..");
 
-/** Config of a stack as the engine would see it, with some keys overridden. */
+/**
+ * Config of a stack as the engine would see it, with some keys overridden. The local stack gets a
+ * CA certificate, as scripts/local.sh writes the machine's own into it before every update.
+ */
 export function stackConfig(stack: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return { ...stackConfigFromFiles(projectDir, stack), ...overrides };
+  const machineSpecific: Record<string, string> = stack === "local" ? { tlsCaCertificate: exampleCaCertificate } : {};
+  return { ...stackConfigFromFiles(projectDir, stack), ...machineSpecific, ...overrides };
 }
 
 /** Runs code that declares components (with fixed args) under mocks, without any stack config. */
