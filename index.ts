@@ -11,11 +11,11 @@ import {
   KafkaCluster,
   KgApi,
   Monitoring,
-  maintenancePageName,
   Neo4jCluster,
   NetworkPolicies,
   PlatformKafkaAccess,
   PlatformFoundation,
+  platformWorkloadNames,
   tenantKafkaConnection,
 } from "./components";
 import { loadStackConfig, loadStackSecrets } from "./config";
@@ -25,16 +25,7 @@ const config = loadStackConfig();
 const clients = loadRegistry(config.tenants.registry);
 const secrets = loadStackSecrets();
 const { namespace, storageClassName, skipAwait } = config;
-// The workloads' names: their objects' and pods' app names, which the NetworkPolicies select.
-const names = {
-  kafka: "kafka",
-  neo4j: "neo4j",
-  postgresql: "postgresql",
-  graphBuilder: "graph-builder",
-  kgApi: "kg-api",
-  maintenancePage: maintenancePageName("kg-api"),
-  backupJobs: "backup-jobs",
-};
+const names = platformWorkloadNames;
 
 const platform = new PlatformFoundation("platform", {
   namespace,

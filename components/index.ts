@@ -3,6 +3,7 @@ export * from "./neo4j/neo4jCluster";
 export * from "./postgres/billingDatabase";
 export * from "./platform/platformFoundation";
 export * from "./platform/networkPolicies";
+export * from "./platform/workloadNames";
 export * from "./shared/imagePullPolicy";
 export * from "./workloads/graphBuilder";
 export * from "./workloads/kgApi";

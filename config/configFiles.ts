@@ -51,14 +51,29 @@ export function projectDefaults(projectDir: string): Record<string, string> {
  * no engine runs (synth, unit tests); encrypted values are not supported here.
  */
 export function stackConfigFromFiles(projectDir: string, stack: string): Record<string, string> {
-  const values = projectDefaults(projectDir);
   const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackFile)) {
     throw new Error(`no stack file ${stackFile}: stacks are declared as Pulumi.<stack>.yaml next to Pulumi.yaml`);
   }
+  return stackConfigFromFile(projectDir, stackFile, "refuse");
+}
+
+/**
+ * Like stackConfigFromFiles, for a stack file anywhere (scripts/local.sh keeps its stack's copy
+ * outside the repository). Encrypted values are refused, or left out where the caller needs none.
+ */
+export function stackConfigFromFile(
+  projectDir: string,
+  stackFile: string,
+  encrypted: "refuse" | "skip",
+): Record<string, string> {
+  const values = projectDefaults(projectDir);
   const stackConfig = (readYaml(stackFile).config ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(stackConfig)) {
     if (typeof value === "object" && value !== null && "secure" in value) {
+      if (encrypted === "skip") {
+        continue;
+      }
       throw new Error(`${stackFile}: ${key} is encrypted; offline tools read plain values only`);
     }
     values[localKey(key)] = asConfigString(value);

@@ -88,6 +88,8 @@ up() {
   if [ -n "$fresh" ]; then
     pulumi_local config set skipAwait true >/dev/null
     pulumi_local config set kafkaAdminBootstrapServers 127.0.0.1:19092 >/dev/null
+    # The bare broker listens without TLS: the declared brokers (which never run here) match it.
+    pulumi_local config set kafkaListenerProtocol SASL_PLAINTEXT >/dev/null
     # No Neo4j pod runs here, so the edition only decides what is declared: production's, which
     # lets the engine tests change the server count.
     pulumi_local config set neo4jEdition enterprise >/dev/null

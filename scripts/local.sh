@@ -38,6 +38,9 @@ export S3_ADDRESS=${KG_RCA_NODE_HOST_IP:-172.31.254.1}
 export S3_BUCKETS=kg-rca-local-backups
 s3_credentials_secret=backup-s3-credentials
 
+tls_dir=$state/tls
+namespace=kg-rca-server
+
 step() { echo "local: $*"; }
 
 environment() {
@@ -96,8 +99,57 @@ set_backup_config() {
 
 write_backup_credentials() {
   bash "$s3_sh" credentials "$state/s3" | grep -v '^AWS_ENDPOINT_URL=' >"$state/s3/credentials.env"
-  kubectl -n kg-rca-server create secret generic "$s3_credentials_secret" \
+  kubectl -n "$namespace" create secret generic "$s3_credentials_secret" \
     --from-env-file="$state/s3/credentials.env" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+}
+
+# The local CA stands in for production's cert-manager issuer: made once per state folder, its key
+# never leaves it; its certificate is what the engine, the tests and the tenants trust.
+ensure_local_ca() {
+  mkdir -p "$tls_dir"
+  [ -f "$tls_dir/ca.key" ] && [ -f "$tls_dir/ca.crt" ] && return 0
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tls_dir/ca.key" 2>/dev/null)
+  openssl req -x509 -new -key "$tls_dir/ca.key" -sha256 -days 3650 -subj "/O=kg-rca-server local/CN=kg-rca-server local CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out "$tls_dir/ca.crt"
+}
+
+# issue_certificate SECRET SAN: a server certificate for the names the program lists, signed by the local CA.
+issue_certificate() {
+  local secret=$1 san=$2
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tls_dir/$secret.key" 2>/dev/null)
+  openssl req -new -key "$tls_dir/$secret.key" -subj "/O=kg-rca-server local/CN=$secret" -out "$tls_dir/$secret.csr"
+  printf 'subjectAltName=%s\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n' \
+    "$san" >"$tls_dir/$secret.ext"
+  openssl x509 -req -in "$tls_dir/$secret.csr" -CA "$tls_dir/ca.crt" -CAkey "$tls_dir/ca.key" \
+    -set_serial "0x$(openssl rand -hex 16)" -days 90 -sha256 -extfile "$tls_dir/$secret.ext" -out "$tls_dir/$secret.crt" 2>/dev/null
+  printf '%s\n' "$san" >"$tls_dir/$secret.san"
+  rm -f "$tls_dir/$secret.csr" "$tls_dir/$secret.ext"
+}
+
+# The certificates the stack's config calls for (scripts/localCertificates.ts lists each Secret and its
+# names), issued when missing, when the names changed, or always with "renew"; then written into the
+# Secrets the program mounts, as cert-manager would write them in production.
+write_certificates() {
+  local renew=${1:-} secret san
+  while read -r secret san; do
+    if [ "$renew" = renew ] || [ ! -f "$tls_dir/$secret.crt" ] || [ "$(cat "$tls_dir/$secret.san" 2>/dev/null)" != "$san" ]; then
+      issue_certificate "$secret" "$san"
+    fi
+    kubectl -n "$namespace" create secret generic "$secret" --type=kubernetes.io/tls \
+      --from-file=tls.crt="$tls_dir/$secret.crt" --from-file=tls.key="$tls_dir/$secret.key" \
+      --from-file=ca.crt="$tls_dir/ca.crt" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  done < <(cd "$repo" && npx ts-node --transpile-only scripts/localCertificates.ts --config "$config_file")
+}
+
+# The servers must find their certificate Secrets when they first start, and the Secrets live in the
+# namespace the program creates: a first update creates only the namespace (and the guard it waits
+# for), the certificates go in, then the whole stack follows.
+create_namespace_first() {
+  kubectl get namespace "$namespace" >/dev/null 2>&1 && return 0
+  local prefix="urn:pulumi:local::kg-rca-server::kg-rca:platform:PlatformFoundation"
+  pulumi_local up --yes --skip-preview \
+    --target "$prefix\$pulumi-nodejs:dynamic/kg-rca:PlatformGuard::platform-guard" \
+    --target "$prefix\$kubernetes:core/v1:Namespace::platform-namespace" >/dev/null
 }
 
 up() {
@@ -120,6 +172,12 @@ up() {
   pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
   set_image_config
   set_backup_config
+  step "certificates from the local CA"
+  ensure_local_ca
+  # Not a secret: the CA certificate every client is given.
+  pulumi_local config set --plaintext tlsCaCertificate -- "$(cat "$tls_dir/ca.crt")" >/dev/null
+  create_namespace_first
+  write_certificates
   step "pulumi up"
   pulumi_local up --yes --skip-preview "$@"
   write_backup_credentials
@@ -130,6 +188,17 @@ up() {
 # What runs in the platform's namespace, as an operator would look at it.
 print_running() {
   kubectl -n kg-rca-server get statefulsets,deployments,pods -o wide
+}
+
+# Rotation, as production does it when cert-manager renews: a new key and certificate in the same
+# Secret, then a rolling restart, one broker at a time (each reads its Secret at start), waiting for
+# each to be Ready again; the PodDisruptionBudget and min.insync.replicas keep partitions writable.
+renew_certificates() {
+  environment
+  step "renewing the servers' certificates"
+  write_certificates renew
+  kubectl -n "$namespace" rollout restart statefulset/kafka >/dev/null
+  kubectl -n "$namespace" rollout status statefulset/kafka --timeout=600s
 }
 
 # down: destroy the stack, then stop the node. discard: stop the node and delete the state folder
@@ -163,13 +232,14 @@ case "${1:-}" in
     ;;
   down) down ;;
   discard) down discard ;;
+  renew-certificates) renew_certificates ;;
   env)
     environment
     PATH=$state/cli/bin:$PATH
     env | grep -E '^(KUBECONFIG|KG_RCA_|KAFKA_ADMIN_PASSWORD|PULUMI_|PATH=)'
     ;;
   *)
-    echo "usage: $0 up|down|discard|env" >&2
+    echo "usage: $0 up|down|discard|env|renew-certificates" >&2
     exit 2
     ;;
 esac

@@ -22,6 +22,7 @@ import { kafkaCertificate, kafkaExternalServices } from "./kafkaExternalAccess";
 import {
   kafkaAdminUser,
   kafkaCaMountPath,
+  kafkaObjectNames,
   kafkaPorts,
   kafkaTlsMountPath,
   kafkaRebalanceScript,
@@ -82,7 +83,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     super("kg-rca:kafka:KafkaCluster", name, {}, opts);
     const labels = workloadLabels(name);
     this.statefulSetName = name;
-    this.headlessServiceName = `${name}-headless`;
+    const objectNames = kafkaObjectNames(name);
+    this.headlessServiceName = objectNames.headlessService;
     this.bootstrapServers = `${name}.${args.namespace}.svc.cluster.local:${kafkaPorts.client}`;
 
     const admin = new GeneratedSecret(
@@ -105,8 +107,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const tls = protocol === "SASL_SSL";
     let certificate: pulumi.Resource | undefined;
     if (tls) {
-      this.tlsSecretName = `${name}-tls`;
-      this.caConfigMapName = `${name}-ca`;
+      this.tlsSecretName = objectNames.tlsSecret;
+      this.caConfigMapName = objectNames.caConfigMap;
       certificate = kafkaCertificate(this, {
         name,
         secretName: this.tlsSecretName,

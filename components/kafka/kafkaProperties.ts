@@ -27,6 +27,11 @@ export const kafkaAdminUser = "admin";
  */
 export const scramAnchorUser = "f5a5a608";
 
+/** Names of a Kafka cluster's objects that others must know: its headless Service and its certificate's Secret. */
+export function kafkaObjectNames(cluster: string): { headlessService: string; tlsSecret: string; caConfigMap: string } {
+  return { headlessService: `${cluster}-headless`, tlsSecret: `${cluster}-tls`, caConfigMap: `${cluster}-ca` };
+}
+
 /**
  * The names a broker certificate must cover: every broker by its headless-Service name (one
  * wildcard, so adding brokers needs no new certificate for in-cluster traffic), the in-cluster

@@ -97,6 +97,7 @@ describe("real engine: the local stack against a real API server", function () {
       ...stackConfigFromFiles(projectDir, "local"),
       skipAwait: "true",
       kafkaAdminBootstrapServers: "127.0.0.1:19092",
+      kafkaListenerProtocol: "SASL_PLAINTEXT",
       neo4jEdition: "enterprise",
     };
     declared = await runUnderMocks(freshProgram(path.join(projectDir, "index.ts")), config, "local");

@@ -50,6 +50,28 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     }
   }
 
+  /**
+   * A broker count and, in the same change, each broker's address on the tenants' listener: node
+   * ports 31091, 31092… of the node's address, as Pulumi.local.yaml gives broker 0.
+   */
+  function brokersConfig(brokers: number): Record<string, string> {
+    const node = cluster.network.dnsServer;
+    const addresses = Array.from({ length: brokers }, (_, id) => `${node}:${31091 + id}`);
+    return { kafkaBrokers: String(brokers), kafkaExternalBrokerAddresses: addresses.join(",") };
+  }
+
+  /** The brokers as a client outside the cluster learns them from the tenants' listener. */
+  async function advertisedBrokers(): Promise<string[]> {
+    const admin = cluster.adminKafka().admin();
+    await admin.connect();
+    try {
+      const { brokers } = await admin.describeCluster();
+      return brokers.map((b) => `${b.nodeId}=${b.host}:${b.port}`).sort();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async function jobSucceeded(name: string): Promise<void> {
     assert.equal(await cluster.jobOutcome(name), "Complete", `Job ${name}`);
   }
@@ -102,9 +124,12 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
   it("grows 1 → 3 brokers: they join with the program's start script, the rebalance Job spreads every partition, nothing is lost", async () => {
     assert.deepEqual(await replicaBrokers(), [0]);
     const started = Date.now();
-    await stack.setConfig({ kafkaBrokers: "3" });
+    await stack.setConfig(brokersConfig(3));
     await stack.update();
     assert.equal(await readyBrokers(), 3);
+    // The new brokers' addresses outside the cluster came with them, each advertised by its broker.
+    const node = cluster.network.dnsServer;
+    assert.deepEqual(await advertisedBrokers(), [`0=${node}:31091`, `1=${node}:31092`, `2=${node}:31093`]);
     await jobSucceeded("kafka-rebalance-3");
     const seconds = (Date.now() - started) / 1000;
     assert.deepEqual(await replicaBrokers(), [0, 1, 2], "partitions on every broker, as the broker reports them");
@@ -119,11 +144,11 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
   });
 
   it("refuses lowering the count while the brokers it removes were not drained, and changes nothing", async () => {
-    await stack.setConfig({ kafkaBrokers: "2" });
+    await stack.setConfig(brokersConfig(2));
     const refused = await refusal(stack.update());
     assert.match(refused, /lowering 3 to 2 removes broker\(s\) 2, and 2 is not drained/);
     assert.equal(await readyBrokers(), 3);
-    await stack.setConfig({ kafkaBrokers: "3" });
+    await stack.setConfig(brokersConfig(3));
     await stack.preview({ expectNoChanges: true });
   });
 
@@ -134,7 +159,7 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
     assert.deepEqual(await replicaBrokers(), [0, 1], "no partition left on broker 2");
     assert.deepEqual(await replicaBrokers(["__consumer_offsets"]), [0, 1], "nor of the consumer offsets");
 
-    await stack.setConfig({ kafkaBrokers: "2" });
+    await stack.setConfig(brokersConfig(2));
     await stack.update();
     await cluster.waitFor(
       "kafka-2 gone",

@@ -11,11 +11,16 @@ import { Kafka, logLevel } from "kafkajs";
 import { Client } from "pg";
 
 import { ClusterNetwork, nodeAddress } from "./clusterNetwork";
-import { LocalStack } from "./localStack";
+import { stackConfigFromFile } from "../../config/configFiles";
+import { LocalStack, projectDir } from "./localStack";
 
 export const namespace = "kg-rca-server";
-/** The client Service of the brokers; they advertise their headless-Service names, resolved the same way. */
-export const kafkaBootstrap = `kafka.${namespace}.svc.cluster.local:9092`;
+
+/** How a machine outside the cluster reaches Kafka: the tenants' listener, over TLS, trusting the stack's CA. */
+export interface TenantListener {
+  readonly bootstrap: string;
+  readonly ca: string;
+}
 
 /** Error types a Kafka client logged (kafkajs hides a refused FindCoordinator behind "coordinator not found"). */
 export type ErrorSink = string[];
@@ -139,30 +144,44 @@ export class NodeCluster {
     }
   }
 
+  /** The tenants' listener and the CA as the stack's config declares them (scripts/local.sh writes the CA in). */
+  tenantListener(): TenantListener {
+    const config = stackConfigFromFile(projectDir, this.stack.configFile, "skip");
+    const bootstrap = config.kafkaExternalBootstrapAddress;
+    const ca = config.tlsCaCertificate;
+    if (bootstrap === undefined || ca === undefined || ca === "") {
+      throw new Error(`${this.stack.configFile} has no kafkaExternalBootstrapAddress or tlsCaCertificate`);
+    }
+    return { bootstrap, ca };
+  }
+
   /**
    * A Kafka CLI tool run in the broker pod as the admin super-user (its password is in the pod's
-   * environment), against the broker's own client listener.
+   * environment), against the broker's own client listener over TLS (its name is in the certificate).
    */
   kafkaTool(tool: string, ...args: string[]): string {
     const adminProperties = [
-      "security.protocol=SASL_PLAINTEXT",
+      "security.protocol=SASL_SSL",
       "sasl.mechanism=SCRAM-SHA-512",
       'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="%s";',
+      "ssl.truststore.type=PEM",
+      "ssl.truststore.location=/etc/kafka-tls/ca.crt",
     ].join("\\n");
     const script = [
       `printf '${adminProperties}\\n' "$KAFKA_ADMIN_PASSWORD" > /tmp/e2e-admin.properties`,
-      `/opt/kafka/bin/${tool} --bootstrap-server localhost:9092 --command-config /tmp/e2e-admin.properties "$@"`,
+      `/opt/kafka/bin/${tool} --bootstrap-server "$HOSTNAME.kafka-headless.${namespace}.svc.cluster.local:9092" --command-config /tmp/e2e-admin.properties "$@"`,
     ].join(" && ");
     return this.kubectl("exec", "kafka-0", "--", "bash", "-c", script, tool, ...args);
   }
 
-  /** A Kafka client of a SCRAM user, reaching the brokers by their cluster names. */
+  /** A Kafka client of a SCRAM user, from outside the cluster: the tenants' listener, over TLS. */
   kafka(username: string, password: string, errors?: ErrorSink): Kafka {
+    const listener = this.tenantListener();
     return new Kafka({
       clientId: `e2e-${username}`,
-      brokers: [kafkaBootstrap],
+      brokers: [listener.bootstrap],
       sasl: { mechanism: "scram-sha-512", username, password },
-      socketFactory: this.network.kafkaSocketFactory,
+      ssl: { ca: [listener.ca] },
       connectionTimeout: 5000,
       requestTimeout: 15000,
       // A few retries: the broker creates its offsets topic on the first group request.

@@ -349,6 +349,8 @@ describe("ops commands against real Kafka, Neo4j, PostgreSQL, Kubernetes API and
     };
     base = {
       kafkaAdminBootstrapServers: `127.0.0.1:${ports.kafka}`,
+      // The bare broker listens without TLS.
+      kafkaListenerProtocol: "SASL_PLAINTEXT",
       clientRegistry: `file:${registryFile}`,
       namespace,
       opsPrometheusUrl: promUrl("healthy"),
@@ -437,7 +439,13 @@ describe("ops commands against real Kafka, Neo4j, PostgreSQL, Kubernetes API and
 
   it("neo4j and kafka-brokers: fewer servers than configured is a warning", async () => {
     // Three servers are a cluster: the stack config must say Enterprise for it to be valid at all.
-    const findings = await health({ neo4jServers: "3", neo4jEdition: "enterprise", kafkaBrokers: "3" });
+    const findings = await health({
+      neo4jServers: "3",
+      neo4jEdition: "enterprise",
+      kafkaBrokers: "3",
+      // One tenants' address per broker, or the config is refused before any check runs.
+      kafkaExternalBrokerAddresses: "10.0.0.1:31091,10.0.0.1:31092,10.0.0.1:31093",
+    });
     assert.deepEqual(summary(findings, "neo4j", "kafka-brokers"), [
       ["neo4j", "warning", "1/3 servers, 2/2 databases with a writer"],
       ["kafka-brokers", "warning", "1/3 brokers"],
