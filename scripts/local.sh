@@ -141,15 +141,20 @@ write_certificates() {
   done < <(cd "$repo" && npx ts-node --transpile-only scripts/localCertificates.ts --config "$config_file")
 }
 
-# The servers must find their certificate Secrets when they first start, and the Secrets live in the
-# namespace the program creates: a first update creates only the namespace (and the guard it waits
-# for), the certificates go in, then the whole stack follows.
-create_namespace_first() {
-  kubectl get namespace "$namespace" >/dev/null 2>&1 && return 0
-  local prefix="urn:pulumi:local::kg-rca-server::kg-rca:platform:PlatformFoundation"
-  pulumi_local up --yes --skip-preview \
-    --target "$prefix\$pulumi-nodejs:dynamic/kg-rca:PlatformGuard::platform-guard" \
-    --target "$prefix\$kubernetes:core/v1:Namespace::platform-namespace" >/dev/null
+# The certificate Secrets live in the namespace the program creates, and the brokers need them to
+# start. Like cert-manager in production, this writes them as soon as the namespace exists, while the
+# update runs: a broker pod waits (ContainerCreating) until its Secret is there.
+write_certificates_when_namespace_exists() {
+  local _
+  for _ in $(seq 600); do
+    if kubectl get namespace "$namespace" >/dev/null 2>&1; then
+      write_certificates
+      return
+    fi
+    sleep 1
+  done
+  echo "local: namespace $namespace did not appear within 600 s: no certificates written" >&2
+  return 1
 }
 
 up() {
@@ -174,12 +179,20 @@ up() {
   set_backup_config
   step "certificates from the local CA"
   ensure_local_ca
-  # Not a secret: the CA certificate every client is given.
-  pulumi_local config set --plaintext tlsCaCertificate -- "$(cat "$tls_dir/ca.crt")" >/dev/null
-  create_namespace_first
-  write_certificates
+  # Not a secret: the CA certificate every client is given. Read from standard input (a multi-line
+  # argument would not survive the wrapper into the node), by the CLI itself: no engine runs for it.
+  (cd "$repo" && pulumi config set --plaintext tlsCaCertificate --stack local --config-file "$config_file" \
+    <"$tls_dir/ca.crt")
+  write_certificates_when_namespace_exists &
+  local issuer=$! status=0
   step "pulumi up"
-  pulumi_local up --yes --skip-preview "$@"
+  pulumi_local up --yes --skip-preview "$@" || status=$?
+  if [ "$status" -ne 0 ]; then
+    kill "$issuer" 2>/dev/null || true
+    wait "$issuer" 2>/dev/null || true
+    return "$status"
+  fi
+  wait "$issuer"
   write_backup_credentials
   step "running in namespace kg-rca-server:"
   print_running

@@ -38,7 +38,7 @@ LIB="$CACHE/lib"
 log() { echo "[kafka] $*" >&2; }
 die() { echo "[kafka] ERROR: $*" >&2; exit 1; }
 
-usage() { echo "usage: $0 start|stop|status DIR | tool DIR MAIN_CLASS [ARGS...]" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|status|jars DIR | tool DIR MAIN_CLASS [ARGS...]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 CMD="$1"
 DIR="$2"
@@ -50,17 +50,22 @@ PID_FILE="$DIR/kafka.pid"
 source "$HERE/pidfile.sh"
 
 # Resolve kafka_2.13 + kafka-tools and their runtime dependencies into the cache
-# once. The .complete marker keeps a half-finished download from being used.
+# once. The .complete marker keeps a half-finished download from being used; the
+# lock keeps two callers (a broker's start, a test's Java client) from resolving at once.
 ensure_jars() {
-  [ -f "$LIB/.complete" ] && return 0
-  command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Kafka jars)"
-  log "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central into $LIB"
-  rm -rf "$LIB"
-  mkdir -p "$LIB"
-  nice -n 10 mvn -B -Dstyle.color=never -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
-    -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$LIB" \
-    >"$CACHE/mvn.log" 2>&1 || { tail -n 30 "$CACHE/mvn.log" >&2; die "Maven could not resolve Kafka $KAFKA_VERSION (log: $CACHE/mvn.log)"; }
-  touch "$LIB/.complete"
+  mkdir -p "$CACHE"
+  (
+    flock 9
+    [ -f "$LIB/.complete" ] && exit 0
+    command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Kafka jars)"
+    log "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central into $LIB"
+    rm -rf "$LIB"
+    mkdir -p "$LIB"
+    nice -n 10 mvn -B -Dstyle.color=never -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
+      -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$LIB" \
+      >"$CACHE/mvn.log" 2>&1 || { tail -n 30 "$CACHE/mvn.log" >&2; die "Maven could not resolve Kafka $KAFKA_VERSION (log: $CACHE/mvn.log)"; }
+    touch "$LIB/.complete"
+  ) 9>"$CACHE/.lock" || exit 1
 }
 
 kjava() { java -cp "$LIB/*" "$@"; }
@@ -240,6 +245,8 @@ tool() {
 case "$CMD" in
   start) start ;;
   tool) tool "$@" ;;
+  # The Kafka jars only: the Java client of the tests that reach a broker the script did not start.
+  jars) ensure_jars && echo "$LIB" ;;
   stop) stop ;;
   status) print_status ;;
   *) usage ;;

@@ -1,0 +1,245 @@
+/**
+ * The tenants' way in, from outside the cluster: the host is a machine beside the node, reaching
+ * the node's address as a tenant's network would reach a load balancer. Two client implementations
+ * (kafkajs, and Kafka's own Java client run from the host) produce and consume over TLS with a
+ * client's credentials from its Secret; plaintext, an untrusted CA and another tenant's topic are
+ * refused.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Kafka, logLevel } from "kafkajs";
+
+import { hasAccess } from "../../clients/lifecycle";
+import { topicName } from "../../clients/naming";
+import { projectDir } from "./localStack";
+import { NodeCluster, TenantListener } from "./nodeCluster";
+import { servedRegistry, sharedNode } from "./sharedNode";
+
+interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Kafka's Java client classes from the host's Maven-resolved jars (the version the brokers run). */
+function kafkaJars(): string {
+  const result = spawnSync("bash", [path.join(projectDir, "scripts/services/kafka.sh"), "jars", os.tmpdir()], {
+    encoding: "utf8",
+    timeout: 900000,
+  });
+  assert.equal(result.status, 0, `Kafka jars: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+describe("the tenants' listener from outside the cluster: SASL_SSL with the client's Secret, two client libraries", function () {
+  this.timeout(10 * 60 * 1000);
+  let cluster: NodeCluster;
+  let listener: TenantListener;
+  let owner: string;
+  let other: string;
+  let credentials: Credentials;
+  let jars: string;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-listener-"));
+
+  /** Client properties of the Java client, written to a file; `trust` false leaves our CA out. */
+  function javaProperties(who: Credentials, trust: boolean): string {
+    const file = path.join(scratch, `client-${who.username}-${String(trust)}.properties`);
+    const caFile = path.join(scratch, "ca.crt");
+    fs.writeFileSync(caFile, listener.ca);
+    const lines = [
+      "security.protocol=SASL_SSL",
+      "sasl.mechanism=SCRAM-SHA-512",
+      `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${who.username}" password="${who.password}";`,
+      ...(trust ? ["ssl.truststore.type=PEM", `ssl.truststore.location=${caFile}`] : []),
+      "request.timeout.ms=10000",
+      "default.api.timeout.ms=20000",
+    ];
+    fs.writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+    return file;
+  }
+
+  /** A Kafka CLI class of the Java client, run on the host; its exit status and output. */
+  function java(mainClass: string, args: string[], input?: string): { status: number; output: string } {
+    const result = spawnSync(
+      "java",
+      [
+        "-Xmx256m",
+        "-cp",
+        `${jars}/*`,
+        "-Dlog4j2.level=WARN",
+        mainClass,
+        "--bootstrap-server",
+        listener.bootstrap,
+        ...args,
+      ],
+      { encoding: "utf8", input, timeout: 120000 },
+    );
+    return { status: result.status ?? -1, output: `${result.stdout}\n${result.stderr}` };
+  }
+
+  function kafkajs(who: Credentials, ssl: boolean | { ca: string[] }): Kafka {
+    return new Kafka({
+      clientId: `listener-${who.username}`,
+      brokers: [listener.bootstrap],
+      sasl: { mechanism: "scram-sha-512", username: who.username, password: who.password },
+      ssl,
+      connectionTimeout: 5000,
+      authenticationTimeout: 5000,
+      requestTimeout: 10000,
+      retry: { retries: 1, initialRetryTime: 300 },
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  before(async () => {
+    ({ cluster } = await sharedNode());
+    listener = cluster.tenantListener();
+    const live = servedRegistry().filter((c) => hasAccess(c.status));
+    assert.ok(live.length >= 2, "two clients with access, to test isolation");
+    owner = live[0]?.id ?? "";
+    other = live[1]?.id ?? "";
+    credentials = await cluster.credentialsOf(owner);
+    jars = kafkaJars();
+  });
+
+  after(() => {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("the client's Secret carries the external bootstrap, the protocol, the mechanism and the CA", async () => {
+    const secret = `${owner}-kafka-credentials`;
+    assert.equal(await cluster.secretValue(secret, "bootstrapServers"), listener.bootstrap);
+    assert.equal(await cluster.secretValue(secret, "securityProtocol"), "SASL_SSL");
+    assert.equal(await cluster.secretValue(secret, "mechanism"), "SCRAM-SHA-512");
+    assert.equal((await cluster.secretValue(secret, "ca.crt")).trim(), listener.ca.trim());
+    // The tenants' listener is a node port of the node's address, not a cluster address.
+    assert.match(listener.bootstrap, new RegExp(`^${cluster.network.dnsServer.replace(/\./g, "\\.")}:3\\d{4}$`));
+  });
+
+  it("kafkajs produces and consumes over TLS with the client's credentials", async () => {
+    const topic = topicName(owner, "events");
+    const client = kafkajs(credentials, { ca: [listener.ca] });
+    const producer = client.producer();
+    await producer.connect();
+    const marker = `kafkajs-tls-${Date.now()}`;
+    await producer.send({ topic, messages: [{ key: marker, value: marker }] });
+    await producer.disconnect();
+    const consumer = client.consumer({ groupId: `${owner}.listener-kafkajs-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.value?.toString() === marker) {
+            resolve();
+          }
+        },
+      });
+    });
+    await Promise.race([
+      seen,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`${marker} not read back within 60 s`)), 60000)),
+    ]);
+    await consumer.disconnect();
+  });
+
+  it("Kafka's Java client produces and consumes over TLS with the same credentials", () => {
+    const topic = topicName(owner, "logs");
+    const config = javaProperties(credentials, true);
+    const marker = `java-tls-${Date.now()}`;
+    const produced = java(
+      "org.apache.kafka.tools.ConsoleProducer",
+      ["--topic", topic, "--producer.config", config],
+      `${marker}\n`,
+    );
+    assert.equal(produced.status, 0, produced.output);
+    const consumed = java("org.apache.kafka.tools.consumer.ConsoleConsumer", [
+      "--topic",
+      topic,
+      "--consumer.config",
+      config,
+      "--group",
+      `${owner}.listener-java-${Date.now()}`,
+      "--from-beginning",
+      // Ends once 10 s pass without a new message: after the last one, the marker.
+      "--timeout-ms",
+      "10000",
+    ]);
+    assert.match(consumed.output, new RegExp(marker), consumed.output.slice(-2000));
+  });
+
+  it("refuses a plaintext connection and a client that does not trust our CA, with either library", async () => {
+    await assert.rejects(kafkajs(credentials, false).admin().connect(), /connect|closed|timeout|ECONNRESET/i);
+    await assert.rejects(
+      kafkajs(credentials, true).admin().connect(),
+      /self[- ]signed certificate|unable to (get|verify)/i,
+    );
+    const untrusting = java("org.apache.kafka.tools.TopicCommand", [
+      "--list",
+      "--command-config",
+      javaProperties(credentials, false),
+    ]);
+    assert.notEqual(untrusting.status, 0, untrusting.output);
+    assert.match(untrusting.output, /SSL handshake failed|PKIX path building failed/, untrusting.output.slice(-2000));
+  });
+
+  it("refuses another tenant's topic, with either library", async () => {
+    const foreign = topicName(other, "events");
+    const producer = kafkajs(credentials, { ca: [listener.ca] }).producer();
+    await producer.connect();
+    await assert.rejects(producer.send({ topic: foreign, messages: [{ value: "x" }] }), /not authorized/i);
+    await producer.disconnect();
+    const consumed = java("org.apache.kafka.tools.consumer.ConsoleConsumer", [
+      "--topic",
+      foreign,
+      "--consumer.config",
+      javaProperties(credentials, true),
+      "--group",
+      `${owner}.listener-foreign`,
+      "--timeout-ms",
+      "15000",
+    ]);
+    assert.match(
+      consumed.output,
+      /TopicAuthorizationException|Not authorized to access topics/,
+      consumed.output.slice(-2000),
+    );
+  });
+
+  it("the brokers' certificate names the external addresses and chains to the stack's CA", () => {
+    const probe = spawnSync(
+      "openssl",
+      [
+        "s_client",
+        "-connect",
+        listener.bootstrap,
+        "-CAfile",
+        path.join(scratch, "ca.crt"),
+        "-verify_return_error",
+        "-brief",
+      ],
+      { input: "", encoding: "utf8", timeout: 30000 },
+    );
+    const output = `${probe.stdout}${probe.stderr}`;
+    assert.match(output, /Verification: OK/, output);
+    const host = listener.bootstrap.split(":")[0] ?? "";
+    const checked = spawnSync(
+      "openssl",
+      [
+        "s_client",
+        "-connect",
+        listener.bootstrap,
+        "-CAfile",
+        path.join(scratch, "ca.crt"),
+        "-verify_ip",
+        host,
+        "-verify_return_error",
+        "-brief",
+      ],
+      { input: "", encoding: "utf8", timeout: 30000 },
+    );
+    assert.match(`${checked.stdout}${checked.stderr}`, /Verification: OK/);
+  });
+});
