@@ -204,14 +204,21 @@ print_running() {
 }
 
 # Rotation, as production does it when cert-manager renews: a new key and certificate in the same
-# Secret, then a rolling restart, one broker at a time (each reads its Secret at start), waiting for
-# each to be Ready again; the PodDisruptionBudget and min.insync.replicas keep partitions writable.
+# Secret, then each broker restarted in turn, highest id first, the next only once it is Ready again
+# (each reads its Secret at start; the PodDisruptionBudget and min.insync.replicas keep partitions
+# writable). Pods are deleted rather than `rollout restart`ed: that would write a restartedAt
+# annotation into the StatefulSet's template, which the daily drift check would report.
 renew_certificates() {
   environment
   step "renewing the servers' certificates"
   write_certificates renew
-  kubectl -n "$namespace" rollout restart statefulset/kafka >/dev/null
-  kubectl -n "$namespace" rollout status statefulset/kafka --timeout=600s
+  local pod
+  for pod in $(kubectl -n "$namespace" get pods -l app=kafka -o name | sort -r); do
+    step "restarting $pod"
+    kubectl -n "$namespace" delete "$pod" --wait=true >/dev/null
+    until kubectl -n "$namespace" get "$pod" >/dev/null 2>&1; do sleep 1; done
+    kubectl -n "$namespace" wait "$pod" --for=condition=Ready --timeout=600s >/dev/null
+  done
 }
 
 # down: destroy the stack, then stop the node. discard: stop the node and delete the state folder

@@ -144,6 +144,11 @@ export class NodeCluster {
     }
   }
 
+  /** The environment of the stack's scripts and CLI (KG_RCA_LOCAL_DIR, KUBECONFIG, PATH). */
+  get stackEnvironment(): NodeJS.ProcessEnv {
+    return this.stack.environment;
+  }
+
   /** The tenants' listener and the CA as the stack's config declares them (scripts/local.sh writes the CA in). */
   tenantListener(): TenantListener {
     const config = stackConfigFromFile(projectDir, this.stack.configFile, "skip");
