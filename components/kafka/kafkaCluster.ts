@@ -179,8 +179,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       configMapName: configMap.metadata.name,
       // Not sensitive, and an env value the API server must see in plain text.
       clusterId: pulumi.unsecret(clusterId.result),
-      // Brokers must not start before their certificate's Secret exists.
-      claims: certificate === undefined ? claims : [...claims, certificate],
+      // The declared claims, and the certificate: brokers must not start before its Secret exists.
+      prerequisites: certificate === undefined ? claims : [...claims, certificate],
       // Brokers read the config only at start: a changed config must roll the pods.
       configChecksum: crypto.createHash("sha256").update(JSON.stringify(configData)).digest("hex"),
     });
@@ -329,7 +329,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       adminSecretName: pulumi.Output<string>;
       configMapName: pulumi.Output<string>;
       clusterId: pulumi.Output<string>;
-      claims: pulumi.Resource[];
+      prerequisites: pulumi.Resource[];
       configChecksum: string;
     },
   ): k8s.apps.v1.StatefulSet {
@@ -407,7 +407,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
         },
       },
       // The claim template is immutable: size changes go to the declared claims instead (see volumeClaims.ts).
-      { parent: this, dependsOn: refs.claims, ignoreChanges: ["spec.volumeClaimTemplates"] },
+      { parent: this, dependsOn: refs.prerequisites, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
   }
 }
