@@ -9,7 +9,10 @@
 #       as in production. The engine runs inside the node's network namespace,
 #       where the in-cluster names the program uses (brokers, billing database)
 #       resolve through the cluster DNS. The backup jobs' S3 server (moto, from
-#       scripts/services/s3.sh) runs on the host, outside the cluster.
+#       scripts/services/s3.sh) runs on the host, outside the cluster. A local CA
+#       in the state folder stands in for cert-manager: it signs the brokers'
+#       certificate into the Secret the program mounts.
+# renew-certificates: a new key and certificate, then the brokers restarted one at a time.
 # down: destroys the stack and stops the node; the host is left as it was.
 #
 # State lives in $KG_RCA_LOCAL_DIR (default ~/.local/state/kg-rca-local). The
