@@ -66,6 +66,14 @@ export class NodeCluster {
     }
   }
 
+  /** Names of the namespace's pods that are neither Ready nor finished (empty: all Ready). */
+  async podsNotReady(): Promise<string[]> {
+    return (await this.core().listNamespacedPod({ namespace })).items
+      .filter((pod) => pod.status?.phase !== "Succeeded")
+      .filter((pod) => !(pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"))
+      .map((pod) => pod.metadata?.name ?? "");
+  }
+
   async podReady(name: string): Promise<boolean> {
     const pod = await this.core().readNamespacedPod({ name, namespace });
     return (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");

@@ -285,6 +285,12 @@ describe("the tenants' listener from outside the cluster: SASL_SSL with the clie
     const missing = Array.from({ length: sent }, (_, i) => `${run}-${i}`).filter((value) => !ours.has(value));
     assert.deepEqual(missing, [], `${sent} messages acknowledged, every one readable after the rotation`);
     assert.deepEqual(await cluster.billing("SELECT * FROM clients ORDER BY id"), rowsBefore);
+    // The in-cluster clients reconnect too: graph-builder's probe is Ready only while it fetches from the brokers.
+    await cluster.waitFor(
+      "every pod Ready again after the rotation",
+      async () => (await cluster.podsNotReady()).length === 0,
+      300000,
+    );
     console.log(
       `      rotation: ${sent} messages acknowledged (${beforeRoll} before the renewal, ${afterRoll - beforeRoll} while the broker restarted, the rest after), none lost`,
     );
