@@ -260,13 +260,13 @@ export class ConfigReader {
     if (value === "") {
       return [];
     }
-    const entries = value.split(",").map((entry) => entry.trim());
-    const invalid = entries.filter((entry) => parseHostPort(entry) === undefined);
+    const entries = value.split(",").map((entry) => ({ text: entry.trim(), parsed: parseHostPort(entry.trim()) }));
+    const invalid = entries.filter((entry) => entry.parsed === undefined).map((entry) => entry.text);
     if (invalid.length > 0) {
       this.problem(key, `must be a comma-separated list of ${hostPortWhat}; "${invalid.join('", "')}" is not one`);
       return [];
     }
-    return entries.map((entry) => parseHostPort(entry) as HostPort);
+    return entries.flatMap((entry) => (entry.parsed === undefined ? [] : [entry.parsed]));
   }
 
   hostname(key: string): string {

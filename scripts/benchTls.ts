@@ -12,12 +12,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+import { kafkaAdminUser, kafkaClientProperties } from "../components/kafka/kafkaProperties";
+import { KafkaListenerProtocol } from "../config";
 import { stackConfigFromFile } from "../config/configFiles";
+import { kafkaClientJars } from "../tools/kafkaJars";
 import { LocalStack, projectDir } from "../tools/localStack";
 import { commandLineOrExit } from "./commandLine";
 
 interface Run {
-  readonly protocol: string;
+  readonly protocol: KafkaListenerProtocol;
   readonly recordsPerSecond: number;
   readonly megabytesPerSecond: number;
   readonly averageLatencyMs: number;
@@ -30,42 +33,31 @@ function progress(message: string): void {
   process.stderr.write(`bench:tls: ${message}\n`);
 }
 
-function kafkaJars(): string {
-  const result = spawnSync("bash", [path.join(projectDir, "scripts/services/kafka.sh"), "jars", os.tmpdir()], {
-    encoding: "utf8",
-  });
-  if (result.status !== 0) {
-    throw new Error(`Kafka jars: ${result.stderr}`);
-  }
-  return result.stdout.trim();
-}
-
 class Bench {
   private readonly scratch = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-bench-tls-"));
-  private readonly jars = kafkaJars();
+  private readonly jars = kafkaClientJars();
+  private readonly caFile = path.join(this.scratch, "ca.crt");
+  /** The tenants' listener's bootstrap: the same whatever the listeners' protocol. */
+  private readonly bootstrap: string;
 
-  constructor(private readonly stack: LocalStack) {}
-
-  /** The admin super-user's client properties for the stack's current protocol. */
-  private properties(protocol: string): string {
-    const config = stackConfigFromFile(projectDir, this.stack.configFile, "skip");
-    const password = this.stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin";
-    const caFile = path.join(this.scratch, "ca.crt");
-    fs.writeFileSync(caFile, config.tlsCaCertificate ?? "");
-    const file = path.join(this.scratch, `${protocol}.properties`);
-    const lines = [
-      `security.protocol=${protocol}`,
-      "sasl.mechanism=SCRAM-SHA-512",
-      `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${password}";`,
-      ...(protocol === "SASL_SSL" ? ["ssl.truststore.type=PEM", `ssl.truststore.location=${caFile}`] : []),
-    ];
-    fs.writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
-    return file;
+  /** Reads the stack's listener and CA once: switching the protocol changes neither. */
+  constructor(private readonly stack: LocalStack) {
+    const config = stackConfigFromFile(projectDir, stack.configFile, "skip");
+    this.bootstrap = config.kafkaExternalBootstrapAddress ?? "";
+    fs.writeFileSync(this.caFile, config.tlsCaCertificate ?? "");
   }
 
-  private bootstrap(): string {
-    const config = stackConfigFromFile(projectDir, this.stack.configFile, "skip");
-    return config.kafkaExternalBootstrapAddress ?? "";
+  /** The admin super-user's client properties for a protocol, written to a file. */
+  private properties(protocol: KafkaListenerProtocol): string {
+    const file = path.join(this.scratch, `${protocol}.properties`);
+    const properties = kafkaClientProperties({
+      protocol,
+      username: kafkaAdminUser,
+      password: this.stack.environment.KAFKA_ADMIN_PASSWORD ?? "local-kafka-admin",
+      caFile: this.caFile,
+    });
+    fs.writeFileSync(file, properties, { mode: 0o600 });
+    return file;
   }
 
   private java(mainClass: string, args: string[]): string {
@@ -79,10 +71,10 @@ class Bench {
     return result.stdout;
   }
 
-  createTopic(protocol: string): void {
+  createTopic(protocol: KafkaListenerProtocol): void {
     this.java("org.apache.kafka.tools.TopicCommand", [
       "--bootstrap-server",
-      this.bootstrap(),
+      this.bootstrap,
       "--command-config",
       this.properties(protocol),
       "--create",
@@ -97,7 +89,7 @@ class Bench {
   }
 
   /** One producer performance run: records of `size` bytes as fast as the broker takes them, acks=all. */
-  measure(protocol: string, records: number, size: number): Run {
+  measure(protocol: KafkaListenerProtocol, records: number, size: number): Run {
     const output = this.java("org.apache.kafka.tools.ProducerPerformance", [
       "--topic",
       topic,
@@ -110,7 +102,7 @@ class Bench {
       "--producer.config",
       this.properties(protocol),
       "--producer-props",
-      `bootstrap.servers=${this.bootstrap()}`,
+      `bootstrap.servers=${this.bootstrap}`,
       "acks=all",
       "linger.ms=5",
     ]);
@@ -150,7 +142,7 @@ async function main(): Promise<void> {
     // TLS, plaintext, TLS again: each leg after the brokers' own roll and a warm-up, so the
     // order (a freshly restarted broker, a colder page cache) does not pass for the protocol's cost.
     const runs: Run[] = [];
-    for (const protocol of ["SASL_SSL", "SASL_PLAINTEXT", "SASL_SSL"]) {
+    for (const protocol of ["SASL_SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const) {
       if (runs.length > 0) {
         progress(`switching the listeners to ${protocol} (the brokers roll)`);
         await stack.setConfig({ kafkaListenerProtocol: protocol });

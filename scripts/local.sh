@@ -197,13 +197,13 @@ up() {
   fi
   wait "$issuer"
   write_backup_credentials
-  step "running in namespace kg-rca-server:"
+  step "running in namespace $namespace:"
   print_running
 }
 
 # What runs in the platform's namespace, as an operator would look at it.
 print_running() {
-  kubectl -n kg-rca-server get statefulsets,deployments,pods -o wide
+  kubectl -n "$namespace" get statefulsets,deployments,pods -o wide
 }
 
 # Rotation, as production does it when cert-manager renews: a new key and certificate in the same

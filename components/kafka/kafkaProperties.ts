@@ -1,3 +1,5 @@
+import { isIP } from "net";
+
 import { HostPort, KafkaBrokerSettings, KafkaListenerProtocol } from "../../config";
 import { formatHostPort } from "../../config/kafkaListeners";
 
@@ -45,7 +47,7 @@ export function kafkaCertificateNames(args: {
   readonly external: readonly HostPort[];
 }): { readonly dnsNames: string[]; readonly ipAddresses: string[] } {
   const externalHosts = [...new Set(args.external.map((a) => a.host))];
-  const isIpAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(":");
+  const isIpAddress = (host: string): boolean => isIP(host) !== 0;
   return {
     dnsNames: [
       `*.${args.headlessService}.${args.namespace}.svc.cluster.local`,
@@ -57,13 +59,36 @@ export function kafkaCertificateNames(args: {
   };
 }
 
-/** Client properties of the Kafka CLI tools as the super-user; the password is read from the environment. */
+/**
+ * Properties of a Java Kafka client (the CLI tools, the producer benchmark) logging in with SCRAM:
+ * with SASL_SSL it trusts the PEM CA at `caFile`; without one it trusts only the JVM's defaults.
+ */
+export function kafkaClientProperties(args: {
+  readonly protocol: KafkaListenerProtocol;
+  readonly username: string;
+  readonly password: string;
+  readonly caFile?: string;
+  /** Further properties, such as timeouts. */
+  readonly extra?: readonly string[];
+}): string {
+  const trust =
+    args.protocol === "SASL_SSL" && args.caFile !== undefined
+      ? ["ssl.truststore.type=PEM", `ssl.truststore.location=${args.caFile}`]
+      : [];
+  return [
+    `security.protocol=${args.protocol}`,
+    "sasl.mechanism=SCRAM-SHA-512",
+    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${args.username}" password="${args.password}";`,
+    ...trust,
+    ...(args.extra ?? []),
+  ]
+    .join("\n")
+    .concat("\n");
+}
+
+/** Client properties of the Kafka CLI tools as the super-user, for a shell here-document: the password is the environment's. */
 export function kafkaAdminClientProperties(protocol: KafkaListenerProtocol, caFile: string): string {
-  const tls = protocol === "SASL_SSL" ? `ssl.truststore.type=PEM\nssl.truststore.location=${caFile}\n` : "";
-  return `security.protocol=${protocol}
-sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${kafkaAdminUser}" password="$KAFKA_ADMIN_PASSWORD";
-${tls}`;
+  return kafkaClientProperties({ protocol, username: kafkaAdminUser, password: "$KAFKA_ADMIN_PASSWORD", caFile });
 }
 
 export function kafkaBrokerAddress(

@@ -41,13 +41,7 @@ describe("a real node: the program's own pods run in the local stack", function 
     }
     // The wiring probes stand in for graph-builder and kg-api: Ready only while the Secrets, host
     // names and ports the program gives them reach Kafka, Neo4j and the billing database.
-    for (const pod of (await cluster.core().listNamespacedPod({ namespace })).items) {
-      if (pod.status?.phase === "Succeeded") {
-        continue;
-      }
-      const ready = (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-      assert.ok(ready, `pod ${pod.metadata?.name} is not Ready`);
-    }
+    assert.deepEqual(await cluster.podsNotReady(), [], "pods not Ready");
   });
 
   it('1. the namespace enforces Pod Security "restricted": every pod above was admitted under it, and a root pod is refused', async () => {

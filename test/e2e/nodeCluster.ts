@@ -11,6 +11,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { Client } from "pg";
 
 import { ClusterNetwork, nodeAddress } from "./clusterNetwork";
+import { kafkaAdminClientProperties, kafkaTlsMountPath } from "../../components/kafka/kafkaProperties";
 import { stackConfigFromFile } from "../../config/configFiles";
 import { LocalStack, projectDir } from "./localStack";
 
@@ -173,17 +174,13 @@ export class NodeCluster {
    * environment), against the broker's own client listener over TLS (its name is in the certificate).
    */
   kafkaTool(tool: string, ...args: string[]): string {
-    const adminProperties = [
-      "security.protocol=SASL_SSL",
-      "sasl.mechanism=SCRAM-SHA-512",
-      'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="%s";',
-      "ssl.truststore.type=PEM",
-      "ssl.truststore.location=/etc/kafka-tls/ca.crt",
-    ].join("\\n");
+    // The same admin properties as the program's rebalance Job, trusting the broker's own CA file.
     const script = [
-      `printf '${adminProperties}\\n' "$KAFKA_ADMIN_PASSWORD" > /tmp/e2e-admin.properties`,
+      "set -e",
+      "cat > /tmp/e2e-admin.properties <<EOF_PROPS",
+      `${kafkaAdminClientProperties("SASL_SSL", `${kafkaTlsMountPath}/ca.crt`)}EOF_PROPS`,
       `/opt/kafka/bin/${tool} --bootstrap-server "$HOSTNAME.kafka-headless.${namespace}.svc.cluster.local:9092" --command-config /tmp/e2e-admin.properties "$@"`,
-    ].join(" && ");
+    ].join("\n");
     return this.kubectl("exec", "kafka-0", "--", "bash", "-c", script, tool, ...args);
   }
 

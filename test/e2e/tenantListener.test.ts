@@ -14,6 +14,8 @@ import { Kafka, logLevel } from "kafkajs";
 
 import { hasAccess } from "../../clients/lifecycle";
 import { topicName } from "../../clients/naming";
+import { kafkaClientProperties } from "../../components/kafka/kafkaProperties";
+import { kafkaClientJars } from "../../tools/kafkaJars";
 import { projectDir } from "./localStack";
 import { NodeCluster, TenantListener } from "./nodeCluster";
 import { servedRegistry, sharedNode } from "./sharedNode";
@@ -21,16 +23,6 @@ import { servedRegistry, sharedNode } from "./sharedNode";
 interface Credentials {
   readonly username: string;
   readonly password: string;
-}
-
-/** Kafka's Java client classes from the host's Maven-resolved jars (the version the brokers run). */
-function kafkaJars(): string {
-  const result = spawnSync("bash", [path.join(projectDir, "scripts/services/kafka.sh"), "jars", os.tmpdir()], {
-    encoding: "utf8",
-    timeout: 900000,
-  });
-  assert.equal(result.status, 0, `Kafka jars: ${result.stderr}`);
-  return result.stdout.trim();
 }
 
 describe("the tenants' listener from outside the cluster: SASL_SSL with the client's Secret, two client libraries", function () {
@@ -42,22 +34,31 @@ describe("the tenants' listener from outside the cluster: SASL_SSL with the clie
   let credentials: Credentials;
   let jars: string;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-listener-"));
+  /** The stack's CA as a file, for the Java client and openssl (written in `before`). */
+  const caFile = path.join(scratch, "ca.crt");
 
   /** Client properties of the Java client, written to a file; `trust` false leaves our CA out. */
   function javaProperties(who: Credentials, trust: boolean): string {
     const file = path.join(scratch, `client-${who.username}-${String(trust)}.properties`);
-    const caFile = path.join(scratch, "ca.crt");
-    fs.writeFileSync(caFile, listener.ca);
-    const lines = [
-      "security.protocol=SASL_SSL",
-      "sasl.mechanism=SCRAM-SHA-512",
-      `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${who.username}" password="${who.password}";`,
-      ...(trust ? ["ssl.truststore.type=PEM", `ssl.truststore.location=${caFile}`] : []),
-      "request.timeout.ms=10000",
-      "default.api.timeout.ms=20000",
-    ];
-    fs.writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+    const properties = kafkaClientProperties({
+      protocol: "SASL_SSL",
+      username: who.username,
+      password: who.password,
+      caFile: trust ? caFile : undefined,
+      extra: ["request.timeout.ms=10000", "default.api.timeout.ms=20000"],
+    });
+    fs.writeFileSync(file, properties, { mode: 0o600 });
     return file;
+  }
+
+  /** A TLS handshake with the tenants' listener by openssl, trusting the stack's CA; its output. */
+  function tlsHandshake(...checks: string[]): string {
+    const probe = spawnSync(
+      "openssl",
+      ["s_client", "-connect", listener.bootstrap, "-CAfile", caFile, ...checks, "-verify_return_error", "-brief"],
+      { input: "", encoding: "utf8", timeout: 30000 },
+    );
+    return `${probe.stdout}${probe.stderr}`;
   }
 
   /** A Kafka CLI class of the Java client, run on the host; its exit status and output. */
@@ -101,7 +102,8 @@ describe("the tenants' listener from outside the cluster: SASL_SSL with the clie
     owner = live[0]?.id ?? "";
     other = live[1]?.id ?? "";
     credentials = await cluster.credentialsOf(owner);
-    jars = kafkaJars();
+    fs.writeFileSync(caFile, listener.ca);
+    jars = kafkaClientJars();
   });
 
   after(() => {
@@ -222,7 +224,7 @@ describe("the tenants' listener from outside the cluster: SASL_SSL with the clie
         `openssl s_client -connect "$1" -CAfile "$2" -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial`,
         "served-serial",
         listener.bootstrap,
-        path.join(scratch, "ca.crt"),
+        caFile,
       ],
       { encoding: "utf8", timeout: 30000 },
     );
@@ -297,37 +299,9 @@ describe("the tenants' listener from outside the cluster: SASL_SSL with the clie
   });
 
   it("the brokers' certificate names the external addresses and chains to the stack's CA", () => {
-    const probe = spawnSync(
-      "openssl",
-      [
-        "s_client",
-        "-connect",
-        listener.bootstrap,
-        "-CAfile",
-        path.join(scratch, "ca.crt"),
-        "-verify_return_error",
-        "-brief",
-      ],
-      { input: "", encoding: "utf8", timeout: 30000 },
-    );
-    const output = `${probe.stdout}${probe.stderr}`;
+    const output = tlsHandshake();
     assert.match(output, /Verification: OK/, output);
     const host = listener.bootstrap.split(":")[0] ?? "";
-    const checked = spawnSync(
-      "openssl",
-      [
-        "s_client",
-        "-connect",
-        listener.bootstrap,
-        "-CAfile",
-        path.join(scratch, "ca.crt"),
-        "-verify_ip",
-        host,
-        "-verify_return_error",
-        "-brief",
-      ],
-      { input: "", encoding: "utf8", timeout: 30000 },
-    );
-    assert.match(`${checked.stdout}${checked.stderr}`, /Verification: OK/);
+    assert.match(tlsHandshake("-verify_ip", host), /Verification: OK/);
   });
 });
