@@ -52,7 +52,11 @@ const inCluster = {
 // Kafka, billing and Neo4j are not reached through the Kubernetes provider: they wait for the guard explicitly.
 const afterGuard = { dependsOn: [platform.guard] };
 
-const neo4j = new Neo4jCluster(names.neo4j, { namespace, storageClassName, skipAwait, neo4j: config.neo4j }, inCluster);
+const neo4j = new Neo4jCluster(
+  names.neo4j,
+  { namespace, storageClassName, skipAwait, neo4j: config.neo4j, access: config.network.dataPlaneAccess },
+  inCluster,
+);
 const kafka = new KafkaCluster(
   names.kafka,
   {
@@ -67,7 +71,7 @@ const kafka = new KafkaCluster(
 );
 const billing = new BillingDatabase(
   names.postgresql,
-  { namespace, storageClassName, skipAwait, postgres: config.postgres },
+  { namespace, storageClassName, skipAwait, postgres: config.postgres, access: config.network.dataPlaneAccess },
   inCluster,
 );
 
@@ -163,6 +167,7 @@ for (const client of clients) {
       kafkaConnection: tenantKafkaConnection(config),
       tenantDatabases: config.tenants.databases,
       billingConnection: billing.connection,
+      neo4jConnection: neo4j.connection,
     },
     tenantProviders,
   );

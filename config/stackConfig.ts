@@ -7,6 +7,7 @@ import {
   BackupsConfig,
   MonitoringConfig,
   ComputeResources,
+  dataPlaneAccessModes,
   OpsConfig,
   GraphBuilderConfig,
   KafkaConfig,
@@ -441,6 +442,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
       ingressControllerNamespace: reader.dnsLabel("networkIngressControllerNamespace"),
       monitoringNamespace: reader.dnsLabel("networkMonitoringNamespace"),
       operatorCidrs: reader.cidrList("networkOperatorCidrs"),
+      dataPlaneAccess: reader.oneOf("dataPlaneAccess", dataPlaneAccessModes),
     },
     tls: readTls(reader, environment, kafka.listenerProtocol),
   };

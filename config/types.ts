@@ -177,7 +177,16 @@ export interface NetworkConfig {
    * port-forward, which NetworkPolicies do not see.
    */
   readonly operatorCidrs: readonly string[];
+  /**
+   * How the engine's billing and Neo4j providers and the day-2 commands reach PostgreSQL and Neo4j when
+   * no URL is set in their environment: through a port-forward they open with the kubeconfig (a CI
+   * runner or a laptop outside the cluster), or directly at the Services' cluster names.
+   */
+  readonly dataPlaneAccess: DataPlaneAccess;
 }
+
+export const dataPlaneAccessModes = ["port-forward", "direct"] as const;
+export type DataPlaneAccess = (typeof dataPlaneAccessModes)[number];
 
 export interface BackupsConfig {
   /** Declare AWS resources (bucket, IAM role). Off where no AWS account or provider is available. */

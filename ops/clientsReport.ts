@@ -63,7 +63,7 @@ const billingSource: Source = {
   name: "billing",
   columns: ["billingStatus"],
   collect: async (clients, context, cells, scope) => {
-    const db = await openBilling(context.env, context.timeoutMs, scope);
+    const db = await openBilling(context, scope);
     const result = await db.query<{ id: string; status: string }>("SELECT id, status FROM clients WHERE id = ANY($1)", [
       clients.map((c) => c.id),
     ]);
@@ -77,7 +77,7 @@ const kafkaSource: Source = {
   name: "kafka",
   columns: ["events"],
   collect: async (clients, context, cells, scope) => {
-    const admin = await openKafkaAdmin(context.config, context.env, context.timeoutMs, scope);
+    const admin = await openKafkaAdmin(context, scope);
     const existing = new Set(await admin.listTopics());
     for (const client of clients) {
       const topic = topicName(client.id, "events");
@@ -95,7 +95,7 @@ const neo4jSource: Source = {
   name: "neo4j",
   columns: ["resources", "rcaLinks"],
   collect: async (clients, context, cells, scope) => {
-    const neo4j = await openNeo4j(context.env, context.timeoutMs, scope);
+    const neo4j = await openNeo4j(context, scope);
     const perClient = context.config.tenants.databases;
     const count = async (cypher: string, database: string | undefined) =>
       Number((await neo4j.read(cypher, database))[0]?.n ?? 0);

@@ -6,6 +6,8 @@ export type OpsCommand = (typeof opsCommands)[number];
 export interface OpsArgs {
   readonly command: OpsCommand;
   readonly stack: string;
+  /** The stack's file when it is not Pulumi.<stack>.yaml (scripts/local.sh keeps the local stack's copy). */
+  readonly configFile?: string;
   readonly overrides: Readonly<Record<string, string>>;
   readonly json: boolean;
   readonly timeoutMs: number;
@@ -13,8 +15,8 @@ export interface OpsArgs {
 }
 
 export const usage = `usage:
-  npm run ops -- health --stack NAME [--json] [--timeout SECONDS] [--set KEY=VALUE,...]
-  npm run ops -- clients --stack NAME [--json] [--timeout SECONDS] [--set KEY=VALUE,...]
+  npm run ops -- health --stack NAME [--config-file FILE] [--json] [--timeout SECONDS] [--set KEY=VALUE,...]
+  npm run ops -- clients --stack NAME [--config-file FILE] [--json] [--timeout SECONDS] [--set KEY=VALUE,...]
   npm run ops -- capacity [--stack NAME] [--growth CLIENTS_PER_MONTH] [--json] [--set KEY=VALUE,...]`;
 
 export const defaultTimeoutSeconds = 10;
@@ -46,6 +48,7 @@ export function parseOpsArgs(argv: readonly string[]): OpsArgs {
   const { values: flags, positionals } = parseCommandLine(argv, {
     options: {
       stack: { type: "string" },
+      "config-file": { type: "string" },
       set: { type: "string" },
       json: { type: "boolean" },
       timeout: { type: "string" },
@@ -76,6 +79,7 @@ export function parseOpsArgs(argv: readonly string[]): OpsArgs {
   return {
     command: op,
     stack: flags.stack ?? "prod",
+    configFile: flags["config-file"],
     overrides: parseSetOverrides(flags.set ?? ""),
     json: flags.json === true,
     timeoutMs: timeoutMs(flags.timeout),

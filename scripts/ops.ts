@@ -31,6 +31,7 @@ async function run(args: OpsArgs): Promise<Output> {
   const context = loadOpsContext({
     projectDir,
     stack: args.stack,
+    configFile: args.configFile,
     overrides: args.overrides,
     env: process.env,
     timeoutMs: args.timeoutMs,

@@ -30,6 +30,7 @@ import {
   kafkaStartScript,
   renderProperties,
 } from "./kafkaProperties";
+import { kafkaAdminSecretName } from "../platform/workloadNames";
 
 export interface KafkaClusterArgs {
   /** Namespace of the brokers; part of their in-cluster addresses. */
@@ -90,7 +91,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const admin = new GeneratedSecret(
       `${name}-admin`,
       {
-        secretName: `${name}-admin`,
+        secretName: kafkaAdminSecretName(name),
         namespace: args.namespace,
         labels,
         data: (password) => ({ username: kafkaAdminUser, password }),

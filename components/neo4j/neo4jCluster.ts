@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { Neo4jConfig } from "../../config";
+import { DataPlaneAccess, Neo4jConfig } from "../../config";
+import { Neo4jEndpoint } from "../tenants/neo4jDatabase";
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
@@ -15,6 +16,7 @@ import {
 } from "../shared/kubernetesMeta";
 import { neo4jEnvName, neo4jPorts, neo4jServerAddress, neo4jServerSettings } from "./neo4jSettings";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/podSecurity";
+import { serverAuthSecretName } from "../platform/workloadNames";
 
 export interface Neo4jClusterArgs {
   /** Namespace of the servers; part of their in-cluster addresses. */
@@ -25,6 +27,8 @@ export interface Neo4jClusterArgs {
   readonly skipAwait: boolean;
   /** Image, server count, volume size, resources and memory and checkpoint settings (validated stack config). */
   readonly neo4j: Neo4jConfig;
+  /** How the engine's client databases reach the servers (stack config `dataPlaneAccess`). */
+  readonly access: DataPlaneAccess;
 }
 
 /** Name of the data volume template; claims are `data-<statefulset>-<ordinal>`. */
@@ -46,6 +50,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
   public readonly statefulSet: k8s.apps.v1.StatefulSet;
   /** `host:port` of every server's online-backup listener. */
   public readonly backupServers: string[];
+  /** Where the engine's client databases reach the servers: names only, no credential. */
+  public readonly connection: pulumi.Output<Neo4jEndpoint>;
 
   constructor(name: string, args: Neo4jClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:neo4j:Neo4jCluster", name, {}, opts);
@@ -62,7 +68,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     const auth = new GeneratedSecret(
       `${name}-auth`,
       {
-        secretName: `${name}-auth`,
+        secretName: serverAuthSecretName(name),
         namespace: args.namespace,
         labels,
         data: (password) => ({ password, NEO4J_AUTH: pulumi.interpolate`neo4j/${password}` }),
@@ -70,6 +76,15 @@ export class Neo4jCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.authSecretName = auth.secretName;
+    this.connection = pulumi.output({
+      namespace: args.namespace,
+      service: name,
+      // The first server; the provider moves on to the system database's writer when it is another.
+      pod: `${name}-0`,
+      port: neo4jPorts.bolt,
+      access: args.access,
+      secretName: auth.secretName,
+    });
 
     this.createServices(name, args, labels);
     const claims = declareStatefulSetClaims(

@@ -13,3 +13,13 @@ export const platformWorkloadNames = {
   maintenancePage: maintenancePageName("kg-api"),
   backupJobs: "backup-jobs",
 } as const;
+
+/** The Secret holding the password a server's component generates (`username` too for PostgreSQL). */
+export function serverAuthSecretName(workload: string): string {
+  return `${workload}-auth`;
+}
+
+/** The Secret holding the Kafka super-user's password, key `password`. */
+export function kafkaAdminSecretName(kafka: string): string {
+  return `${kafka}-admin`;
+}

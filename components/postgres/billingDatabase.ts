@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { PostgresConfig } from "../../config";
+import { DataPlaneAccess, PostgresConfig } from "../../config";
+
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
@@ -15,6 +16,7 @@ import {
 import { BillingConnection } from "../tenants/billingRow";
 import { billingDatabase, billingSchemaSql, billingUser } from "./billingSchema";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+import { serverAuthSecretName } from "../platform/workloadNames";
 
 /** What the server writes outside its data volume under a read-only root: its socket and lock, temp files. */
 const serverScratch = scratchVolumes({ run: "/var/run/postgresql", tmp: "/tmp" });
@@ -28,6 +30,8 @@ export interface BillingDatabaseArgs {
   readonly skipAwait: boolean;
   /** Image, volume size and resources (validated stack config). */
   readonly postgres: PostgresConfig;
+  /** How the engine's billing rows reach the server (stack config `dataPlaneAccess`). */
+  readonly access: DataPlaneAccess;
 }
 
 export const postgresPort = 5432;
@@ -54,7 +58,7 @@ export class BillingDatabase extends pulumi.ComponentResource {
     const auth = new GeneratedSecret(
       `${name}-auth`,
       {
-        secretName: `${name}-auth`,
+        secretName: serverAuthSecretName(name),
         namespace: args.namespace,
         labels,
         data: (password) => ({ username: billingUser, password }),
@@ -66,7 +70,10 @@ export class BillingDatabase extends pulumi.ComponentResource {
     this.connection = pulumi.output({
       namespace: args.namespace,
       service: name,
+      // The StatefulSet's one pod, where a port-forward goes.
+      pod: `${name}-0`,
       port: postgresPort,
+      access: args.access,
       database: billingDatabase,
       secretName: auth.secretName,
     });

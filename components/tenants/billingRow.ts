@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { ClusterEndpoint, openClusterEndpoint } from "./clusterEndpoint";
 import { readClusterSecret } from "./clusterSecret";
 import { billingStatuses, BillingStatus } from "../../clients/lifecycle";
 import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
@@ -11,19 +12,16 @@ import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
  * the `pg` client is created inside each method. The connection is found at
  * run time, never from a credential among the inputs: KG_RCA_BILLING_DATABASE_URL
  * when the environment sets it (a server outside the cluster, tests), otherwise
- * the database the program runs, at its Service, with the password read from
- * its Secret through the engine's kubeconfig. Rows are never deleted: a delete
+ * the database the program runs, through a port-forward or at its Service
+ * (`dataPlaneAccess`), with the password read from its Secret through the
+ * engine's kubeconfig. Rows are never deleted: a delete
  * records status `deleted` and keeps the client's history.
  */
 
 export const billingUrlVariable = "KG_RCA_BILLING_DATABASE_URL";
 
 /** Where the program runs the billing database: names only, no credential. */
-export interface BillingConnection {
-  readonly namespace: string;
-  /** The database's Service, reached by its cluster DNS name. */
-  readonly service: string;
-  readonly port: number;
+export interface BillingConnection extends ClusterEndpoint {
   readonly database: string;
   /** Secret with keys `username` and `password`. */
   readonly secretName: string;
@@ -43,11 +41,27 @@ export interface BillingRowInputs {
 
 type Row = BillingRowInputs;
 
-/** The billing database's URL: from the environment, else built from the program's Service and Secret. */
-async function billingUrl(row: Row): Promise<string> {
+/** A connection string to the billing database, and what closes the way to it. */
+interface BillingTarget {
+  readonly url: string;
+  /** host:port, or the pod behind a port-forward: what messages name (never the password). */
+  readonly where: string;
+  close(): Promise<void>;
+}
+
+/** The billing database: the environment's URL, else the program's server through its endpoint and Secret. */
+async function openBillingTarget(row: Row): Promise<BillingTarget> {
   const url = process.env[billingUrlVariable];
   if (url !== undefined && url !== "") {
-    return url;
+    const where = (() => {
+      try {
+        const parsed = new URL(url);
+        return `${parsed.hostname}:${parsed.port === "" ? "5432" : parsed.port}`;
+      } catch {
+        return "the configured server";
+      }
+    })();
+    return { url, where, close: () => Promise.resolve() };
   }
   const c = row.connection;
   if (c === undefined) {
@@ -65,8 +79,18 @@ async function billingUrl(row: Row): Promise<string> {
   } catch (err) {
     throw new Error(`billing row ${row.clientId}: ${(err as Error).message}`);
   }
-  const host = `${c.service}.${c.namespace}.svc.cluster.local`;
-  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${c.port}/${c.database}`;
+  // Rows recorded before endpoints had an access mode and a pod reached the Service directly.
+  const recorded: Partial<ClusterEndpoint> = c;
+  const endpoint = await openClusterEndpoint({
+    ...c,
+    access: recorded.access ?? "direct",
+    pod: recorded.pod ?? `${c.service}-0`,
+  });
+  return {
+    url: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${endpoint.host}:${endpoint.port}/${c.database}`,
+    where: endpoint.describe,
+    close: () => endpoint.close(),
+  };
 }
 
 /** The advisory lock every billing writer holds while it applies the schema and writes (an arbitrary constant). */
@@ -74,18 +98,18 @@ const billingSchemaLockKey = 4_700_110_001;
 
 /** Applies the schema, then upserts the row and appends history when plan or status change, in one transaction. */
 async function writeRow(row: Row): Promise<void> {
-  const url = await billingUrl(row);
+  const target = await openBillingTarget(row);
+  try {
+    await writeRowAt(row, target);
+  } finally {
+    await target.close();
+  }
+}
+
+async function writeRowAt(row: Row, { url, where }: BillingTarget): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require("pg") as typeof import("pg");
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 10000, query_timeout: 30000 });
-  const where = (() => {
-    try {
-      const parsed = new URL(url);
-      return `${parsed.hostname}:${parsed.port === "" ? "5432" : parsed.port}`;
-    } catch {
-      return "the configured server";
-    }
-  })();
   try {
     await client.connect();
   } catch (err) {

@@ -7,7 +7,7 @@ import { ClientEntry, kafkaPrincipal, planOf } from "../../clients";
 import { workloadLabels } from "../shared/kubernetesMeta";
 import { RandomValue } from "../shared/randomValue";
 import { BillingConnection, BillingRow } from "./billingRow";
-import { Neo4jDatabase } from "./neo4jDatabase";
+import { Neo4jDatabase, Neo4jEndpoint } from "./neo4jDatabase";
 import { PlatformKafka, tenantPlan, TenantPlan } from "./tenantPlan";
 
 export interface ClientTenantArgs {
@@ -23,6 +23,8 @@ export interface ClientTenantArgs {
   readonly tenantDatabases: boolean;
   /** The program's billing database, for the billing row's provider (names only). */
   readonly billingConnection: pulumi.Input<BillingConnection>;
+  /** Where the client's Neo4j database is created (with `tenantDatabases`). */
+  readonly neo4jConnection: pulumi.Input<Neo4jEndpoint>;
 }
 
 /** What a client needs besides its credentials to connect from outside the cluster. */
@@ -93,7 +95,11 @@ export class ClientTenant extends pulumi.ComponentResource {
       );
     }
     if (plan.databaseName !== undefined && args.tenantDatabases) {
-      new Neo4jDatabase(`${name}-database`, { databaseName: plan.databaseName }, stateful);
+      new Neo4jDatabase(
+        `${name}-database`,
+        { databaseName: plan.databaseName, connection: args.neo4jConnection },
+        stateful,
+      );
     }
     const apiKeyHash =
       plan.secrets === undefined ? placeholderHash(client.id) : this.createCredentials(name, args, plan.secrets, child);

@@ -1,14 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
+import { ClusterEndpoint, openClusterEndpoint } from "./clusterEndpoint";
+import { readClusterSecret } from "./clusterSecret";
 
 /**
  * One client's Neo4j database, as a dynamic resource.
  *
  * Serialized into the state, so self-contained: the driver is created inside
- * each method and the connection comes from the environment at run time
- * (KG_RCA_NEO4J_URI, KG_RCA_NEO4J_USER, KG_RCA_NEO4J_PASSWORD), never from
- * inputs. Deleting drops the database with `DUMP DATA`: Neo4j writes a final
+ * each method and the connection is found at run time, never from a credential
+ * among the inputs: the environment's cluster (KG_RCA_NEO4J_URI,
+ * KG_RCA_NEO4J_USER, KG_RCA_NEO4J_PASSWORD) when set, otherwise the servers the
+ * program runs, through a port-forward or at their Service (`dataPlaneAccess`),
+ * with the password read from their Secret through the engine's kubeconfig. Deleting drops the database with `DUMP DATA`: Neo4j writes a final
  * dump to its dumps directory before the store is removed.
  */
 
@@ -20,6 +24,8 @@ export const neo4jConnectionVariables = {
 
 export interface Neo4jDatabaseInputs {
   readonly databaseName: string;
+  /** The program's servers; unused when KG_RCA_NEO4J_URI is set. Not part of the database. */
+  readonly connection?: Neo4jEndpoint;
 }
 
 type Props = Neo4jDatabaseInputs;
@@ -53,17 +59,83 @@ interface Connection {
   close(): Promise<void>;
 }
 
-/** Opens a session on the system database, with timeouts and errors that say where and what failed. */
-async function connect(purpose: string): Promise<Connection> {
+/** The program's Neo4j servers, for when the environment names no cluster: names only, no credential. */
+export interface Neo4jEndpoint extends ClusterEndpoint {
+  /** Secret whose key `password` is user neo4j's. */
+  readonly secretName: string;
+}
+
+interface Target {
+  readonly uri: string;
+  readonly user: string;
+  readonly password: string;
+  /** Reached through a port-forward, so one server only. */
+  readonly forwarded: boolean;
+  close(): Promise<void>;
+}
+
+/** The environment's cluster (KG_RCA_NEO4J_*), else the program's servers through their endpoint and Secret. */
+async function openTarget(purpose: string, endpoint: Neo4jEndpoint | undefined): Promise<Target> {
   const v = neo4jConnectionVariables;
   const uri = process.env[v.uri];
-  const user = process.env[v.user] ?? "neo4j";
-  const password = process.env[v.password];
-  if (uri === undefined || uri === "" || password === undefined || password === "") {
+  if (uri !== undefined && uri !== "") {
+    const password = process.env[v.password];
+    if (password === undefined || password === "") {
+      throw new Error(`${purpose}: ${v.uri} is set, so ${v.password} must be too (and ${v.user}, default neo4j)`);
+    }
+    return { uri, user: process.env[v.user] ?? "neo4j", password, forwarded: false, close: () => Promise.resolve() };
+  }
+  if (endpoint === undefined) {
     throw new Error(
       `${purpose}: ${v.uri} and ${v.password} must be set (and ${v.user}, default neo4j) to reach the Neo4j cluster`,
     );
   }
+  let password: string;
+  try {
+    password = await readClusterSecret(endpoint.namespace, endpoint.secretName, "password");
+  } catch (err) {
+    throw new Error(`${purpose}: ${(err as Error).message}`);
+  }
+  const open = await openClusterEndpoint(endpoint);
+  // Through a port-forward the driver must not route: the routing table names in-cluster addresses.
+  const scheme = endpoint.access === "direct" ? "neo4j" : "bolt";
+  return {
+    uri: `${scheme}://${open.host}:${open.port}`,
+    user: "neo4j",
+    password,
+    forwarded: endpoint.access === "port-forward",
+    close: () => open.close(),
+  };
+}
+
+/** Opens a session on the system database, with timeouts and errors that say where and what failed. */
+async function connect(purpose: string, endpoint: Neo4jEndpoint | undefined): Promise<Connection> {
+  const first = await openTarget(purpose, endpoint);
+  const connection = await login(purpose, first);
+  if (endpoint === undefined || !first.forwarded) {
+    return connection;
+  }
+  // A port-forward reaches one server; administration goes to the system database's writer.
+  const writer = await systemWriterPod(connection);
+  if (writer === undefined || writer === endpoint.pod) {
+    return connection;
+  }
+  await connection.close();
+  return login(purpose, await openTarget(purpose, { ...endpoint, pod: writer }));
+}
+
+/** The pod of the server that writes the system database: the first label of its advertised address. */
+async function systemWriterPod(c: Connection): Promise<string | undefined> {
+  const rows = await c.run(systemWriterCypher);
+  const address = rows[0]?.address;
+  return typeof address === "string" ? address.split(".")[0]?.split(":")[0] : undefined;
+}
+
+export const systemWriterCypher = "SHOW DATABASE system YIELD address, writer WHERE writer RETURN address";
+
+async function login(purpose: string, target: Target): Promise<Connection> {
+  const { uri, user, password } = target;
+  const v = neo4jConnectionVariables;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const neo4j = require("neo4j-driver") as typeof import("neo4j-driver");
   const driver = neo4j.driver(uri, neo4j.auth.basic(user, password), {
@@ -71,10 +143,14 @@ async function connect(purpose: string): Promise<Connection> {
     connectionAcquisitionTimeout: 15000,
     maxTransactionRetryTime: 5000,
   });
+  const close = async (): Promise<void> => {
+    await driver.close();
+    await target.close();
+  };
   try {
     await driver.getServerInfo({ database: "system" });
   } catch (err) {
-    await driver.close();
+    await close();
     const e = err as { code?: string; message: string };
     if (e.code === "Neo.ClientError.Security.Unauthorized") {
       throw new Error(`${purpose}: Neo4j at ${uri} refused the credentials of user "${user}" (check ${v.password})`);
@@ -92,12 +168,16 @@ async function connect(purpose: string): Promise<Connection> {
         await session.close();
       }
     },
-    close: () => driver.close(),
+    close,
   };
 }
 
-async function withConnection<T>(purpose: string, work: (c: Connection) => Promise<T>): Promise<T> {
-  const connection = await connect(purpose);
+async function withConnection<T>(
+  purpose: string,
+  endpoint: Neo4jEndpoint | undefined,
+  work: (c: Connection) => Promise<T>,
+): Promise<T> {
+  const connection = await connect(purpose, endpoint);
   try {
     return await work(connection);
   } finally {
@@ -139,7 +219,7 @@ export class Neo4jDatabaseProvider implements pulumi.dynamic.ResourceProvider<Pr
 
   create(inputs: Props): Promise<pulumi.dynamic.CreateResult<Props>> {
     const purpose = `create database ${inputs.databaseName}`;
-    return withConnection(purpose, async (c) => {
+    return withConnection(purpose, inputs.connection, async (c) => {
       await requireEnterprise(c, purpose);
       await c.run(createDatabaseCypher(inputs.databaseName));
       return { id: inputs.databaseName, outs: inputs };
@@ -148,16 +228,17 @@ export class Neo4jDatabaseProvider implements pulumi.dynamic.ResourceProvider<Pr
 
   read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult<Props>> {
     const name = props?.databaseName ?? id;
-    return withConnection(`read database ${name}`, async (c) => {
+    const recorded = { databaseName: name, connection: props?.connection };
+    return withConnection(`read database ${name}`, props?.connection, async (c) => {
       const exists = await databaseExists(c, name);
       // An empty id tells the engine the database is gone.
-      return exists ? { id, props: { databaseName: name } } : { id: "", props: { databaseName: name } };
+      return { id: exists ? id : "", props: recorded };
     });
   }
 
   delete(_id: string, props: Props): Promise<void> {
     const purpose = `drop database ${props.databaseName}`;
-    return withConnection(purpose, async (c) => {
+    return withConnection(purpose, props.connection, async (c) => {
       await requireEnterprise(c, purpose);
       await c.run(dropDatabaseCypher(props.databaseName));
     });
@@ -168,7 +249,11 @@ export class Neo4jDatabaseProvider implements pulumi.dynamic.ResourceProvider<Pr
 export const neo4jDatabaseProvider = new Neo4jDatabaseProvider();
 
 export class Neo4jDatabase extends pulumi.dynamic.Resource {
-  constructor(name: string, args: { databaseName: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: { [K in keyof Neo4jDatabaseInputs]: pulumi.Input<Neo4jDatabaseInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(neo4jDatabaseProvider, name, args, opts, dynamicModule, dynamicTypeNames.neo4jDatabase);
   }
 }

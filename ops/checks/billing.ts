@@ -30,7 +30,7 @@ export const billingCheck: HealthCheck = {
   name: "billing",
   measures: "the billing database answers, and every registry client has a row with the matching status",
   run: async (context, scope) => {
-    const client = await openBilling(context.env, context.timeoutMs, scope);
+    const client = await openBilling(context, scope);
     const result = await client.query<{ id: string; status: string }>("SELECT id, status FROM clients");
     return judgeBilling(context.clients, new Map(result.rows.map((r) => [r.id, r.status])));
   },

@@ -65,7 +65,7 @@ export const consumerLagCheck: HealthCheck = {
   name: "consumer-lag",
   measures: `largest per-partition lag of group ${graphBuilderConsumerGroup} over every live client's topics (end offset minus committed offset), as ${consumerLagExpr(graphBuilderConsumerGroup)} reports it to HighConsumerLag`,
   run: async (context, scope) => {
-    const admin = await openKafkaAdmin(context.config, context.env, context.timeoutMs, scope);
+    const admin = await openKafkaAdmin(context, scope);
     const expected = context.clients
       .filter((c) => isLive(c.status))
       .flatMap((c) => Object.keys(planOf(c.plan).topics).map((kind) => topicName(c.id, kind)));

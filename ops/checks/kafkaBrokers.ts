@@ -20,7 +20,7 @@ export const kafkaBrokersCheck: HealthCheck = {
   name: "kafka-brokers",
   measures: "brokers registered with the cluster against kg-rca-server:kafkaBrokers",
   run: async (context, scope) => {
-    const admin = await openKafkaAdmin(context.config, context.env, context.timeoutMs, scope);
+    const admin = await openKafkaAdmin(context, scope);
     const cluster = await admin.describeCluster();
     return judgeBrokers(
       cluster.brokers.map((b) => b.nodeId),

@@ -65,7 +65,7 @@ export const neo4jCheck: HealthCheck = {
   name: "neo4j",
   measures: "Neo4j servers available against kg-rca-server:neo4jServers, and a writer for every online database",
   run: async (context, scope) => {
-    const neo4j = await openNeo4j(context.env, context.timeoutMs, scope);
+    const neo4j = await openNeo4j(context, scope);
     const copies = (
       await neo4j.read("SHOW DATABASES YIELD name, address, requestedStatus, currentStatus, writer", "system")
     ).map((row) => ({

@@ -1,25 +1,18 @@
 import { Admin, Kafka, logLevel } from "kafkajs";
 
 import { kafkaAdminUser } from "../../components/kafka/kafkaProperties";
-import { StackConfig } from "../../config/types";
 import { Scope } from "../withTimeout";
-import { connectionVariables, Environment, required } from "./variables";
+import { kafkaAdminPasswordSecret, readPlatformSecret, ServerContext } from "./platformServers";
+import { connectionVariables } from "./variables";
 
 /**
  * An admin client of the brokers, as the platform's super-user over SASL/SCRAM-SHA-512 (over TLS,
  * trusting the stack's CA, unless the listeners are plaintext), closed with the scope.
  */
-export async function openKafkaAdmin(
-  { kafka, tls }: Pick<StackConfig, "kafka" | "tls">,
-  env: Environment,
-  timeoutMs: number,
-  scope: Scope,
-): Promise<Admin> {
-  const password = required(
-    env,
-    connectionVariables.kafkaAdminPassword,
-    `the password of Kafka user "${kafkaAdminUser}"`,
-  );
+export async function openKafkaAdmin(context: ServerContext, scope: Scope): Promise<Admin> {
+  const { kafka, tls } = context.config;
+  const timeoutMs = context.timeoutMs;
+  const password = await adminPassword(context);
   const client = new Kafka({
     clientId: "kg-rca-ops",
     brokers: kafka.adminBootstrapServers.split(","),
@@ -40,6 +33,22 @@ export async function openKafkaAdmin(
     throw new Error(`cannot reach Kafka at ${kafka.adminBootstrapServers}: ${describeKafkaError(err)}`);
   }
   return admin;
+}
+
+/** KAFKA_ADMIN_PASSWORD when set, else the platform's Secret read with the kubeconfig. */
+async function adminPassword(context: ServerContext): Promise<string> {
+  const password = context.env[connectionVariables.kafkaAdminPassword];
+  if (password !== undefined && password !== "") {
+    return password;
+  }
+  const { secretName, key } = kafkaAdminPasswordSecret();
+  try {
+    return await readPlatformSecret(context, secretName, key);
+  } catch (err) {
+    throw new Error(
+      `${connectionVariables.kafkaAdminPassword} is not set and ${(err as Error).message}; set it to the password of Kafka user "${kafkaAdminUser}"`,
+    );
+  }
 }
 
 function describeKafkaError(err: unknown): string {

@@ -2,7 +2,7 @@ import * as k8s from "@kubernetes/client-node";
 
 import { messageOf } from "../findings";
 import { kubeconfigPath, loadKubeconfig } from "./kubeconfig";
-import { forwardPort, PortForwardTarget, PortForwarding } from "./portForward";
+import { forwardPort, PortForwardTarget, PortForwarding } from "../../components/shared/portForward";
 import { Environment } from "./variables";
 
 /** A status the API server answered with, other than 2xx; `status` lets a caller treat 404 or 409 as an answer. */

@@ -1,15 +1,17 @@
 import { Client } from "pg";
 
+import { billingDatabase } from "../../components/postgres/billingSchema";
 import { Scope } from "../withTimeout";
-import { connectionVariables, Environment, required } from "./variables";
+import { platformServers, reachPlatformServer, readPlatformSecret, ServerContext } from "./platformServers";
+import { connectionVariables } from "./variables";
 
-/** A client of the billing database from KG_RCA_BILLING_DATABASE_URL, closed with the scope. */
-export async function openBilling(env: Environment, timeoutMs: number, scope: Scope): Promise<Client> {
-  const url = required(
-    env,
-    connectionVariables.billingUrl,
-    "the billing database URL, postgresql://billing:PASSWORD@HOST:5432/billing",
-  );
+/**
+ * A client of the billing database, closed with the scope: KG_RCA_BILLING_DATABASE_URL when set,
+ * else the program's server (as `dataPlaneAccess` says) with the credentials of its Secret.
+ */
+export async function openBilling(context: ServerContext, scope: Scope): Promise<Client> {
+  const { url, where } = await billingUrl(context, scope);
+  const timeoutMs = context.timeoutMs;
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   // A server that goes away mid-report emits 'error' on the client; the query's own rejection reports it.
   client.on("error", () => undefined);
@@ -17,9 +19,26 @@ export async function openBilling(env: Environment, timeoutMs: number, scope: Sc
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`cannot reach the billing database at ${hostOf(url)}: ${(err as Error).message}`);
+    throw new Error(`cannot reach the billing database at ${where}: ${(err as Error).message}`);
   }
   return client;
+}
+
+async function billingUrl(context: ServerContext, scope: Scope): Promise<{ url: string; where: string }> {
+  const url = context.env[connectionVariables.billingUrl];
+  if (url !== undefined && url !== "") {
+    return { url, where: hostOf(url) };
+  }
+  const server = platformServers.billing;
+  const [user, password] = await Promise.all([
+    readPlatformSecret(context, server.secretName, "username"),
+    readPlatformSecret(context, server.secretName, "password"),
+  ]);
+  const reached = await reachPlatformServer(context, server, scope);
+  return {
+    url: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${reached.host}:${reached.port}/${billingDatabase}`,
+    where: reached.describe,
+  };
 }
 
 /** host:port of a database URL, for messages that must not show the password. */

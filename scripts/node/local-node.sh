@@ -5,6 +5,7 @@
 #   local-node.sh stop DIR         # stops everything `start DIR` started and checks the host is clean
 #   local-node.sh status DIR       # exit 0 while the node's namespace holder is alive
 #   local-node.sh exec DIR CMD...  # runs CMD inside the node's network and mount namespaces
+#                                  # (the engine runs in the runner's instead: runner.sh, started and stopped with the node)
 #   local-node.sh check-clean [DIR] # exit 1 (and say what) if anything of a node (of DIR) is left on the host
 #
 # Everything runs inside one private network namespace and one private mount
@@ -28,6 +29,7 @@
 # containernetworking-plugins, iptables). Images: scripts/images/build.sh,
 # imported from its manifest at start.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/node/metrics-server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/metrics-server.sh"
 
@@ -346,6 +348,8 @@ start() {
   wait_for "node $node_name" node_ready
   wait_for "the metrics API (v1beta1.metrics.k8s.io)" metrics_api_available
   say "node $node_name is Ready; export KUBECONFIG=$dir/kubeconfig"
+  # Where the engine and the day-2 commands run: a CI runner's view of the cluster (runner.sh).
+  bash "$here/runner.sh" start "$dir"
 }
 
 api_ready() {
@@ -407,6 +411,7 @@ remove_cgroups() {
 stop() {
   [ -d "$dir" ] || die "no such directory: $dir"
   local pid pids i
+  bash "$here/runner.sh" stop "$dir"
   if pid=$(holder_pid); then
     say "stopping the node (holder $pid)"
     # kubelet first, so that it does not restart what is being stopped.
@@ -451,6 +456,7 @@ stop() {
 # or started from its configuration, no cgroup, no link, no mount of its own.
 check_clean() {
   local dirty=0 hierarchy
+  bash "$here/runner.sh" check-clean "$dir" || dirty=1
   if grep -ql ":$cgroup_root" /proc/[0-9]*/cgroup 2>/dev/null; then
     echo "local-node: processes left in cgroup $cgroup_root" >&2
     dirty=1

@@ -358,7 +358,14 @@ describe("stack config", () => {
         ingressControllerNamespace: "ingress-nginx",
         monitoringNamespace: "monitoring",
         operatorCidrs: [],
+        dataPlaneAccess: "port-forward",
       });
+      assert.equal(parse({ dataPlaneAccess: "direct" }).config.network.dataPlaneAccess, "direct");
+      assertRefused(
+        { dataPlaneAccess: "tunnel" },
+        "dataPlaneAccess",
+        'must be one of "port-forward", "direct"; got "tunnel"',
+      );
       assertRefused(
         { networkIngressControllerNamespace: "Ingress_Nginx" },
         "networkIngressControllerNamespace",

@@ -18,6 +18,7 @@ const network: NetworkConfig = {
   ingressControllerNamespace: "ingress-nginx",
   monitoringNamespace: "monitoring",
   operatorCidrs: [],
+  dataPlaneAccess: "port-forward",
 };
 
 /** Each flow as "from -> to: ports", readable in a failure. */

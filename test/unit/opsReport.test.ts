@@ -45,6 +45,7 @@ describe("ops arguments", () => {
     assert.deepEqual(parseOpsArgs(["health", "--stack", "prod"]), {
       command: "health",
       stack: "prod",
+      configFile: undefined,
       overrides: {},
       json: false,
       timeoutMs: 10000,
@@ -55,6 +56,7 @@ describe("ops arguments", () => {
       {
         command: "capacity",
         stack: "prod",
+        configFile: undefined,
         overrides: { capacityMaxClients: "50", namespace: "x" },
         json: true,
         timeoutMs: 10000,
@@ -62,6 +64,10 @@ describe("ops arguments", () => {
       },
     );
     assert.equal(parseOpsArgs(["clients", "--stack", "local", "--timeout", "2.5"]).timeoutMs, 2500);
+    assert.equal(
+      parseOpsArgs(["health", "--stack", "local", "--config-file", "/state/local.yaml"]).configFile,
+      "/state/local.yaml",
+    );
   });
 
   for (const [argv, message] of [
@@ -71,7 +77,7 @@ describe("ops arguments", () => {
     [["health", "--stack", "prod", "extra"], /unexpected argument\(s\): extra/],
     [
       ["health", "--stack", "prod", "--verbose"],
-      /unknown option --verbose; known: --stack, --set, --json, --timeout, --growth$/,
+      /unknown option --verbose; known: --stack, --config-file, --set, --json, --timeout, --growth$/,
     ],
     [
       ["health", "--stack", "prod", "--timeout", "0"],

@@ -8,7 +8,7 @@ import { EventEmitter } from "events";
 import * as net from "net";
 import { Readable, Writable } from "stream";
 
-import { Forwarder, forwardPort, PortForwardTarget } from "../../ops/connections/portForward";
+import { Forwarder, forwardPort, PortForwardTarget } from "../../components/shared/portForward";
 
 class FakeTunnel extends EventEmitter {
   closed = false;

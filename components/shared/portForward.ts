@@ -1,5 +1,5 @@
-import * as net from "net";
-import { Readable, Writable } from "stream";
+import type * as net from "net";
+import type { Readable, Writable } from "stream";
 
 export interface PortForwardTarget {
   readonly namespace: string;
@@ -39,8 +39,13 @@ function isTunnel(value: unknown): value is Tunnel {
 /**
  * `kubectl port-forward` in-process: a free port on 127.0.0.1 whose every connection is carried
  * to the pod's port by its own tunnel through the API server.
+ *
+ * The engine's dynamic providers serialize this module's functions into the state, so every
+ * runtime module is required inside the function that uses it.
  */
 export async function forwardPort(forwarder: Forwarder, target: PortForwardTarget): Promise<PortForwarding> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const net = require("net") as typeof import("net");
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -67,6 +72,8 @@ export async function forwardPort(forwarder: Forwarder, target: PortForwardTarge
 }
 
 function connect(forwarder: Forwarder, target: PortForwardTarget, socket: net.Socket): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Writable } = require("stream") as typeof import("stream");
   const where = `${target.namespace}/${target.pod}:${target.port}`;
   // The API server reports a refused or failed connection to the pod on the error stream.
   const errors = new Writable({

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The network of a CI runner outside the cluster, for the engine and the day-2 commands.
+#
+#   runner.sh start DIR        # the runner's network namespace and its relays (DIR: the node's folder)
+#   runner.sh stop DIR         # stops them
+#   runner.sh exec DIR CMD...  # runs CMD in the runner's network namespace (the host's file system)
+#   runner.sh relay-loopback DIR PORT  # until killed: the runner's 127.0.0.1:PORT reaches the host's
+#   runner.sh check-clean [DIR]
+#
+# A hosted runner reaches the cluster's API server and the tenants' listener
+# and nothing else: no Service, no pod, no cluster DNS. The runner's namespace
+# has no link at all, only loopback, holding the node's address (NODE_IP) so the
+# kubeconfig's server and the brokers' advertised addresses mean what they mean
+# outside. Each port the runner may reach (the API server's and the tenants'
+# listener's node ports, RUNNER_PORTS) is relayed: socat listens on NODE_IP:PORT
+# inside, hands each connection over a Unix socket (files cross network
+# namespaces) to a socat outside that connects to NODE_IP:PORT from the host.
+# Anything else, PostgreSQL and Neo4j included, is unreachable from inside:
+# the engine's providers and the ops commands must come through a
+# port-forward of the API server, as in production.
+set -euo pipefail
+
+node_ip=${KG_RCA_NODE_IP:-172.31.254.2}
+# The API server, then the local stack's node ports of the tenants' listener (bootstrap, brokers 0-4).
+RUNNER_PORTS=${KG_RCA_RUNNER_PORTS:-6443 31090 31091 31092 31093 31094 31095}
+
+die() {
+  echo "runner: $*" >&2
+  exit 1
+}
+
+usage() {
+  echo "usage: $0 start|stop DIR | exec DIR CMD... | relay-loopback DIR PORT | check-clean [DIR]" >&2
+  exit 2
+}
+
+holder_pid() {
+  local pid
+  [ -f "$run/holder.pid" ] || return 1
+  pid=$(cat "$run/holder.pid")
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "kg-rca-runner-holder" && echo "$pid"
+}
+
+in_runner() {
+  local pid
+  pid=$(holder_pid) || die "the runner of $dir is not running"
+  nsenter --target "$pid" --net -- "$@"
+}
+
+# listening WHERE PORT ADDRESS: wait until a TCP listener on ADDRESS:PORT exists (WHERE: host or runner).
+listening() {
+  local where=$1 port=$2 address=$3 i
+  for i in $(seq 1 50); do
+    if [ "$where" = runner ]; then
+      in_runner ss -Hltn "sport = :$port" | grep -q "$address:$port" && return 0
+    else
+      ss -Hltn "sport = :$port" | grep -q "$address:$port" && return 0
+    fi
+    sleep 0.1
+  done
+  die "no listener on $address:$port ($where) after 5 s"
+}
+
+start() {
+  holder_pid >/dev/null && die "the runner of $dir is already running"
+  mkdir -p "$run"
+  setsid unshare --net -- bash -c 'exec -a kg-rca-runner-holder sleep infinity' </dev/null >/dev/null 2>&1 &
+  echo $! >"$run/holder.pid"
+  local port
+  for _ in $(seq 1 50); do
+    holder_pid >/dev/null && break
+    sleep 0.1
+  done
+  holder_pid >/dev/null || die "the namespace holder did not start"
+  in_runner ip link set lo up
+  in_runner ip addr add "$node_ip/32" dev lo
+  for port in $RUNNER_PORTS; do
+    rm -f "$run/$port.sock"
+    setsid socat "UNIX-LISTEN:$run/$port.sock,fork" "TCP:$node_ip:$port" </dev/null >>"$run/relays.log" 2>&1 &
+    echo $! >"$run/outside-$port.pid"
+    setsid nsenter --target "$(holder_pid)" --net -- \
+      socat "TCP-LISTEN:$port,bind=$node_ip,fork,reuseaddr" "UNIX-CONNECT:$run/$port.sock" \
+      </dev/null >>"$run/relays.log" 2>&1 &
+    echo $! >"$run/inside-$port.pid"
+  done
+  for port in $RUNNER_PORTS; do
+    listening runner "$port" "$node_ip"
+  done
+  echo "runner: network namespace up (holder $(holder_pid)); reaches $node_ip on ports $RUNNER_PORTS only"
+}
+
+# The Automation API listens for the engine's events on the host's loopback: the runner's loopback
+# is its own, so the same port is relayed there for as long as the caller keeps this running.
+relay_loopback() {
+  local port=$1 sock="$run/loopback-$1.sock" outside inside
+  rm -f "$sock"
+  socat "UNIX-LISTEN:$sock,fork" "TCP:127.0.0.1:$port" &
+  outside=$!
+  in_runner socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" "UNIX-CONNECT:$sock" &
+  inside=$!
+  # shellcheck disable=SC2064 # the pids are known now
+  trap "kill $outside $inside 2>/dev/null; rm -f '$sock'" EXIT
+  trap 'exit 143' TERM
+  listening runner "$port" 127.0.0.1
+  echo ready
+  wait
+}
+
+stop() {
+  local file pid
+  for file in "$run"/*.pid; do
+    [ -e "$file" ] || continue
+    pid=$(cat "$file")
+    kill "$pid" 2>/dev/null || true
+  done
+  for _ in $(seq 1 20); do
+    pgrep -f "kg-rca-runner-holder|$run/" >/dev/null || break
+    sleep 0.2
+  done
+  rm -f "$run"/*.pid "$run"/*.sock
+  check_clean || die "the host is not clean after stopping the runner of $dir"
+}
+
+check_clean() {
+  local pattern="kg-rca-runner-holder${run:+|$run/}"
+  if pgrep -f "$pattern" >/dev/null; then
+    echo "runner: processes left: $(pgrep -af "$pattern" | tr '\n' ';')" >&2
+    return 1
+  fi
+}
+
+case "${1:-}" in
+  start | stop)
+    [ $# -eq 2 ] || usage
+    dir=$2
+    run=$dir/runner
+    "$1"
+    ;;
+  exec)
+    [ $# -ge 3 ] || usage
+    dir=$2
+    run=$dir/runner
+    shift 2
+    pid=$(holder_pid) || die "the runner of $dir is not running"
+    # exec: a signal to this script (a cancelled operation) reaches CMD itself.
+    exec nsenter --target "$pid" --net -- "$@"
+    ;;
+  relay-loopback)
+    [ $# -eq 3 ] || usage
+    dir=$2
+    run=$dir/runner
+    relay_loopback "$3"
+    ;;
+  check-clean)
+    dir=${2:-}
+    run=${dir:+$dir/runner}
+    check_clean
+    ;;
+  *) usage ;;
+esac
