@@ -75,10 +75,13 @@ function connect(forwarder: Forwarder, target: PortForwardTarget, socket: net.So
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Writable } = require("stream") as typeof import("stream");
   const where = `${target.namespace}/${target.pod}:${target.port}`;
-  // The API server reports a refused or failed connection to the pod on the error stream.
+  // The API server reports a refused or failed connection to the pod on the error stream. Its first
+  // frame only names the port, which client-node strips: an empty chunk is no error.
   const errors = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      socket.destroy(new Error(`port-forward to ${where}: ${chunk.toString("utf8")}`));
+      if (chunk.length > 0) {
+        socket.destroy(new Error(`port-forward to ${where}: ${chunk.toString("utf8")}`));
+      }
       done();
     },
   });

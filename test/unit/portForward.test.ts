@@ -44,6 +44,8 @@ function fakeForwarder(behaviour: "echo" | "refused" | "error-stream"): Forwarde
       if (behaviour === "error-stream") {
         err?.write(Buffer.from("error forwarding port 5432: connection refused"));
       } else {
+        // As client-node does with the error stream's first frame, which only names the port.
+        err?.write(Buffer.alloc(0));
         input.on("data", (chunk: Buffer) => output.write(chunk.toString("utf8").toUpperCase()));
       }
       return Promise.resolve(tunnel);
