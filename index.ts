@@ -71,7 +71,14 @@ const kafka = new KafkaCluster(
 );
 const billing = new BillingDatabase(
   names.postgresql,
-  { namespace, storageClassName, skipAwait, postgres: config.postgres, access: config.network.dataPlaneAccess },
+  {
+    namespace,
+    storageClassName,
+    skipAwait,
+    postgres: config.postgres,
+    access: config.network.dataPlaneAccess,
+    tls: config.tls,
+  },
   inCluster,
 );
 
@@ -101,6 +108,7 @@ const kgApi = new KgApi(
     billingHost: billing.host,
     billingDatabase: billing.database,
     billingAuthSecretName: billing.authSecretName,
+    billingCaConfigMapName: billing.caConfigMapName,
     maintenance: config.maintenance,
   },
   inCluster,
@@ -133,6 +141,7 @@ new BackupJobs(
       database: billing.database,
       user: billing.user,
       authSecretName: billing.authSecretName,
+      caConfigMapName: billing.caConfigMapName,
     },
   },
   inCluster,

@@ -5,6 +5,7 @@ import { containerResources } from "./containerResources";
 import { cronJobConcurrency } from "./cronJobConcurrency";
 import { hpaBounds } from "./hpaBounds";
 import { kafkaListenersTls } from "./kafkaListenersTls";
+import { databaseTls } from "./databaseTls";
 import { kafkaStorageBound } from "./kafkaStorageBound";
 import { noPasswordLiterals } from "./noPasswordLiterals";
 import { partitionsPerBroker } from "./partitionsPerBroker";
@@ -32,5 +33,6 @@ export function guardrails(enforcementLevel: EnforcementLevel = "mandatory"): Po
     podSecurityRestricted(enforcementLevel),
     workloadNetworkPolicy(enforcementLevel),
     kafkaListenersTls(enforcementLevel),
+    databaseTls(enforcementLevel),
   ];
 }

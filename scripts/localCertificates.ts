@@ -13,6 +13,8 @@ import * as path from "path";
 import { platformWorkloadNames } from "../components/platform/workloadNames";
 import { kafkaCertificateNames, kafkaObjectNames } from "../components/kafka/kafkaProperties";
 import { parseStackConfig } from "../config";
+import { postgresObjectNames } from "../components/postgres/billingTls";
+import { certificateNames, opensslSubjectAltNames, serviceDnsNames } from "../components/shared/serverCertificate";
 import { rawConfigOf, stackConfigFromFile } from "../config/configFiles";
 import { commandLineOrExit } from "./commandLine";
 
@@ -28,19 +30,23 @@ function main(): void {
   // The admin password is encrypted in the file and is not needed for names.
   const raw = stackConfigFromFile(projectDir, values.config, "skip");
   const { config } = parseStackConfig(rawConfigOf(raw), values.config);
-  if (config.kafka.listenerProtocol !== "SASL_SSL") {
-    return;
+  // PostgreSQL takes TLS wherever the stack has a CA (components/postgres/billingDatabase.ts).
+  if (config.tls.caCertificate !== "") {
+    const postgresql = platformWorkloadNames.postgresql;
+    const names = certificateNames(serviceDnsNames(postgresql, config.namespace));
+    console.log(`${postgresObjectNames(postgresql).tlsSecret} ${opensslSubjectAltNames(names)}`);
   }
-  const kafka = platformWorkloadNames.kafka;
-  const objects = kafkaObjectNames(kafka);
-  const names = kafkaCertificateNames({
-    statefulSet: kafka,
-    headlessService: objects.headlessService,
-    namespace: config.namespace,
-    external: [config.kafka.external.bootstrap, ...config.kafka.external.brokers],
-  });
-  const san = [...names.dnsNames.map((n) => `DNS:${n}`), ...names.ipAddresses.map((ip) => `IP:${ip}`)].join(",");
-  console.log(`${objects.tlsSecret} ${san}`);
+  if (config.kafka.listenerProtocol === "SASL_SSL") {
+    const kafka = platformWorkloadNames.kafka;
+    const objects = kafkaObjectNames(kafka);
+    const names = kafkaCertificateNames({
+      statefulSet: kafka,
+      headlessService: objects.headlessService,
+      namespace: config.namespace,
+      external: [config.kafka.external.bootstrap, ...config.kafka.external.brokers],
+    });
+    console.log(`${objects.tlsSecret} ${opensslSubjectAltNames(names)}`);
+  }
 }
 
 try {

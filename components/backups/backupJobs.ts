@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackupsConfig, ComputeResources } from "../../config";
 import { objectMeta, plainEnv, resourceRequirements, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+import { postgresCaMountPath, postgresClientTlsEnv } from "../postgres/billingTls";
 import { backupServiceAccount } from "./backupPolicies";
 import {
   backupMountPath,
@@ -48,6 +49,11 @@ export interface BackupJobsArgs {
     readonly user: string;
     /** Secret whose `password` key holds that user's password. */
     readonly authSecretName: pulumi.Input<string>;
+    /**
+     * ConfigMap with the CA (ca.crt) of the server's certificate, verified by libpq (verify-full).
+     * @default none: the server has no TLS
+     */
+    readonly caConfigMapName?: string;
   };
 }
 
@@ -129,20 +135,25 @@ export class BackupJobs extends pulumi.ComponentResource {
       volumes: [{ name: "backups", persistentVolumeClaim: { claimName: localCopies.metadata.name } }],
     });
 
+    const postgresClient = postgresClientSetup(args.postgres);
     this.cronJob(`${name}-postgresql`, "postgresql-backup", b.postgresSchedule, args, labels, serviceAccount, {
       initContainers: [
         {
           name: "dump",
           image: args.postgresImage,
           command: ["/bin/bash", "-c", postgresDumpScript(args.postgres)],
-          env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
+          env: postgresClient.env,
           resources: resourceRequirements(jobResources),
           securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.postgres }),
-          volumeMounts: [{ name: "backups", mountPath: backupMountPath }, ...tmpScratch.volumeMounts],
+          volumeMounts: [
+            { name: "backups", mountPath: backupMountPath },
+            ...tmpScratch.volumeMounts,
+            ...postgresClient.volumeMounts,
+          ],
         },
       ],
       containers: [this.awsCliContainer(args, "upload", postgresUploadScript(b.bucketName))],
-      volumes: [{ name: "backups", emptyDir: {} }],
+      volumes: [{ name: "backups", emptyDir: {} }, ...postgresClient.volumes],
     });
 
     // A backup nobody restores is a hope: the newest dump is restored into a scratch database and checked.
@@ -164,13 +175,17 @@ export class BackupJobs extends pulumi.ComponentResource {
               "-c",
               postgresRestoreDrillScript({ ...args.postgres, maxAgeHours: b.restoreDrillMaxAgeHours }),
             ],
-            env: [secretEnv("PGPASSWORD", args.postgres.authSecretName, "password")],
+            env: postgresClient.env,
             resources: resourceRequirements(jobResources),
             securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true, uid: imageUsers.postgres }),
-            volumeMounts: [{ name: "backups", mountPath: backupMountPath, readOnly: true }, ...tmpScratch.volumeMounts],
+            volumeMounts: [
+              { name: "backups", mountPath: backupMountPath, readOnly: true },
+              ...tmpScratch.volumeMounts,
+              ...postgresClient.volumeMounts,
+            ],
           },
         ],
-        volumes: [{ name: "backups", emptyDir: {} }],
+        volumes: [{ name: "backups", emptyDir: {} }, ...postgresClient.volumes],
       },
       // One attempt: a failed drill must show as a failed run, not be retried into a pass.
       { backoffLimit: 0, activeDeadlineSeconds: restoreDrillDeadlineSeconds },
@@ -259,4 +274,21 @@ export class BackupJobs extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** What a pg_dump or psql step needs: the password, and with TLS libpq's verify-full against the mounted CA. */
+function postgresClientSetup(postgres: BackupJobsArgs["postgres"]): {
+  env: k8s.types.input.core.v1.EnvVar[];
+  volumes: k8s.types.input.core.v1.Volume[];
+  volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+} {
+  const password = secretEnv("PGPASSWORD", postgres.authSecretName, "password");
+  if (postgres.caConfigMapName === undefined) {
+    return { env: [password], volumes: [], volumeMounts: [] };
+  }
+  return {
+    env: [password, ...plainEnv(postgresClientTlsEnv())],
+    volumes: [{ name: "postgresql-ca", configMap: { name: postgres.caConfigMapName } }],
+    volumeMounts: [{ name: "postgresql-ca", mountPath: postgresCaMountPath, readOnly: true }],
+  };
 }

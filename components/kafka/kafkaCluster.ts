@@ -18,10 +18,12 @@ import {
   spreadAcrossNodes,
   workloadLabels,
 } from "../shared/kubernetesMeta";
-import { kafkaCertificate, kafkaExternalServices } from "./kafkaExternalAccess";
+import { serverCertificate } from "../shared/serverCertificate";
+import { kafkaExternalServices } from "./kafkaExternalAccess";
 import {
   kafkaAdminUser,
   kafkaCaMountPath,
+  kafkaCertificateNames,
   kafkaObjectNames,
   kafkaPorts,
   kafkaTlsMountPath,
@@ -110,14 +112,18 @@ export class KafkaCluster extends pulumi.ComponentResource {
     if (tls) {
       this.tlsSecretName = objectNames.tlsSecret;
       this.caConfigMapName = objectNames.caConfigMap;
-      certificate = kafkaCertificate(this, {
+      certificate = serverCertificate(this, {
         name,
         secretName: this.tlsSecretName,
         namespace: args.namespace,
         labels,
         issuer: args.tls.issuer,
-        headlessService: this.headlessServiceName,
-        external: args.kafka.external,
+        names: kafkaCertificateNames({
+          statefulSet: name,
+          headlessService: this.headlessServiceName,
+          namespace: args.namespace,
+          external: [args.kafka.external.bootstrap, ...args.kafka.external.brokers],
+        }),
       });
       new k8s.core.v1.ConfigMap(
         `${name}-ca`,

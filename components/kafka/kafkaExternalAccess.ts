@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { CertificateIssuer, KafkaExternalListener } from "../../config";
+import { KafkaExternalListener } from "../../config";
 import { objectMeta, selectorLabels } from "../shared/kubernetesMeta";
-import { kafkaCertificateNames, kafkaPorts } from "./kafkaProperties";
+import { kafkaPorts } from "./kafkaProperties";
 
 /** The label the StatefulSet controller puts on each pod: one Service per broker selects by it. */
 const podNameLabel = "statefulset.kubernetes.io/pod-name";
@@ -63,58 +63,5 @@ export function kafkaExternalServices(
       ...selectorLabels(args.name),
       [podNameLabel]: `${args.name}-${id}`,
     }),
-  );
-}
-
-/**
- * The brokers' certificate. With an issuer, a cert-manager Certificate that writes (and renews) the
- * Secret, awaited until Ready so brokers never start without it; without one, the Secret is expected
- * under the same name (scripts/local.sh writes it from a local CA) and nothing is declared.
- */
-export function kafkaCertificate(
-  parent: pulumi.ComponentResource,
-  args: {
-    readonly name: string;
-    readonly secretName: string;
-    readonly namespace: string;
-    readonly labels: Record<string, string>;
-    readonly issuer: CertificateIssuer | undefined;
-    readonly headlessService: string;
-    readonly external: KafkaExternalListener;
-  },
-): pulumi.Resource | undefined {
-  if (args.issuer === undefined) {
-    return undefined;
-  }
-  const names = kafkaCertificateNames({
-    statefulSet: args.name,
-    headlessService: args.headlessService,
-    namespace: args.namespace,
-    external: [args.external.bootstrap, ...args.external.brokers],
-  });
-  return new k8s.apiextensions.CustomResource(
-    `${args.name}-certificate`,
-    {
-      apiVersion: "cert-manager.io/v1",
-      kind: "Certificate",
-      metadata: {
-        name: args.secretName,
-        namespace: args.namespace,
-        labels: args.labels,
-        annotations: { "pulumi.com/waitFor": "condition=Ready" },
-      },
-      spec: {
-        secretName: args.secretName,
-        issuerRef: { group: "cert-manager.io", kind: args.issuer.kind, name: args.issuer.name },
-        dnsNames: names.dnsNames,
-        ...(names.ipAddresses.length > 0 ? { ipAddresses: names.ipAddresses } : {}),
-        duration: "2160h",
-        renewBefore: "720h",
-        // Kafka's PEM keystore reads PKCS#8 keys only; a renewal gets a new key.
-        privateKey: { algorithm: "RSA", size: 2048, encoding: "PKCS8", rotationPolicy: "Always" },
-        usages: ["server auth", "client auth", "digital signature", "key encipherment"],
-      },
-    },
-    { parent },
   );
 }

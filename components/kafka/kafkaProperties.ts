@@ -1,7 +1,6 @@
-import { isIP } from "net";
-
 import { HostPort, KafkaBrokerSettings, KafkaListenerProtocol } from "../../config";
 import { formatHostPort } from "../../config/kafkaListeners";
+import { CertificateNames, certificateNames, serviceDnsNames } from "../shared/serverCertificate";
 
 /**
  * Ports of each broker: in-cluster clients, the KRaft controller quorum, broker-to-broker
@@ -45,18 +44,12 @@ export function kafkaCertificateNames(args: {
   readonly headlessService: string;
   readonly namespace: string;
   readonly external: readonly HostPort[];
-}): { readonly dnsNames: string[]; readonly ipAddresses: string[] } {
-  const externalHosts = [...new Set(args.external.map((a) => a.host))];
-  const isIpAddress = (host: string): boolean => isIP(host) !== 0;
-  return {
-    dnsNames: [
-      `*.${args.headlessService}.${args.namespace}.svc.cluster.local`,
-      `${args.statefulSet}.${args.namespace}.svc.cluster.local`,
-      `${args.statefulSet}.${args.namespace}.svc`,
-      ...externalHosts.filter((host) => !isIpAddress(host)),
-    ],
-    ipAddresses: externalHosts.filter(isIpAddress),
-  };
+}): CertificateNames {
+  return certificateNames([
+    `*.${args.headlessService}.${args.namespace}.svc.cluster.local`,
+    ...serviceDnsNames(args.statefulSet, args.namespace),
+    ...args.external.map((a) => a.host),
+  ]);
 }
 
 /**

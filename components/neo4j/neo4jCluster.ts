@@ -102,6 +102,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     this.statefulSet = this.createStatefulSet(name, args, labels, auth.secretName, claims);
     this.createDisruptionBudget(name, args, labels);
     this.registerOutputs({
+      connection: this.connection,
       statefulSetName: this.statefulSetName,
       headlessServiceName: this.headlessServiceName,
       boltUrl: this.boltUrl,

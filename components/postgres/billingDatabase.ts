@@ -1,7 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { DataPlaneAccess, PostgresConfig } from "../../config";
+import { DataPlaneAccess, PostgresConfig, TlsConfig } from "../../config";
+import { certificateNames, serverCertificate, serviceDnsNames } from "../shared/serverCertificate";
+import {
+  postgresHbaConf,
+  postgresHbaMountPath,
+  postgresObjectNames,
+  postgresTlsArguments,
+  postgresTlsMountPath,
+} from "./billingTls";
 
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
@@ -32,6 +40,11 @@ export interface BillingDatabaseArgs {
   readonly postgres: PostgresConfig;
   /** How the engine's billing rows reach the server (stack config `dataPlaneAccess`). */
   readonly access: DataPlaneAccess;
+  /**
+   * The issuer and CA of the servers' certificates. With a CA, the server requires TLS of every
+   * network client (the only way outside a local stack without one: prod requires it).
+   */
+  readonly tls: TlsConfig;
 }
 
 export const postgresPort = 5432;
@@ -49,6 +62,8 @@ export class BillingDatabase extends pulumi.ComponentResource {
   public readonly password: pulumi.Output<string>;
   /** Where the engine's billing rows reach this database: Service and Secret names, no credential. */
   public readonly connection: pulumi.Output<BillingConnection>;
+  /** ConfigMap with the CA (key ca.crt) that clients verify the server with; undefined without TLS. */
+  public readonly caConfigMapName?: string;
 
   constructor(name: string, args: BillingDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:postgres:BillingDatabase", name, {}, opts);
@@ -67,6 +82,8 @@ export class BillingDatabase extends pulumi.ComponentResource {
     );
     this.authSecretName = auth.secretName;
     this.password = auth.password;
+    const tls = args.tls.caCertificate !== "" ? this.declareTls(name, args, labels) : undefined;
+    this.caConfigMapName = tls?.caConfigMap;
     this.connection = pulumi.output({
       namespace: args.namespace,
       service: name,
@@ -76,6 +93,7 @@ export class BillingDatabase extends pulumi.ComponentResource {
       access: args.access,
       database: billingDatabase,
       secretName: auth.secretName,
+      ...(tls === undefined ? {} : { caConfigMap: tls.caConfigMap }),
     });
 
     const schema = new k8s.core.v1.ConfigMap(
@@ -130,6 +148,7 @@ export class BillingDatabase extends pulumi.ComponentResource {
                   name: "postgres",
                   image: args.postgres.image,
                   securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: true }),
+                  ...(tls === undefined ? {} : { args: postgresTlsArguments() }),
                   ports: [{ name: "postgres", containerPort: postgresPort }],
                   env: [
                     ...plainEnv({
@@ -146,10 +165,15 @@ export class BillingDatabase extends pulumi.ComponentResource {
                     { name: "data", mountPath: "/var/lib/postgresql/data" },
                     { name: "schema", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
                     ...serverScratch.volumeMounts,
+                    ...(tls?.volumeMounts ?? []),
                   ],
                 },
               ],
-              volumes: [{ name: "schema", configMap: { name: schema.metadata.name } }, ...serverScratch.volumes],
+              volumes: [
+                { name: "schema", configMap: { name: schema.metadata.name } },
+                ...serverScratch.volumes,
+                ...(tls?.volumes ?? []),
+              ],
             },
           },
           volumeClaimTemplates: [
@@ -165,7 +189,11 @@ export class BillingDatabase extends pulumi.ComponentResource {
         },
       },
       // The claim template is immutable: size changes go to the declared claim instead (see volumeClaims.ts).
-      { parent: this, dependsOn: claims, ignoreChanges: ["spec.volumeClaimTemplates"] },
+      {
+        parent: this,
+        dependsOn: [...claims, ...(tls?.certificate === undefined ? [] : [tls.certificate])],
+        ignoreChanges: ["spec.volumeClaimTemplates"],
+      },
     );
     new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,
@@ -183,6 +211,62 @@ export class BillingDatabase extends pulumi.ComponentResource {
       authSecretName: this.authSecretName,
       password: this.password,
       connection: this.connection,
+      caConfigMapName: this.caConfigMapName,
     });
+  }
+
+  /**
+   * The server's TLS: its certificate (cert-manager's, or a Secret of the same name written by
+   * scripts/local.sh), the CA clients verify it with, and host-based authentication that refuses
+   * plaintext over the network.
+   */
+  private declareTls(
+    name: string,
+    args: BillingDatabaseArgs,
+    labels: Record<string, string>,
+  ): {
+    caConfigMap: string;
+    certificate: pulumi.Resource | undefined;
+    volumes: k8s.types.input.core.v1.Volume[];
+    volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+  } {
+    const objects = postgresObjectNames(name);
+    const certificate = serverCertificate(this, {
+      name,
+      secretName: objects.tlsSecret,
+      namespace: args.namespace,
+      labels,
+      issuer: args.tls.issuer,
+      names: certificateNames(serviceDnsNames(name, args.namespace)),
+    });
+    new k8s.core.v1.ConfigMap(
+      `${name}-ca`,
+      {
+        metadata: objectMeta(objects.caConfigMap, args.namespace, labels, false),
+        data: { "ca.crt": args.tls.caCertificate },
+      },
+      { parent: this },
+    );
+    const hba = new k8s.core.v1.ConfigMap(
+      `${name}-hba`,
+      {
+        metadata: objectMeta(objects.hbaConfigMap, args.namespace, labels, false),
+        data: { "pg_hba.conf": postgresHbaConf },
+      },
+      { parent: this },
+    );
+    return {
+      caConfigMap: objects.caConfigMap,
+      certificate,
+      // PostgreSQL accepts a key owned by root only without write or world access: 0440, group fsGroup.
+      volumes: [
+        { name: "tls", secret: { secretName: objects.tlsSecret, defaultMode: 0o440 } },
+        { name: "hba", configMap: { name: hba.metadata.name } },
+      ],
+      volumeMounts: [
+        { name: "tls", mountPath: postgresTlsMountPath, readOnly: true },
+        { name: "hba", mountPath: postgresHbaMountPath, readOnly: true },
+      ],
+    };
   }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { ClusterEndpoint, openClusterEndpoint } from "./clusterEndpoint";
-import { readClusterSecret } from "./clusterSecret";
+import { readClusterConfigMap, readClusterSecret } from "./clusterSecret";
 import { billingStatuses, BillingStatus } from "../../clients/lifecycle";
 import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
 
@@ -25,6 +25,8 @@ export interface BillingConnection extends ClusterEndpoint {
   readonly database: string;
   /** Secret with keys `username` and `password`. */
   readonly secretName: string;
+  /** ConfigMap whose `ca.crt` the server's certificate chains to; absent: the server has no TLS. */
+  readonly caConfigMap?: string;
 }
 
 export interface BillingRowInputs {
@@ -41,9 +43,10 @@ export interface BillingRowInputs {
 
 type Row = BillingRowInputs;
 
-/** A connection string to the billing database, and what closes the way to it. */
+/** How to reach the billing database, and what closes the way to it. */
 interface BillingTarget {
-  readonly url: string;
+  /** A connection string, or the parts of one with TLS options (a server the program runs). */
+  readonly client: import("pg").ClientConfig;
   /** host:port, or the pod behind a port-forward: what messages name (never the password). */
   readonly where: string;
   close(): Promise<void>;
@@ -61,7 +64,7 @@ async function openBillingTarget(row: Row): Promise<BillingTarget> {
         return "the configured server";
       }
     })();
-    return { url, where, close: () => Promise.resolve() };
+    return { client: { connectionString: url }, where, close: () => Promise.resolve() };
   }
   const c = row.connection;
   if (c === undefined) {
@@ -79,6 +82,12 @@ async function openBillingTarget(row: Row): Promise<BillingTarget> {
   } catch (err) {
     throw new Error(`billing row ${row.clientId}: ${(err as Error).message}`);
   }
+  let ca: string | undefined;
+  try {
+    ca = c.caConfigMap === undefined ? undefined : await readClusterConfigMap(c.namespace, c.caConfigMap, "ca.crt");
+  } catch (err) {
+    throw new Error(`billing row ${row.clientId}: ${(err as Error).message}`);
+  }
   // Rows recorded before endpoints had an access mode and a pod reached the Service directly.
   const recorded: Partial<ClusterEndpoint> = c;
   const endpoint = await openClusterEndpoint({
@@ -87,7 +96,16 @@ async function openBillingTarget(row: Row): Promise<BillingTarget> {
     pod: recorded.pod ?? `${c.service}-0`,
   });
   return {
-    url: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${endpoint.host}:${endpoint.port}/${c.database}`,
+    client: {
+      host: endpoint.host,
+      port: endpoint.port,
+      user,
+      password,
+      database: c.database,
+      // verify-full: the certificate must chain to the CA and name the Service, also when the
+      // connection itself goes to a port-forward's 127.0.0.1.
+      ssl: ca === undefined ? false : { ca, servername: `${c.service}.${c.namespace}.svc.cluster.local` },
+    },
     where: endpoint.describe,
     close: () => endpoint.close(),
   };
@@ -106,10 +124,10 @@ async function writeRow(row: Row): Promise<void> {
   }
 }
 
-async function writeRowAt(row: Row, { url, where }: BillingTarget): Promise<void> {
+async function writeRowAt(row: Row, { client: settings, where }: BillingTarget): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require("pg") as typeof import("pg");
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10000, query_timeout: 30000 });
+  const client = new Client({ ...settings, connectionTimeoutMillis: 10000, query_timeout: 30000 });
   try {
     await client.connect();
   } catch (err) {

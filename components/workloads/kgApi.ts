@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { KgApiConfig, MaintenanceConfig } from "../../config";
 import { objectMeta, plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
+import { postgresCaMountPath, postgresClientTlsEnv } from "../postgres/billingTls";
 import { AutoscaledDeployment } from "./autoscaledDeployment";
 import { MaintenancePage } from "./maintenancePage";
 
@@ -23,6 +24,11 @@ export interface KgApiArgs {
   readonly billingDatabase: string;
   /** Secret with the billing user's `username` and `password`. */
   readonly billingAuthSecretName: pulumi.Input<string>;
+  /**
+   * ConfigMap with the CA (ca.crt) of the billing database's certificate, verified by libpq (verify-full).
+   * @default none: the billing database has no TLS
+   */
+  readonly billingCaConfigMapName?: string;
   /** Maintenance mode: when enabled the workload is parked and the Ingress serves the page image's 503. */
   readonly maintenance: MaintenanceConfig;
 }
@@ -59,6 +65,10 @@ export class KgApi extends pulumi.ComponentResource {
         parked: args.maintenance.enabled,
         port: kgApiPort,
         healthPath: "/healthz",
+        configMapMounts:
+          args.billingCaConfigMapName === undefined
+            ? []
+            : [{ configMapName: args.billingCaConfigMapName, mountPath: postgresCaMountPath }],
         env: [
           ...plainEnv({
             PORT: kgApiPort,
@@ -66,6 +76,8 @@ export class KgApi extends pulumi.ComponentResource {
             NEO4J_USER: "neo4j",
             PGHOST: args.billingHost,
             PGDATABASE: args.billingDatabase,
+            // libpq's variables: TLS, the certificate checked against the CA and the host name.
+            ...(args.billingCaConfigMapName === undefined ? {} : postgresClientTlsEnv()),
           }),
           secretEnv("NEO4J_PASSWORD", args.neo4jAuthSecretName, "password"),
           secretEnv("PGUSER", args.billingAuthSecretName, "username"),

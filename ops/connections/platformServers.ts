@@ -38,11 +38,12 @@ export async function reachPlatformServer(
   context: ServerContext,
   server: PlatformServer,
   scope: Scope,
-): Promise<{ host: string; port: number; describe: string }> {
+): Promise<{ host: string; port: number; describe: string; serverName: string }> {
   const namespace = context.config.namespace;
+  // The name the server's certificate is checked against, whichever way the connection goes.
+  const serverName = `${server.service}.${namespace}.svc.cluster.local`;
   if (context.config.network.dataPlaneAccess === "direct") {
-    const host = `${server.service}.${namespace}.svc.cluster.local`;
-    return { host, port: server.port, describe: `${host}:${server.port}` };
+    return { host: serverName, port: server.port, describe: `${serverName}:${server.port}`, serverName };
   }
   const kube = openKubernetes(context.env, context.timeoutMs);
   const forwarding = await kube.portForward({ namespace, pod: server.pod, port: server.port });
@@ -51,6 +52,7 @@ export async function reachPlatformServer(
     host: "127.0.0.1",
     port: forwarding.localPort,
     describe: `pod ${namespace}/${server.pod}:${server.port} through a port-forward of ${kube.server}`,
+    serverName,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Client } from "pg";
+import { Client, ClientConfig } from "pg";
 
 import { billingDatabase } from "../../components/postgres/billingSchema";
 import { Scope } from "../withTimeout";
@@ -10,9 +10,9 @@ import { connectionVariables } from "./variables";
  * else the program's server (as `dataPlaneAccess` says) with the credentials of its Secret.
  */
 export async function openBilling(context: ServerContext, scope: Scope): Promise<Client> {
-  const { url, where } = await billingUrl(context, scope);
+  const { settings, where } = await billingSettings(context, scope);
   const timeoutMs = context.timeoutMs;
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  const client = new Client({ ...settings, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   // A server that goes away mid-report emits 'error' on the client; the query's own rejection reports it.
   client.on("error", () => undefined);
   scope.onClose(() => client.end());
@@ -24,10 +24,13 @@ export async function openBilling(context: ServerContext, scope: Scope): Promise
   return client;
 }
 
-async function billingUrl(context: ServerContext, scope: Scope): Promise<{ url: string; where: string }> {
+async function billingSettings(
+  context: ServerContext,
+  scope: Scope,
+): Promise<{ settings: ClientConfig; where: string }> {
   const url = context.env[connectionVariables.billingUrl];
   if (url !== undefined && url !== "") {
-    return { url, where: hostOf(url) };
+    return { settings: { connectionString: url }, where: hostOf(url) };
   }
   const server = platformServers.billing;
   const [user, password] = await Promise.all([
@@ -35,8 +38,17 @@ async function billingUrl(context: ServerContext, scope: Scope): Promise<{ url: 
     readPlatformSecret(context, server.secretName, "password"),
   ]);
   const reached = await reachPlatformServer(context, server, scope);
+  const ca = context.config.tls.caCertificate;
   return {
-    url: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${reached.host}:${reached.port}/${billingDatabase}`,
+    settings: {
+      host: reached.host,
+      port: reached.port,
+      user,
+      password,
+      database: billingDatabase,
+      // verify-full against the Service's name, also through a port-forward's 127.0.0.1.
+      ssl: ca === "" ? false : { ca, servername: reached.serverName },
+    },
     where: reached.describe,
   };
 }

@@ -257,11 +257,15 @@ export class NodeCluster {
     return seen.sort();
   }
 
-  /** A query on the billing database (or another) in the program's PostgreSQL pod, as the platform's user. */
+  /**
+   * A query on the billing database (or another) in the program's PostgreSQL pod, as the platform's
+   * user, over TLS verified against the stack's CA and the Service's name (the server takes nothing else).
+   */
   async billing(sql: string, params: unknown[] = [], database = "billing"): Promise<Record<string, unknown>[]> {
     const client = new Client({
       host: await this.serviceAddress("postgresql"),
       port: 5432,
+      ssl: { ca: this.tenantListener().ca, servername: `postgresql.${namespace}.svc.cluster.local` },
       user: await this.secretValue("postgresql-auth", "username"),
       password: await this.secretValue("postgresql-auth", "password"),
       database,

@@ -9,6 +9,7 @@ import { containerResources } from "../../policies/containerResources";
 import { cronJobConcurrency } from "../../policies/cronJobConcurrency";
 import { hpaBounds } from "../../policies/hpaBounds";
 import { kafkaListenersTls } from "../../policies/kafkaListenersTls";
+import { databaseTls } from "../../policies/databaseTls";
 import { kafkaStorageBound } from "../../policies/kafkaStorageBound";
 import { noPasswordLiterals } from "../../policies/noPasswordLiterals";
 import { partitionsPerBroker } from "../../policies/partitionsPerBroker";
@@ -47,8 +48,8 @@ describe("policy pack", () => {
 
   it("has fourteen policies with unique names, each at a configurable enforcement level", () => {
     const policies = guardrails("advisory");
-    assert.equal(policies.length, 14);
-    assert.equal(new Set(policies.map((p) => p.name)).size, 14);
+    assert.equal(policies.length, 15);
+    assert.equal(new Set(policies.map((p) => p.name)).size, 15);
     assert.ok(policies.every((p) => p.enforcementLevel === "advisory"));
     assert.ok(guardrails().every((p) => p.enforcementLevel === "mandatory"));
   });
@@ -201,6 +202,25 @@ describe("policy pack", () => {
         (await violations(policy, noTls))[0] ?? "",
         /Kafka provider kafka-admin-provider connects without TLS in prod/,
       );
+      assert.deepEqual(await violations(policy, plaintext, { environment: "local" }), []);
+    });
+  });
+
+  describe("database-tls", () => {
+    const policy = databaseTls();
+    it("refuses PostgreSQL without TLS in prod, allows it elsewhere", async () => {
+      assert.deepEqual(await violations(policy, prod.resources), []);
+      const plaintext = withChange(prod, resourceTypes.statefulSet, "postgresql-statefulset", (r) => {
+        delete (r.inputs as Tree).spec.template.spec.containers[0].args;
+      });
+      assert.deepEqual(await violations(policy, plaintext), [
+        "StatefulSet postgresql-statefulset runs PostgreSQL (container postgres) without TLS in prod: billing data and passwords would cross the network unencrypted. Set kg-rca-server:tlsCaCertificate (and the issuer) so the program starts it with ssl=on and its TLS-only pg_hba.conf.",
+      ]);
+      const sslOff = withChange(prod, resourceTypes.statefulSet, "postgresql-statefulset", (r) => {
+        const args = (r.inputs as Tree).spec.template.spec.containers[0].args as string[];
+        args[args.indexOf("ssl=on")] = "ssl=off";
+      });
+      assert.equal((await violations(policy, sslOff)).length, 1);
       assert.deepEqual(await violations(policy, plaintext, { environment: "local" }), []);
     });
   });

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { BillingDatabase } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
 import { billingDatabaseArgs } from "./fixtures/componentArgs";
-import { envOf, inputsOf, synthesizeComponents, Tree, types } from "./helpers/synthesize";
+import { envOf, inputsOf, ofType, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 describe("BillingDatabase", () => {
   let run: MockRun;
@@ -49,5 +49,61 @@ describe("BillingDatabase", () => {
     assert.equal(service.metadata.name, "postgresql");
     assert.deepEqual(service.spec.ports, [{ name: "postgres", port: 5432, targetPort: 5432 }]);
     assert.equal(inputsOf(run, types.secret, "postgresql-auth-secret").stringData, "[secret]");
+  });
+
+  describe("TLS", () => {
+    it("starts the server with TLS from Secret postgresql-tls and a pg_hba.conf that refuses plaintext over the network", () => {
+      assert.deepEqual(container.args, [
+        "-c",
+        "ssl=on",
+        "-c",
+        "ssl_cert_file=/etc/postgresql-tls/tls.crt",
+        "-c",
+        "ssl_key_file=/etc/postgresql-tls/tls.key",
+        "-c",
+        "hba_file=/etc/postgresql-hba/pg_hba.conf",
+      ]);
+      const volumes: Tree[] = statefulSet.spec.template.spec.volumes;
+      // PostgreSQL refuses a key file a group other than root's may write or the world may read.
+      assert.deepEqual(
+        volumes.find((v) => v.name === "tls"),
+        { name: "tls", secret: { secretName: "postgresql-tls", defaultMode: 0o440 } },
+      );
+      assert.deepEqual(
+        (container.volumeMounts as Tree[]).filter((m) => ["tls", "hba"].includes(m.name)).map((m) => m.mountPath),
+        ["/etc/postgresql-tls", "/etc/postgresql-hba"],
+      );
+      const hba: string = inputsOf(run, types.configMap, "postgresql-hba").data["pg_hba.conf"];
+      const rules = hba.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
+      assert.deepEqual(
+        rules.map((line) => line.split(/ +/)[0]),
+        ["local", "hostssl", "hostssl"],
+        "the local socket (init scripts, probes) and TLS over the network; no plain `host` rule",
+      );
+    });
+
+    it("has cert-manager issue a certificate naming the Service, and gives clients the CA", () => {
+      const certificate: Tree = inputsOf(run, types.certificate, "postgresql-certificate");
+      assert.equal(certificate.spec.secretName, "postgresql-tls");
+      assert.deepEqual(certificate.spec.dnsNames, [
+        "postgresql.kg-rca-server.svc.cluster.local",
+        "postgresql.kg-rca-server.svc",
+      ]);
+      assert.equal(certificate.metadata.annotations["pulumi.com/waitFor"], "condition=Ready");
+      assert.equal(
+        inputsOf(run, types.configMap, "postgresql-ca").data["ca.crt"],
+        billingDatabaseArgs.tls.caCertificate,
+      );
+    });
+
+    it("without a CA (a local stack of bare servers), declares no TLS at all", async () => {
+      const plain = await synthesizeComponents(() => {
+        new BillingDatabase("postgresql", { ...billingDatabaseArgs, tls: { caCertificate: "" } });
+      });
+      const server = inputsOf(plain, types.statefulSet, "postgresql-statefulset").spec.template.spec.containers[0];
+      assert.equal(server.args, undefined);
+      assert.equal(ofType(plain, types.certificate).length, 0);
+      assert.equal(ofType(plain, types.configMap).filter((c) => c.name !== "postgresql-schema").length, 0);
+    });
   });
 });

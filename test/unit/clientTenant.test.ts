@@ -156,9 +156,12 @@ describe("ClientTenant", () => {
     assert.deepEqual(row.connection, {
       namespace: "kg-rca-server",
       service: "postgresql",
+      pod: "postgresql-0",
       port: 5432,
+      access: "port-forward",
       database: "billing",
       secretName: "postgresql-auth",
+      caConfigMap: "postgresql-ca",
     });
   });
 

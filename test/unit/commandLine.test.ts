@@ -56,7 +56,7 @@ describe("command lines (node:util parseArgs, strict)", () => {
       "scripts/clientsDiff.ts": "known: --registry, --out, --repo\nusage: npm run clients:diff",
       "scripts/benchSynth.ts": "known: --sizes\nusage: npm run bench:synth",
       "scripts/benchEngine.ts": "known: --sizes\nusage: npm run bench:engine",
-      "scripts/ops.ts": "known: --stack, --set, --json, --timeout, --growth\nusage:\n  npm run ops",
+      "scripts/ops.ts": "known: --stack, --config-file, --set, --json, --timeout, --growth\nusage:\n  npm run ops",
       "scripts/localVolumes.ts": "known: --count, --root\nusage: npx ts-node --transpile-only scripts/localVolumes.ts",
     };
     const results = await Promise.all(Object.keys(scripts).map((script) => runScript(script, ["--bogus"])));

@@ -8,7 +8,8 @@
  * - graph-builder: a SASL login to Kafka with the mounted credentials, the
  *   tenant topics it can describe, and a consumer in its group reading them;
  * - both: a Bolt session to Neo4j with the mounted password running `RETURN 1`;
- * - kg-api: a connection to the billing database reading its `clients` table.
+ * - kg-api: a TLS connection to the billing database, verified against PGSSLROOTCERT
+ *   (verify-full), reading its `clients` table.
  *
  * HTTP on the Deployment's probe port: GET /healthz answers 200 while every
  * check passes and 503 with the failing checks' reasons otherwise; GET /status
@@ -18,6 +19,7 @@
  *
  *   node probe.js [--mode=graph-builder|kg-api]   (default: $WIRING_PROBE_MODE)
  */
+import * as fs from "fs";
 import * as http from "http";
 import { Worker } from "worker_threads";
 import { Consumer, Kafka, logLevel, SASLOptions } from "kafkajs";
@@ -112,16 +114,24 @@ class BillingCheck {
 
   async run(): Promise<CheckResult> {
     const s = this.settings;
+    const where = `${s.user}@${s.host}:${s.port}/${s.database}`;
+    let ca: string;
+    try {
+      ca = fs.readFileSync(s.caFile, "utf8");
+    } catch (error) {
+      return { name: "billing", ok: false, detail: `PGSSLROOTCERT ${s.caFile}: ${errorMessage(error)}` };
+    }
     const client = new Client({
       host: s.host,
       port: s.port,
       database: s.database,
       user: s.user,
       password: s.password,
+      // verify-full: the certificate must chain to the CA and name PGHOST.
+      ssl: { ca, servername: s.host },
       connectionTimeoutMillis: checkTimeoutMs,
       query_timeout: checkTimeoutMs,
     });
-    const where = `${s.user}@${s.host}:${s.port}/${s.database}`;
     try {
       await client.connect();
       // kg-api reads the billing rows: the schema must be there, not only the server.

@@ -34,6 +34,8 @@ export interface BillingSettings {
   readonly database: string;
   readonly user: string;
   readonly password: string;
+  /** PGSSLROOTCERT: the CA file the server's certificate must chain to (libpq's verify-full). */
+  readonly caFile: string;
 }
 
 export interface ProbeConfig {
@@ -65,7 +67,18 @@ export const requiredVariables: Readonly<Record<ProbeMode, readonly string[]>> =
     "NEO4J_USER",
     "NEO4J_PASSWORD",
   ],
-  "kg-api": ["PORT", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "PGHOST", "PGDATABASE", "PGUSER", "PGPASSWORD"],
+  "kg-api": [
+    "PORT",
+    "NEO4J_URI",
+    "NEO4J_USER",
+    "NEO4J_PASSWORD",
+    "PGHOST",
+    "PGDATABASE",
+    "PGUSER",
+    "PGPASSWORD",
+    "PGSSLMODE",
+    "PGSSLROOTCERT",
+  ],
 };
 
 const positiveIntegers = [
@@ -163,12 +176,17 @@ export function readProbeConfig(mode: ProbeMode, env: Env): ProbeConfig {
     if (pgPort !== "" && !isPositiveInteger(pgPort)) {
       problems.push(`PGPORT must be a positive integer, got "${pgPort}"`);
     }
+    // The billing database takes TLS only: kg-api must verify the server, as libpq's verify-full does.
+    if (value("PGSSLMODE") !== "" && value("PGSSLMODE") !== "verify-full") {
+      problems.push(`PGSSLMODE must be verify-full, got "${value("PGSSLMODE")}"`);
+    }
     billing = {
       host: value("PGHOST"),
       port: isPositiveInteger(pgPort) ? Number(pgPort) : 5432,
       database: value("PGDATABASE"),
       user: value("PGUSER"),
       password: value("PGPASSWORD"),
+      caFile: value("PGSSLROOTCERT"),
     };
   }
   return { mode, port, neo4j, kafka, billing, problems };
