@@ -43,6 +43,7 @@ const platform = new PlatformFoundation("platform", {
   clientRegistry: config.tenants.registry,
   kafkaDiskUsageRatio: config.monitoring.alerts.diskUsageRatio,
   tenantShards: config.tenants.shards,
+  caCertificate: config.tls.caCertificate,
 });
 // Every workload's containers get the configured imagePullPolicy (Never where images are imported, not pulled).
 const inCluster = {
@@ -52,9 +53,20 @@ const inCluster = {
 // Kafka, billing and Neo4j are not reached through the Kubernetes provider: they wait for the guard explicitly.
 const afterGuard = { dependsOn: [platform.guard] };
 
+// The servers' TLS: certificates from the issuer (or the local CA's Secrets), the CA clients mount.
+const caConfigMapName = platform.caConfigMapName;
+const serverTls = caConfigMapName === undefined ? undefined : { issuer: config.tls.issuer, caConfigMapName };
+
 const neo4j = new Neo4jCluster(
   names.neo4j,
-  { namespace, storageClassName, skipAwait, neo4j: config.neo4j, access: config.network.dataPlaneAccess },
+  {
+    namespace,
+    storageClassName,
+    skipAwait,
+    neo4j: config.neo4j,
+    access: config.network.dataPlaneAccess,
+    tls: serverTls,
+  },
   inCluster,
 );
 const kafka = new KafkaCluster(
@@ -65,6 +77,7 @@ const kafka = new KafkaCluster(
     skipAwait,
     kafka: config.kafka,
     tls: config.tls,
+    caConfigMapName,
     adminPassword: secrets.kafkaAdminPassword,
   },
   { ...inCluster, ...afterGuard },
@@ -77,7 +90,7 @@ const billing = new BillingDatabase(
     skipAwait,
     postgres: config.postgres,
     access: config.network.dataPlaneAccess,
-    tls: config.tls,
+    tls: serverTls,
   },
   inCluster,
 );
@@ -90,7 +103,7 @@ const graphBuilder = new GraphBuilder(
     graphBuilder: config.graphBuilder,
     kafkaBootstrapServers: kafka.bootstrapServers,
     kafkaSecurityProtocol: config.kafka.listenerProtocol,
-    kafkaCaConfigMapName: kafka.caConfigMapName,
+    caConfigMapName,
     neo4jBoltUrl: neo4j.boltUrl,
     neo4jAuthSecretName: neo4j.authSecretName,
   },
@@ -108,7 +121,7 @@ const kgApi = new KgApi(
     billingHost: billing.host,
     billingDatabase: billing.database,
     billingAuthSecretName: billing.authSecretName,
-    billingCaConfigMapName: billing.caConfigMapName,
+    caConfigMapName,
     maintenance: config.maintenance,
   },
   inCluster,
@@ -141,7 +154,7 @@ new BackupJobs(
       database: billing.database,
       user: billing.user,
       authSecretName: billing.authSecretName,
-      caConfigMapName: billing.caConfigMapName,
+      caConfigMapName,
     },
   },
   inCluster,

@@ -218,9 +218,10 @@ renew_certificates() {
   step "renewing the servers' certificates"
   write_certificates renew
   local pod
-  # PostgreSQL too reads its certificate at start (a reload would also do, once kubelet has
-  # refreshed the mounted Secret); its one pod comes back on its volume.
-  for pod in $(kubectl -n "$namespace" get pods -l app=kafka -o name | sort -r) pod/postgresql-0; do
+  # PostgreSQL and Neo4j too read their certificates at start (PostgreSQL would also take a reload
+  # once kubelet has refreshed the mounted Secret); their pods come back on their volumes.
+  for pod in $(kubectl -n "$namespace" get pods -l app=kafka -o name | sort -r) \
+    $(kubectl -n "$namespace" get pods -l app=neo4j -o name | sort -r) pod/postgresql-0; do
     step "restarting $pod"
     kubectl -n "$namespace" delete "$pod" --wait=true >/dev/null
     until kubectl -n "$namespace" get "$pod" >/dev/null 2>&1; do sleep 1; done

@@ -13,6 +13,7 @@ import * as path from "path";
 import { platformWorkloadNames } from "../components/platform/workloadNames";
 import { kafkaCertificateNames, kafkaObjectNames } from "../components/kafka/kafkaProperties";
 import { parseStackConfig } from "../config";
+import { neo4jCertificateNames, neo4jHeadlessServiceName, neo4jTlsSecretName } from "../components/neo4j/neo4jTls";
 import { postgresObjectNames } from "../components/postgres/billingTls";
 import { certificateNames, opensslSubjectAltNames, serviceDnsNames } from "../components/shared/serverCertificate";
 import { rawConfigOf, stackConfigFromFile } from "../config/configFiles";
@@ -30,11 +31,18 @@ function main(): void {
   // The admin password is encrypted in the file and is not needed for names.
   const raw = stackConfigFromFile(projectDir, values.config, "skip");
   const { config } = parseStackConfig(rawConfigOf(raw), values.config);
-  // PostgreSQL takes TLS wherever the stack has a CA (components/postgres/billingDatabase.ts).
+  // PostgreSQL and Neo4j take TLS wherever the stack has a CA (index.ts: serverTls).
   if (config.tls.caCertificate !== "") {
     const postgresql = platformWorkloadNames.postgresql;
-    const names = certificateNames(serviceDnsNames(postgresql, config.namespace));
-    console.log(`${postgresObjectNames(postgresql).tlsSecret} ${opensslSubjectAltNames(names)}`);
+    const postgresNames = certificateNames(serviceDnsNames(postgresql, config.namespace));
+    console.log(`${postgresObjectNames(postgresql).tlsSecret} ${opensslSubjectAltNames(postgresNames)}`);
+    const neo4j = platformWorkloadNames.neo4j;
+    const neo4jNames = neo4jCertificateNames({
+      statefulSet: neo4j,
+      headlessService: neo4jHeadlessServiceName(neo4j),
+      namespace: config.namespace,
+    });
+    console.log(`${neo4jTlsSecretName(neo4j)} ${opensslSubjectAltNames(neo4jNames)}`);
   }
   if (config.kafka.listenerProtocol === "SASL_SSL") {
     const kafka = platformWorkloadNames.kafka;

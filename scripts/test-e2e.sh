@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.." || exit 1
 config=test/e2e/.mocharc.json
 # The node suites share one node (test/e2e/sharedNode.ts), in this order: each builds on what the one
 # before left, tenants first (it starts from the registry local:up serves), Kafka scale-out last.
-node_suites=(test/e2e/tenants.test.ts test/e2e/tenantListener.test.ts test/e2e/ciRunner.test.ts
+node_suites=(test/e2e/tenants.test.ts test/e2e/tenantListener.test.ts test/e2e/ciRunner.test.ts test/e2e/serversTls.test.ts
   test/e2e/node.test.ts test/e2e/backups.test.ts
   test/e2e/autoscaling.test.ts test/e2e/kafkaScale.test.ts)
 server_suites=(test/e2e/engine.test.ts test/e2e/neo4jProvider.test.ts test/e2e/ops.test.ts)

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackupsConfig, ComputeResources } from "../../config";
 import { objectMeta, plainEnv, resourceRequirements, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
-import { postgresCaMountPath, postgresClientTlsEnv } from "../postgres/billingTls";
+import { postgresClientTlsEnv } from "../postgres/billingTls";
+import { trustedCaVolume } from "../shared/trustedCa";
 import { backupServiceAccount } from "./backupPolicies";
 import {
   backupMountPath,
@@ -50,7 +51,7 @@ export interface BackupJobsArgs {
     /** Secret whose `password` key holds that user's password. */
     readonly authSecretName: pulumi.Input<string>;
     /**
-     * ConfigMap with the CA (ca.crt) of the server's certificate, verified by libpq (verify-full).
+     * The CA ConfigMap (ca.crt) the server's certificate chains to, verified by libpq (verify-full).
      * @default none: the server has no TLS
      */
     readonly caConfigMapName?: string;
@@ -288,7 +289,7 @@ function postgresClientSetup(postgres: BackupJobsArgs["postgres"]): {
   }
   return {
     env: [password, ...plainEnv(postgresClientTlsEnv())],
-    volumes: [{ name: "postgresql-ca", configMap: { name: postgres.caConfigMapName } }],
-    volumeMounts: [{ name: "postgresql-ca", mountPath: postgresCaMountPath, readOnly: true }],
+    volumes: [trustedCaVolume(postgres.caConfigMapName).volume],
+    volumeMounts: [trustedCaVolume(postgres.caConfigMapName).volumeMount],
   };
 }

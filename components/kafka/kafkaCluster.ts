@@ -19,10 +19,10 @@ import {
   workloadLabels,
 } from "../shared/kubernetesMeta";
 import { serverCertificate } from "../shared/serverCertificate";
+import { trustedCaVolume } from "../shared/trustedCa";
 import { kafkaExternalServices } from "./kafkaExternalAccess";
 import {
   kafkaAdminUser,
-  kafkaCaMountPath,
   kafkaCertificateNames,
   kafkaObjectNames,
   kafkaPorts,
@@ -43,8 +43,13 @@ export interface KafkaClusterArgs {
   readonly skipAwait: boolean;
   /** Image, broker and controller counts, volume size, heap, resources and broker settings (validated stack config). */
   readonly kafka: KafkaConfig;
-  /** The certificates' issuer (none: the Secret is written by someone else) and the CA clients trust. */
+  /** The certificates' issuer (none: the Secret is written by someone else) and the CA the engine trusts. */
   readonly tls: TlsConfig;
+  /**
+   * The ConfigMap of that CA (key ca.crt) in-cluster clients mount (PlatformFoundation's).
+   * @default none: only with plaintext listeners
+   */
+  readonly caConfigMapName?: string;
   /**
    * The super-user's password, for brokers the program does not run itself.
    * @default generated
@@ -110,8 +115,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const tls = protocol === "SASL_SSL";
     let certificate: pulumi.Resource | undefined;
     if (tls) {
+      if (args.caConfigMapName === undefined) {
+        throw new Error(`KafkaCluster ${name}: SASL_SSL listeners need the CA's ConfigMap for in-cluster clients`);
+      }
       this.tlsSecretName = objectNames.tlsSecret;
-      this.caConfigMapName = objectNames.caConfigMap;
+      this.caConfigMapName = args.caConfigMapName;
       certificate = serverCertificate(this, {
         name,
         secretName: this.tlsSecretName,
@@ -125,14 +133,6 @@ export class KafkaCluster extends pulumi.ComponentResource {
           external: [args.kafka.external.bootstrap, ...args.kafka.external.brokers],
         }),
       });
-      new k8s.core.v1.ConfigMap(
-        `${name}-ca`,
-        {
-          metadata: objectMeta(this.caConfigMapName, args.namespace, labels, false),
-          data: { "ca.crt": args.tls.caCertificate },
-        },
-        { parent: this },
-      );
     }
     const configData = {
       "server.properties": renderProperties(
@@ -252,8 +252,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
           name: jobName,
           namespace: args.namespace,
           labels,
-          // A rebalance can run for hours: the update must not wait for it.
-          annotations: { "pulumi.com/skipAwait": "true" },
+          annotations: {
+            // A rebalance can run for hours: the update must not wait for it.
+            "pulumi.com/skipAwait": "true",
+            // A Job's template is immutable, so a change of it (image, script, mounts) replaces the Job
+            // under the same name, deleted first; that deletion is not awaited (skipAwait), and with
+            // the default foreground deletion the old Job lingers while its pods go and the new one
+            // is refused (found on the node). In the background, the Job object goes at once.
+            "pulumi.com/deletionPropagationPolicy": "background",
+          },
         },
         spec: {
           backoffLimit: 3,
@@ -285,17 +292,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
                   }),
                   volumeMounts: [
                     ...toolScratch.volumeMounts,
-                    ...(this.caConfigMapName === undefined
-                      ? []
-                      : [{ name: "kafka-ca", mountPath: kafkaCaMountPath, readOnly: true }]),
+                    ...(this.caConfigMapName === undefined ? [] : [trustedCaVolume(this.caConfigMapName).volumeMount]),
                   ],
                 },
               ],
               volumes: [
                 ...toolScratch.volumes,
-                ...(this.caConfigMapName === undefined
-                  ? []
-                  : [{ name: "kafka-ca", configMap: { name: this.caConfigMapName } }]),
+                ...(this.caConfigMapName === undefined ? [] : [trustedCaVolume(this.caConfigMapName).volume]),
               ],
             },
           },

@@ -1,6 +1,7 @@
 import { HostPort, KafkaBrokerSettings, KafkaListenerProtocol } from "../../config";
 import { formatHostPort } from "../../config/kafkaListeners";
 import { CertificateNames, certificateNames, serviceDnsNames } from "../shared/serverCertificate";
+import { trustedCaFile } from "../shared/trustedCa";
 
 /**
  * Ports of each broker: in-cluster clients, the KRaft controller quorum, broker-to-broker
@@ -10,8 +11,6 @@ export const kafkaPorts = { client: 9092, controller: 9093, internal: 9094, exte
 
 /** Where a broker pod mounts its certificate Secret (tls.crt, tls.key, ca.crt, as cert-manager writes it). */
 export const kafkaTlsMountPath = "/etc/kafka-tls";
-/** Where in-cluster clients of the brokers (the rebalance Job) mount the CA ConfigMap (ca.crt). */
-export const kafkaCaMountPath = "/etc/kafka-ca";
 /** The PEM keystore a broker's start script assembles from its Secret: Kafka wants key and chain in one file. */
 const keystorePath = "/tmp/kafka-keystore.pem";
 
@@ -29,8 +28,8 @@ export const kafkaAdminUser = "admin";
 export const scramAnchorUser = "f5a5a608";
 
 /** Names of a Kafka cluster's objects that others must know: its headless Service and its certificate's Secret. */
-export function kafkaObjectNames(cluster: string): { headlessService: string; tlsSecret: string; caConfigMap: string } {
-  return { headlessService: `${cluster}-headless`, tlsSecret: `${cluster}-tls`, caConfigMap: `${cluster}-ca` };
+export function kafkaObjectNames(cluster: string): { headlessService: string; tlsSecret: string } {
+  return { headlessService: `${cluster}-headless`, tlsSecret: `${cluster}-tls` };
 }
 
 /**
@@ -238,7 +237,7 @@ set -euo pipefail
 BIN=/opt/kafka/bin
 CONN="--bootstrap-server ${args.bootstrapServers} --command-config /tmp/admin.properties"
 cat > /tmp/admin.properties <<EOF_PROPS
-${kafkaAdminClientProperties(args.protocol, `${kafkaCaMountPath}/ca.crt`)}EOF_PROPS
+${kafkaAdminClientProperties(args.protocol, trustedCaFile)}EOF_PROPS
 until [ "$($BIN/kafka-broker-api-versions.sh $CONN 2>/dev/null | grep -c '(id: ')" -ge ${args.brokers} ]; do
   echo "waiting for ${args.brokers} brokers to register"; sleep 10
 done

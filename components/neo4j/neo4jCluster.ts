@@ -14,7 +14,16 @@ import {
   spreadAcrossNodes,
   workloadLabels,
 } from "../shared/kubernetesMeta";
+import { serverCertificate } from "../shared/serverCertificate";
+import { ServerTls } from "../shared/trustedCa";
 import { neo4jEnvName, neo4jPorts, neo4jServerAddress, neo4jServerSettings } from "./neo4jSettings";
+import {
+  neo4jBoltTlsSettings,
+  neo4jCertificateNames,
+  neo4jHeadlessServiceName,
+  neo4jTlsSecretName,
+  neo4jTlsVolumes,
+} from "./neo4jTls";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/podSecurity";
 import { serverAuthSecretName } from "../platform/workloadNames";
 
@@ -29,6 +38,12 @@ export interface Neo4jClusterArgs {
   readonly neo4j: Neo4jConfig;
   /** How the engine's client databases reach the servers (stack config `dataPlaneAccess`). */
   readonly access: DataPlaneAccess;
+  /**
+   * The certificate's issuer and the CA ConfigMap clients verify the servers with: with them every
+   * server requires TLS on Bolt.
+   * @default none: plaintext Bolt (a stack of bare servers without a CA)
+   */
+  readonly tls?: ServerTls;
 }
 
 /** Name of the data volume template; claims are `data-<statefulset>-<ordinal>`. */
@@ -57,13 +72,14 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     super("kg-rca:neo4j:Neo4jCluster", name, {}, opts);
     const labels = workloadLabels(name);
     this.statefulSetName = name;
-    this.headlessServiceName = `${name}-headless`;
+    this.headlessServiceName = neo4jHeadlessServiceName(name);
     this.backupServers = Array.from(
       { length: args.neo4j.servers },
       (_, ordinal) =>
         `${neo4jServerAddress(name, this.headlessServiceName, args.namespace, ordinal)}:${neo4jPorts.backup}`,
     );
-    this.boltUrl = `neo4j://${name}.${args.namespace}.svc.cluster.local:${neo4jPorts.bolt}`;
+    // neo4j+s: TLS, the certificate checked against the trusted CAs (NODE_EXTRA_CA_CERTS in the workloads).
+    this.boltUrl = `${args.tls === undefined ? "neo4j" : "neo4j+s"}://${name}.${args.namespace}.svc.cluster.local:${neo4jPorts.bolt}`;
 
     const auth = new GeneratedSecret(
       `${name}-auth`,
@@ -84,6 +100,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
       port: neo4jPorts.bolt,
       access: args.access,
       secretName: auth.secretName,
+      ...(args.tls === undefined ? {} : { caConfigMap: args.tls.caConfigMapName }),
     });
 
     this.createServices(name, args, labels);
@@ -99,7 +116,25 @@ export class Neo4jCluster extends pulumi.ComponentResource {
       },
       this,
     );
-    this.statefulSet = this.createStatefulSet(name, args, labels, auth.secretName, claims);
+    const certificate =
+      args.tls === undefined
+        ? undefined
+        : serverCertificate(this, {
+            name,
+            secretName: neo4jTlsSecretName(name),
+            namespace: args.namespace,
+            labels,
+            issuer: args.tls.issuer,
+            names: neo4jCertificateNames({
+              statefulSet: name,
+              headlessService: this.headlessServiceName,
+              namespace: args.namespace,
+            }),
+          });
+    this.statefulSet = this.createStatefulSet(name, args, labels, auth.secretName, [
+      ...claims,
+      ...(certificate === undefined ? [] : [certificate]),
+    ]);
     this.createDisruptionBudget(name, args, labels);
     this.registerOutputs({
       connection: this.connection,
@@ -141,8 +176,9 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     args: Neo4jClusterArgs,
     labels: Record<string, string>,
     authSecretName: pulumi.Output<string>,
-    claims: pulumi.Resource[],
+    prerequisites: pulumi.Resource[],
   ): k8s.apps.v1.StatefulSet {
+    const tls = args.tls === undefined ? undefined : neo4jTlsVolumes(neo4jTlsSecretName(name));
     const settings = neo4jServerSettings({
       edition: args.neo4j.edition,
       settings: args.neo4j.settings,
@@ -151,7 +187,9 @@ export class Neo4jCluster extends pulumi.ComponentResource {
       headlessService: this.headlessServiceName,
       namespace: args.namespace,
     });
-    const settingsEnv = Object.entries(settings).map(([setting, value]) => ({ name: neo4jEnvName(setting), value }));
+    const settingsEnv = Object.entries({ ...settings, ...(tls === undefined ? {} : neo4jBoltTlsSettings()) }).map(
+      ([setting, value]) => ({ name: neo4jEnvName(setting), value }),
+    );
     return new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
@@ -202,9 +240,10 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                     timeoutSeconds: 10,
                     failureThreshold: 6,
                   },
-                  volumeMounts: [{ name: neo4jDataVolume, mountPath: "/data" }],
+                  volumeMounts: [{ name: neo4jDataVolume, mountPath: "/data" }, ...(tls?.volumeMounts ?? [])],
                 },
               ],
+              ...(tls === undefined ? {} : { volumes: tls.volumes }),
             },
           },
           volumeClaimTemplates: [
@@ -220,7 +259,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
         },
       },
       // The claim template is immutable: size changes go to the declared claims instead (see volumeClaims.ts).
-      { parent: this, dependsOn: claims, ignoreChanges: ["spec.volumeClaimTemplates"] },
+      { parent: this, dependsOn: prerequisites, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
   }
 

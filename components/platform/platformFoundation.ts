@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { workloadLabels } from "../shared/kubernetesMeta";
+import { objectMeta, workloadLabels } from "../shared/kubernetesMeta";
 import { podSecurityLabels } from "../shared/podSecurity";
+import { trustedCaConfigMapName } from "../shared/trustedCa";
 import { PlatformGuard } from "./platformGuard";
 
 export interface PlatformFoundationArgs {
@@ -29,6 +30,8 @@ export interface PlatformFoundationArgs {
   readonly kafkaDiskUsageRatio: number;
   /** The environment's tenant shard count, which the guard keeps from changing. */
   readonly tenantShards: number;
+  /** PEM of the CA the servers' certificates chain to, given to the namespace's clients; "" for none. */
+  readonly caCertificate: string;
 }
 
 /**
@@ -43,6 +46,8 @@ export class PlatformFoundation extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   /** Resources outside the Kubernetes provider (Kafka, billing, Neo4j) must also wait for it. */
   public readonly guard: PlatformGuard;
+  /** The ConfigMap of the servers' CA (key ca.crt) clients in the namespace mount; undefined without a CA. */
+  public readonly caConfigMapName?: string;
 
   constructor(name: string, args: PlatformFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
     // Its type until it was renamed: the alias keeps this component's URN, and so its children's.
@@ -76,7 +81,24 @@ export class PlatformFoundation extends pulumi.ComponentResource {
       { namespace: args.namespace, enableServerSideApply: true },
       { parent: this, dependsOn: [namespace, guard] },
     );
-    this.registerOutputs({ name: this.name, provider: this.provider, guard: this.guard });
+    if (args.caCertificate !== "") {
+      // Not a secret: every tenant is given the same CA.
+      new k8s.core.v1.ConfigMap(
+        `${name}-tls-ca`,
+        {
+          metadata: objectMeta(trustedCaConfigMapName, args.namespace, workloadLabels("kg-rca-server"), false),
+          data: { "ca.crt": args.caCertificate },
+        },
+        { parent: this, provider: this.provider },
+      );
+      this.caConfigMapName = trustedCaConfigMapName;
+    }
+    this.registerOutputs({
+      name: this.name,
+      provider: this.provider,
+      guard: this.guard,
+      caConfigMapName: this.caConfigMapName,
+    });
   }
 
   private storageClassExpandable(name: string, args: PlatformFoundationArgs): pulumi.Input<boolean> {

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { DataPlaneAccess, PostgresConfig, TlsConfig } from "../../config";
+import { DataPlaneAccess, PostgresConfig } from "../../config";
+import { ServerTls } from "../shared/trustedCa";
 import { certificateNames, serverCertificate, serviceDnsNames } from "../shared/serverCertificate";
 import {
   postgresHbaConf,
@@ -41,10 +42,11 @@ export interface BillingDatabaseArgs {
   /** How the engine's billing rows reach the server (stack config `dataPlaneAccess`). */
   readonly access: DataPlaneAccess;
   /**
-   * The issuer and CA of the servers' certificates. With a CA, the server requires TLS of every
-   * network client (the only way outside a local stack without one: prod requires it).
+   * The certificate's issuer and the CA ConfigMap clients verify the server with: with them the
+   * server requires TLS of every network client (prod requires a CA).
+   * @default none: no TLS (a stack of bare servers without a CA)
    */
-  readonly tls: TlsConfig;
+  readonly tls?: ServerTls;
 }
 
 export const postgresPort = 5432;
@@ -62,8 +64,6 @@ export class BillingDatabase extends pulumi.ComponentResource {
   public readonly password: pulumi.Output<string>;
   /** Where the engine's billing rows reach this database: Service and Secret names, no credential. */
   public readonly connection: pulumi.Output<BillingConnection>;
-  /** ConfigMap with the CA (key ca.crt) that clients verify the server with; undefined without TLS. */
-  public readonly caConfigMapName?: string;
 
   constructor(name: string, args: BillingDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:postgres:BillingDatabase", name, {}, opts);
@@ -82,8 +82,7 @@ export class BillingDatabase extends pulumi.ComponentResource {
     );
     this.authSecretName = auth.secretName;
     this.password = auth.password;
-    const tls = args.tls.caCertificate !== "" ? this.declareTls(name, args, labels) : undefined;
-    this.caConfigMapName = tls?.caConfigMap;
+    const tls = args.tls === undefined ? undefined : this.declareTls(name, args.namespace, args.tls, labels);
     this.connection = pulumi.output({
       namespace: args.namespace,
       service: name,
@@ -93,7 +92,7 @@ export class BillingDatabase extends pulumi.ComponentResource {
       access: args.access,
       database: billingDatabase,
       secretName: auth.secretName,
-      ...(tls === undefined ? {} : { caConfigMap: tls.caConfigMap }),
+      ...(args.tls === undefined ? {} : { caConfigMap: args.tls.caConfigMapName }),
     });
 
     const schema = new k8s.core.v1.ConfigMap(
@@ -211,7 +210,6 @@ export class BillingDatabase extends pulumi.ComponentResource {
       authSecretName: this.authSecretName,
       password: this.password,
       connection: this.connection,
-      caConfigMapName: this.caConfigMapName,
     });
   }
 
@@ -222,10 +220,10 @@ export class BillingDatabase extends pulumi.ComponentResource {
    */
   private declareTls(
     name: string,
-    args: BillingDatabaseArgs,
+    namespace: string,
+    tls: ServerTls,
     labels: Record<string, string>,
   ): {
-    caConfigMap: string;
     certificate: pulumi.Resource | undefined;
     volumes: k8s.types.input.core.v1.Volume[];
     volumeMounts: k8s.types.input.core.v1.VolumeMount[];
@@ -234,29 +232,20 @@ export class BillingDatabase extends pulumi.ComponentResource {
     const certificate = serverCertificate(this, {
       name,
       secretName: objects.tlsSecret,
-      namespace: args.namespace,
+      namespace,
       labels,
-      issuer: args.tls.issuer,
-      names: certificateNames(serviceDnsNames(name, args.namespace)),
+      issuer: tls.issuer,
+      names: certificateNames(serviceDnsNames(name, namespace)),
     });
-    new k8s.core.v1.ConfigMap(
-      `${name}-ca`,
-      {
-        metadata: objectMeta(objects.caConfigMap, args.namespace, labels, false),
-        data: { "ca.crt": args.tls.caCertificate },
-      },
-      { parent: this },
-    );
     const hba = new k8s.core.v1.ConfigMap(
       `${name}-hba`,
       {
-        metadata: objectMeta(objects.hbaConfigMap, args.namespace, labels, false),
+        metadata: objectMeta(objects.hbaConfigMap, namespace, labels, false),
         data: { "pg_hba.conf": postgresHbaConf },
       },
       { parent: this },
     );
     return {
-      caConfigMap: objects.caConfigMap,
       certificate,
       // PostgreSQL accepts a key owned by root only without write or world access: 0440, group fsGroup.
       volumes: [

@@ -1,3 +1,5 @@
+import { trustedCaFile } from "../shared/trustedCa";
+
 /**
  * PostgreSQL over TLS: where the server finds its certificate, what its host-based authentication
  * allows, and how its clients verify it. One module, so the server, kg-api, the backup jobs, the
@@ -6,12 +8,10 @@
 
 /** Where the server mounts Secret `<name>-tls` (cert-manager's layout: tls.crt, tls.key, ca.crt). */
 export const postgresTlsMountPath = "/etc/postgresql-tls";
-/** Where clients in the cluster mount ConfigMap `<name>-ca` (key ca.crt): libpq's PGSSLROOTCERT. */
-export const postgresCaMountPath = "/etc/postgresql-ca";
 export const postgresHbaMountPath = "/etc/postgresql-hba";
 
-export function postgresObjectNames(server: string): { tlsSecret: string; caConfigMap: string; hbaConfigMap: string } {
-  return { tlsSecret: `${server}-tls`, caConfigMap: `${server}-ca`, hbaConfigMap: `${server}-hba` };
+export function postgresObjectNames(server: string): { tlsSecret: string; hbaConfigMap: string } {
+  return { tlsSecret: `${server}-tls`, hbaConfigMap: `${server}-hba` };
 }
 
 /**
@@ -40,5 +40,5 @@ export function postgresTlsArguments(): string[] {
 
 /** libpq's environment for a client in the cluster: TLS, the server's name checked against the CA. */
 export function postgresClientTlsEnv(): Record<string, string> {
-  return { PGSSLMODE: "verify-full", PGSSLROOTCERT: `${postgresCaMountPath}/ca.crt` };
+  return { PGSSLMODE: "verify-full", PGSSLROOTCERT: trustedCaFile };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { ClusterEndpoint, openClusterEndpoint } from "./clusterEndpoint";
+import { ClusterEndpoint, openClusterEndpoint, sameConnection } from "./clusterEndpoint";
 import { readClusterConfigMap, readClusterSecret } from "./clusterSecret";
 import { billingStatuses, BillingStatus } from "../../clients/lifecycle";
 import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
@@ -216,8 +216,11 @@ export class BillingRowProvider implements pulumi.dynamic.ResourceProvider<Row, 
   diff(_id: string, olds: Row, news: Row): Promise<pulumi.dynamic.DiffResult> {
     const fields = ["clientId", "name", "email", "plan", "status", "apiKeyHash"] as const;
     const changed = fields.filter((f) => olds[f] !== news[f]);
+    // Where the database is reached is not part of the row, but a delete finds it in the recorded
+    // outputs only: a new way in (access, CA) is recorded by an update, or the delete would use the old.
+    const moved = !sameConnection(olds.connection, news.connection);
     return Promise.resolve({
-      changes: changed.length > 0,
+      changes: changed.length > 0 || moved,
       replaces: changed.includes("clientId") ? ["clientId"] : [],
       deleteBeforeReplace: false,
     });

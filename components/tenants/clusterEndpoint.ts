@@ -57,3 +57,12 @@ export async function openClusterEndpoint(endpoint: ClusterEndpoint): Promise<Op
     close: () => forwarding.close(),
   };
 }
+
+/** Whether two recorded connections name the same way in, whatever the order of their keys. */
+export function sameConnection(a: object | undefined, b: object | undefined): boolean {
+  const canonical = (value: object | undefined): string =>
+    JSON.stringify(
+      value === undefined ? null : Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1))),
+    );
+  return canonical(a) === canonical(b);
+}

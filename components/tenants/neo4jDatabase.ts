@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
-import { ClusterEndpoint, openClusterEndpoint } from "./clusterEndpoint";
-import { readClusterSecret } from "./clusterSecret";
+import { ClusterEndpoint, openClusterEndpoint, sameConnection } from "./clusterEndpoint";
+import { readClusterConfigMap, readClusterSecret } from "./clusterSecret";
 
 /**
  * One client's Neo4j database, as a dynamic resource.
@@ -63,12 +63,16 @@ interface Connection {
 export interface Neo4jEndpoint extends ClusterEndpoint {
   /** Secret whose key `password` is user neo4j's. */
   readonly secretName: string;
+  /** ConfigMap whose `ca.crt` the servers' certificate chains to; absent: Bolt without TLS. */
+  readonly caConfigMap?: string;
 }
 
 interface Target {
   readonly uri: string;
   readonly user: string;
   readonly password: string;
+  /** A file with the CA to verify the server with (TLS), or none (the URI's scheme decides). */
+  readonly caFile?: string;
   /** Reached through a port-forward, so one server only. */
   readonly forwarded: boolean;
   close(): Promise<void>;
@@ -91,21 +95,52 @@ async function openTarget(purpose: string, endpoint: Neo4jEndpoint | undefined):
     );
   }
   let password: string;
+  let ca: string | undefined;
   try {
     password = await readClusterSecret(endpoint.namespace, endpoint.secretName, "password");
+    ca =
+      endpoint.caConfigMap === undefined
+        ? undefined
+        : await readClusterConfigMap(endpoint.namespace, endpoint.caConfigMap, "ca.crt");
   } catch (err) {
     throw new Error(`${purpose}: ${(err as Error).message}`);
   }
   const open = await openClusterEndpoint(endpoint);
-  // Through a port-forward the driver must not route: the routing table names in-cluster addresses.
-  const scheme = endpoint.access === "direct" ? "neo4j" : "bolt";
+  const forwarded = endpoint.access === "port-forward";
+  // Through a port-forward the driver must not route (the routing table names in-cluster
+  // addresses), and the certificate is checked for localhost, the name a port-forward has.
+  const host = forwarded ? "localhost" : open.host;
+  const caFile = ca === undefined ? undefined : writeCaFile(ca);
   return {
-    uri: `${scheme}://${open.host}:${open.port}`,
+    uri: `${forwarded ? "bolt" : "neo4j"}://${host}:${open.port}`,
     user: "neo4j",
     password,
-    forwarded: endpoint.access === "port-forward",
-    close: () => open.close(),
+    caFile,
+    forwarded,
+    close: async () => {
+      if (caFile !== undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { rmSync } = require("fs") as typeof import("fs");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        rmSync((require("path") as typeof import("path")).dirname(caFile), { recursive: true, force: true });
+      }
+      await open.close();
+    },
   };
+}
+
+/** The driver reads trusted certificates from files only: the CA in a private temporary file. */
+function writeCaFile(ca: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require("fs") as typeof import("fs");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require("path") as typeof import("path");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require("os") as typeof import("os");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-neo4j-ca-"));
+  const file = path.join(dir, "ca.crt");
+  fs.writeFileSync(file, ca, { mode: 0o600 });
+  return file;
 }
 
 /** Opens a session on the system database, with timeouts and errors that say where and what failed. */
@@ -142,6 +177,13 @@ async function login(purpose: string, target: Target): Promise<Connection> {
     connectionTimeout: 10000,
     connectionAcquisitionTimeout: 15000,
     maxTransactionRetryTime: 5000,
+    ...(target.caFile === undefined
+      ? {}
+      : {
+          encrypted: "ENCRYPTION_ON" as const,
+          trust: "TRUST_CUSTOM_CA_SIGNED_CERTIFICATES" as const,
+          trustedCertificates: [target.caFile],
+        }),
   });
   const close = async (): Promise<void> => {
     await driver.close();
@@ -214,7 +256,14 @@ export class Neo4jDatabaseProvider implements pulumi.dynamic.ResourceProvider<Pr
 
   diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const renamed = olds.databaseName !== news.databaseName;
-    return Promise.resolve({ changes: renamed, replaces: renamed ? ["databaseName"] : [] });
+    // A delete finds the servers in the recorded outputs only: a new way in is recorded by an update.
+    const moved = !sameConnection(olds.connection, news.connection);
+    return Promise.resolve({ changes: renamed || moved, replaces: renamed ? ["databaseName"] : [] });
+  }
+
+  /** Only the way in changed (a rename replaces): the database stays as it is, the outputs record it. */
+  update(_id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<Props>> {
+    return Promise.resolve({ outs: news });
   }
 
   create(inputs: Props): Promise<pulumi.dynamic.CreateResult<Props>> {

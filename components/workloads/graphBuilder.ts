@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GraphBuilderConfig, KafkaListenerProtocol } from "../../config";
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
+import { trustedCaFile, trustedCaMountPath } from "../shared/trustedCa";
 import { AutoscaledDeployment } from "./autoscaledDeployment";
 
 export interface GraphBuilderArgs {
@@ -17,10 +18,10 @@ export interface GraphBuilderArgs {
   /** SASL_SSL, or SASL_PLAINTEXT where the stack allows plaintext listeners. */
   readonly kafkaSecurityProtocol: KafkaListenerProtocol;
   /**
-   * ConfigMap with the CA the brokers' certificate chains to (`ca.crt`); needed with SASL_SSL.
-   * @default none (plaintext listeners)
+   * ConfigMap with the CA the brokers' and Neo4j's certificates chain to (`ca.crt`); needed with TLS.
+   * @default none (plaintext listeners and Bolt)
    */
-  readonly kafkaCaConfigMapName?: string;
+  readonly caConfigMapName?: string;
   /** Bolt URL of the Neo4j cluster. */
   readonly neo4jBoltUrl: string;
   /** Secret whose `password` key holds the Neo4j password. */
@@ -31,8 +32,6 @@ export interface GraphBuilderArgs {
 export const graphBuilderPrincipal = "graph-builder";
 export const graphBuilderConsumerGroup = "kg-builder";
 export const graphBuilderMetricsPort = 9090;
-/** Where the graph-builder finds the brokers' CA. */
-const kafkaCaPath = "/etc/kafka-ca";
 
 /** The consumer that turns each client's normalized events into its knowledge graph. */
 export class GraphBuilder extends pulumi.ComponentResource {
@@ -44,9 +43,9 @@ export class GraphBuilder extends pulumi.ComponentResource {
     super("kg-rca:workloads:GraphBuilder", name, {}, opts);
     const g = args.graphBuilder;
     const caMount =
-      args.kafkaCaConfigMapName === undefined
+      args.caConfigMapName === undefined
         ? undefined
-        : { configMapName: args.kafkaCaConfigMapName, mountPath: kafkaCaPath };
+        : { configMapName: args.caConfigMapName, mountPath: trustedCaMountPath };
     const kafkaCredential = new GeneratedSecret(
       `${name}-kafka`,
       {
@@ -84,13 +83,11 @@ export class GraphBuilder extends pulumi.ComponentResource {
             NEO4J_URI: args.neo4jBoltUrl,
             NEO4J_USER: "neo4j",
           }),
-          // librdkafka's and the JVM clients' setting, and Node's (kafkajs trusts the default CAs plus these).
+          // librdkafka's and the JVM clients' setting, and Node's: kafkajs and the Neo4j driver (neo4j+s)
+          // trust the default CAs plus these.
           ...(caMount === undefined
             ? []
-            : plainEnv({
-                KAFKA_SSL_CA_LOCATION: `${kafkaCaPath}/ca.crt`,
-                NODE_EXTRA_CA_CERTS: `${kafkaCaPath}/ca.crt`,
-              })),
+            : plainEnv({ KAFKA_SSL_CA_LOCATION: trustedCaFile, NODE_EXTRA_CA_CERTS: trustedCaFile })),
           secretEnv("KAFKA_SASL_USERNAME", kafkaCredential.secretName, "username"),
           secretEnv("KAFKA_SASL_PASSWORD", kafkaCredential.secretName, "password"),
           secretEnv("NEO4J_PASSWORD", args.neo4jAuthSecretName, "password"),

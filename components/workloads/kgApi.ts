@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { KgApiConfig, MaintenanceConfig } from "../../config";
 import { objectMeta, plainEnv, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
-import { postgresCaMountPath, postgresClientTlsEnv } from "../postgres/billingTls";
+import { postgresClientTlsEnv } from "../postgres/billingTls";
+import { trustedCaFile, trustedCaMountPath } from "../shared/trustedCa";
 import { AutoscaledDeployment } from "./autoscaledDeployment";
 import { MaintenancePage } from "./maintenancePage";
 
@@ -25,10 +26,11 @@ export interface KgApiArgs {
   /** Secret with the billing user's `username` and `password`. */
   readonly billingAuthSecretName: pulumi.Input<string>;
   /**
-   * ConfigMap with the CA (ca.crt) of the billing database's certificate, verified by libpq (verify-full).
-   * @default none: the billing database has no TLS
+   * ConfigMap with the CA (ca.crt) of the billing database's and Neo4j's certificates: libpq verifies
+   * PostgreSQL with it (verify-full), Node's TLS (the Neo4j driver's neo4j+s) trusts it.
+   * @default none: no TLS to either
    */
-  readonly billingCaConfigMapName?: string;
+  readonly caConfigMapName?: string;
   /** Maintenance mode: when enabled the workload is parked and the Ingress serves the page image's 503. */
   readonly maintenance: MaintenanceConfig;
 }
@@ -66,9 +68,9 @@ export class KgApi extends pulumi.ComponentResource {
         port: kgApiPort,
         healthPath: "/healthz",
         configMapMounts:
-          args.billingCaConfigMapName === undefined
+          args.caConfigMapName === undefined
             ? []
-            : [{ configMapName: args.billingCaConfigMapName, mountPath: postgresCaMountPath }],
+            : [{ configMapName: args.caConfigMapName, mountPath: trustedCaMountPath }],
         env: [
           ...plainEnv({
             PORT: kgApiPort,
@@ -76,8 +78,10 @@ export class KgApi extends pulumi.ComponentResource {
             NEO4J_USER: "neo4j",
             PGHOST: args.billingHost,
             PGDATABASE: args.billingDatabase,
-            // libpq's variables: TLS, the certificate checked against the CA and the host name.
-            ...(args.billingCaConfigMapName === undefined ? {} : postgresClientTlsEnv()),
+            // libpq's variables (TLS, the certificate checked against the CA and the host name), and Node's.
+            ...(args.caConfigMapName === undefined
+              ? {}
+              : { ...postgresClientTlsEnv(), NODE_EXTRA_CA_CERTS: trustedCaFile }),
           }),
           secretEnv("NEO4J_PASSWORD", args.neo4jAuthSecretName, "password"),
           secretEnv("PGUSER", args.billingAuthSecretName, "username"),

@@ -1,4 +1,7 @@
+import * as fs from "fs";
 import neo4j, { Driver } from "neo4j-driver";
+import * as os from "os";
+import * as path from "path";
 
 import { Scope } from "../withTimeout";
 import { platformServers, reachPlatformServer, readPlatformSecret, ServerContext } from "./platformServers";
@@ -6,10 +9,15 @@ import { connectionVariables, required } from "./variables";
 
 export type Row = Record<string, unknown>;
 
-async function neo4jTarget(
-  context: ServerContext,
-  scope: Scope,
-): Promise<{ uri: string; user: string; password: string }> {
+interface Neo4jTarget {
+  readonly uri: string;
+  readonly user: string;
+  readonly password: string;
+  /** A file with the CA to verify the servers with (the platform's Bolt takes TLS only). */
+  readonly caFile?: string;
+}
+
+async function neo4jTarget(context: ServerContext, scope: Scope): Promise<Neo4jTarget> {
   const v = connectionVariables;
   const env = context.env;
   const uri = env[v.neo4jUri];
@@ -20,9 +28,25 @@ async function neo4jTarget(
   const server = platformServers.neo4j;
   const password = await readPlatformSecret(context, server.secretName, "password");
   const reached = await reachPlatformServer(context, server, scope);
-  // Through a port-forward the driver must not route: the routing table names in-cluster addresses.
-  const scheme = context.config.network.dataPlaneAccess === "direct" ? "neo4j" : "bolt";
-  return { uri: `${scheme}://${reached.host}:${reached.port}`, user: "neo4j", password };
+  const forwarded = context.config.network.dataPlaneAccess === "port-forward";
+  // Through a port-forward the driver must not route (the routing table names in-cluster
+  // addresses), and the certificate is checked for localhost, the name a port-forward has.
+  const ca = context.config.tls.caCertificate;
+  return {
+    uri: forwarded ? `bolt://localhost:${reached.port}` : `neo4j://${reached.host}:${reached.port}`,
+    user: "neo4j",
+    password,
+    caFile: ca === "" ? undefined : caFileFor(ca, scope),
+  };
+}
+
+/** The driver reads trusted certificates from files only: the CA in a private temporary file, removed with the scope. */
+function caFileFor(ca: string, scope: Scope): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-ops-ca-"));
+  scope.onClose(() => fs.promises.rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "ca.crt");
+  fs.writeFileSync(file, ca, { mode: 0o600 });
+  return file;
 }
 
 export interface Neo4jConnection {
@@ -36,7 +60,7 @@ export interface Neo4jConnection {
  * is set, else the program's servers (as `dataPlaneAccess` says) with the password of their Secret.
  */
 export async function openNeo4j(context: ServerContext, scope: Scope): Promise<Neo4jConnection> {
-  const { uri, user, password } = await neo4jTarget(context, scope);
+  const { uri, user, password, caFile } = await neo4jTarget(context, scope);
   const timeoutMs = context.timeoutMs;
   const v = connectionVariables;
   const driver: Driver = neo4j.driver(uri, neo4j.auth.basic(user, password), {
@@ -44,6 +68,9 @@ export async function openNeo4j(context: ServerContext, scope: Scope): Promise<N
     connectionAcquisitionTimeout: timeoutMs,
     maxTransactionRetryTime: 0,
     disableLosslessIntegers: true,
+    ...(caFile === undefined
+      ? {}
+      : { encrypted: "ENCRYPTION_ON", trust: "TRUST_CUSTOM_CA_SIGNED_CERTIFICATES", trustedCertificates: [caFile] }),
   });
   scope.onClose(() => driver.close());
   try {

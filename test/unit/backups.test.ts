@@ -185,8 +185,11 @@ describe("backups", () => {
         pod.initContainers[0].command[2],
         /pg_dump -h postgresql\.kg-rca-server\.svc\.cluster\.local -U billing -d billing -F c -f "\$FILE"/,
       );
+      // TLS only: libpq verifies the server against the platform's CA and the Service's name.
       assert.deepEqual(pod.initContainers[0].env, [
         { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "postgresql-auth", key: "password" } } },
+        { name: "PGSSLMODE", value: "verify-full" },
+        { name: "PGSSLROOTCERT", value: "/etc/kg-rca-ca/ca.crt" },
       ]);
       assert.match(
         pod.containers[0].command[2],
@@ -214,9 +217,12 @@ describe("backups", () => {
       assert.match(restore.command[2], /-le 26 \] \|\| fail "the newest dump/);
       assert.deepEqual(restore.env, [
         { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "postgresql-auth", key: "password" } } },
+        { name: "PGSSLMODE", value: "verify-full" },
+        { name: "PGSSLROOTCERT", value: "/etc/kg-rca-ca/ca.crt" },
       ]);
       assert.deepEqual(pod.volumes, [
         { name: "backups", emptyDir: {} },
+        { name: "tls-ca", configMap: { name: "tls-ca" } },
         { name: "tmp", emptyDir: {} },
         { name: "aws-home", emptyDir: {} },
       ]);

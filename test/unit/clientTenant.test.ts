@@ -161,7 +161,7 @@ describe("ClientTenant", () => {
       access: "port-forward",
       database: "billing",
       secretName: "postgresql-auth",
-      caConfigMap: "postgresql-ca",
+      caConfigMap: "tls-ca",
     });
   });
 

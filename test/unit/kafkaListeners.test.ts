@@ -129,19 +129,18 @@ describe("Kafka's tenants' listener and TLS", () => {
     );
   });
 
-  it("the engine's provider comes in over TLS trusting the stack's CA; the rebalance Job trusts it from a ConfigMap", () => {
+  it("the engine's provider comes in over TLS trusting the stack's CA; the rebalance Job trusts it from the platform's ConfigMap", () => {
     const provider: Tree = inputsOf(run, kafkaProviderType, "kafka-admin-provider");
     assert.equal(provider.tlsEnabled, "true");
     assert.equal(provider.caCert, exampleCaCertificate);
-    assert.equal(inputsOf(run, types.configMap, "kafka-ca").data["ca.crt"], exampleCaCertificate);
     const job: Tree = inputsOf(run, types.job, "kafka-rebalance");
     assert.match(
       job.spec.template.spec.containers[0].command[2],
-      /security\.protocol=SASL_SSL\nsasl\.mechanism=SCRAM-SHA-512\n.*\nssl\.truststore\.type=PEM\nssl\.truststore\.location=\/etc\/kafka-ca\/ca\.crt/,
+      /security\.protocol=SASL_SSL\nsasl\.mechanism=SCRAM-SHA-512\n.*\nssl\.truststore\.type=PEM\nssl\.truststore\.location=\/etc\/kg-rca-ca\/ca\.crt/,
     );
     assert.deepEqual(
-      volumesOf(run, types.job, "kafka-rebalance").find((v) => v.name === "kafka-ca"),
-      { name: "kafka-ca", configMap: { name: "kafka-ca" } },
+      volumesOf(run, types.job, "kafka-rebalance").find((v) => v.name === "tls-ca"),
+      { name: "tls-ca", configMap: { name: "tls-ca" } },
     );
   });
 
@@ -162,7 +161,7 @@ describe("Kafka's tenants' listener and TLS", () => {
       (deployment.spec.template.spec.containers[0].env as Tree[]).map((e: Tree) => [e.name, e.value]),
     );
     assert.equal(env.KAFKA_SECURITY_PROTOCOL, "SASL_SSL");
-    assert.equal(env.KAFKA_SSL_CA_LOCATION, "/etc/kafka-ca/ca.crt");
+    assert.equal(env.KAFKA_SSL_CA_LOCATION, "/etc/kg-rca-ca/ca.crt");
     await assert.rejects(
       synthesize("local", { tlsCaCertificate: "" }),
       /kg-rca-server:tlsCaCertificate: is required with kafkaListenerProtocol "SASL_SSL".*npm run local:up writes the local CA's/s,

@@ -6,7 +6,7 @@ import { neo4jEnvName } from "../../components/neo4j/neo4jSettings";
 import { neo4jClusterArgs } from "./fixtures/componentArgs";
 import { synthesizeFixtureStack } from "./fixtures/stack";
 import { assertSpreadsOverNodes } from "./helpers/placement";
-import { envOf, find, inputsOf, synthesizeComponents, Tree, types } from "./helpers/synthesize";
+import { envOf, find, inputsOf, ofType, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
 describe("Neo4jCluster", () => {
   let run: MockRun;
@@ -98,7 +98,7 @@ describe("Neo4jCluster", () => {
         },
       },
     ]);
-    assert.deepEqual(container.volumeMounts, [{ name: "data", mountPath: "/data" }]);
+    assert.deepEqual(container.volumeMounts[0], { name: "data", mountPath: "/data" });
   });
 
   it("spreads servers across nodes where it can, and never leaves one unschedulable for it", () => {
@@ -147,5 +147,42 @@ describe("Neo4jCluster", () => {
       env.NEO4J_dbms_cluster_discovery_v2_endpoints,
       "neo4j-0.neo4j-headless.kg-rca-server.svc.cluster.local:6000",
     );
+  });
+
+  describe("Bolt over TLS", () => {
+    it("requires TLS of every Bolt client, with the certificate of Secret neo4j-tls", () => {
+      const env = envOf(container);
+      assert.equal(env.NEO4J_server_bolt_tls__level, "REQUIRED");
+      assert.equal(env.NEO4J_dbms_ssl_policy_bolt_enabled, "true");
+      assert.equal(env.NEO4J_dbms_ssl_policy_bolt_base__directory, "/ssl/bolt");
+      assert.equal(env.NEO4J_dbms_ssl_policy_bolt_private__key, "tls.key");
+      assert.equal(env.NEO4J_dbms_ssl_policy_bolt_public__certificate, "tls.crt");
+      assert.equal(env.NEO4J_dbms_ssl_policy_bolt_client__auth, "NONE");
+      const volumes: Tree[] = statefulSet.spec.template.spec.volumes;
+      assert.deepEqual(
+        volumes.find((v) => v.name === "bolt-tls"),
+        { name: "bolt-tls", secret: { secretName: "neo4j-tls", defaultMode: 0o440 } },
+      );
+    });
+
+    it("has cert-manager issue a certificate for every server, the Service and localhost (port-forwards)", () => {
+      const certificate: Tree = inputsOf(run, types.certificate, "neo4j-certificate");
+      assert.equal(certificate.spec.secretName, "neo4j-tls");
+      assert.deepEqual(certificate.spec.dnsNames, [
+        "*.neo4j-headless.kg-rca-server.svc.cluster.local",
+        "neo4j.kg-rca-server.svc.cluster.local",
+        "neo4j.kg-rca-server.svc",
+        "localhost",
+      ]);
+    });
+
+    it("without TLS (bare servers without a CA), plaintext Bolt and no certificate", async () => {
+      const plain = await synthesizeComponents(() => {
+        new Neo4jCluster("neo4j", { ...neo4jClusterArgs, tls: undefined });
+      });
+      const env = envOf(inputsOf(plain, types.statefulSet, "neo4j-statefulset").spec.template.spec.containers[0]);
+      assert.equal(env.NEO4J_server_bolt_tls__level, undefined);
+      assert.equal(ofType(plain, types.certificate).length, 0);
+    });
   });
 });

@@ -54,6 +54,35 @@ describe("Neo4j database provider: Cypher and naming", () => {
     });
   });
 
+  it("records a new way in to the servers by an update in place (a delete reads the recorded one)", async () => {
+    const provider = new Neo4jDatabaseProvider();
+    const connection = {
+      namespace: "kg-rca-server",
+      service: "neo4j",
+      pod: "neo4j-0",
+      port: 7687,
+      access: "direct" as const,
+      secretName: "neo4j-auth",
+    };
+    const { secretName, ...rest } = connection;
+    const reordered = { secretName, ...rest };
+    assert.deepEqual(
+      await provider.diff(
+        "a",
+        { databaseName: "acme-1", connection },
+        { databaseName: "acme-1", connection: reordered },
+      ),
+      { changes: false, replaces: [] },
+    );
+    const forwarded = { ...connection, access: "port-forward" as const, caConfigMap: "tls-ca" };
+    const news = { databaseName: "acme-1", connection: forwarded };
+    assert.deepEqual(await provider.diff("a", { databaseName: "acme-1", connection }, news), {
+      changes: true,
+      replaces: [],
+    });
+    assert.deepEqual(await provider.update("a", { databaseName: "acme-1", connection }, news), { outs: news });
+  });
+
   describe("connection errors", () => {
     const saved = { ...process.env };
     afterEach(() => {

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformFoundation, PlatformFoundationArgs } from "../../components/platform/platformFoundation";
 import { GuardInputs, platformGuardProvider } from "../../components/platform/platformGuard";
 import { MockRun, runUnderMocks } from "../../tools/mockEngine";
+import { exampleCaCertificate } from "./fixtures/exampleCa";
 
 const args: PlatformFoundationArgs = {
   namespace: "kg-rca-test",
@@ -19,6 +20,7 @@ const args: PlatformFoundationArgs = {
   clientRegistry: "test",
   kafkaDiskUsageRatio: 0.9,
   tenantShards: 4,
+  caCertificate: exampleCaCertificate,
 };
 
 describe("PlatformFoundation", () => {
@@ -41,12 +43,28 @@ describe("PlatformFoundation", () => {
         .sort(),
       [
         ["kubernetes:core/v1:Namespace", "platform-namespace", "platform"],
+        ["kubernetes:core/v1:ConfigMap", "platform-tls-ca", "platform"],
         // The cluster's StorageClass, read (storageClassProvisioner is empty).
         ["kubernetes:storage.k8s.io/v1:StorageClass", "platform-storage-class", "platform"],
         ["pulumi-nodejs:dynamic/kg-rca:PlatformGuard", "platform-guard", "platform"],
         ["pulumi:providers:kubernetes", "platform-kubernetes", "platform"],
         ["pulumi:providers:kubernetes", "platform-reader", "platform"],
       ].sort(),
+    );
+  });
+
+  it("gives the namespace's clients the servers' CA in ConfigMap tls-ca, and none without a CA", async () => {
+    const ca = run.resources.find((r) => r.name === "platform-tls-ca");
+    assert.equal((ca?.inputs as { metadata: { name: string } }).metadata.name, "tls-ca");
+    assert.equal((ca?.inputs as { data: Record<string, string> }).data["ca.crt"], exampleCaCertificate);
+    const without = await runUnderMocks(
+      () => new PlatformFoundation("platform", { ...args, caCertificate: "" }),
+      {},
+      "test",
+    );
+    assert.equal(
+      without.resources.some((r) => r.name === "platform-tls-ca"),
+      false,
     );
   });
 

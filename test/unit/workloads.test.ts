@@ -72,6 +72,22 @@ describe("GraphBuilder and KgApi", () => {
     assert.deepEqual(env.PGPASSWORD, { secretKeyRef: { name: "postgresql-auth", key: "password" } });
   });
 
+  it("has both workloads verify the servers with the platform's CA: libpq's verify-full and Node's extra CAs", () => {
+    for (const name of ["graph-builder", "kg-api"]) {
+      const spec: Tree = inputsOf(run, types.deployment, `${name}-deployment`).spec.template.spec;
+      const env = envOf(spec.containers[0]);
+      assert.equal(env.NODE_EXTRA_CA_CERTS, "/etc/kg-rca-ca/ca.crt", name);
+      assert.match(String(env.NEO4J_URI), /^neo4j\+s:\/\//, name);
+      assert.ok(
+        (spec.volumes as Tree[]).some((v) => v.configMap?.name === "tls-ca"),
+        `${name} mounts ConfigMap tls-ca`,
+      );
+    }
+    const kgApi = envOf(inputsOf(run, types.deployment, "kg-api-deployment").spec.template.spec.containers[0]);
+    assert.equal(kgApi.PGSSLMODE, "verify-full");
+    assert.equal(kgApi.PGSSLROOTCERT, "/etc/kg-rca-ca/ca.crt");
+  });
+
   it("follows HPA bounds from the stack config", async () => {
     const changed = await synthesizeFixtureStack({
       kgApiMinReplicas: "3",
