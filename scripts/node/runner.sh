@@ -49,8 +49,8 @@ in_runner() {
 
 # listening WHERE PORT ADDRESS: wait until a TCP listener on ADDRESS:PORT exists (WHERE: host or runner).
 listening() {
-  local where=$1 port=$2 address=$3 i
-  for i in $(seq 1 50); do
+  local where=$1 port=$2 address=$3
+  for _ in $(seq 1 50); do
     if [ "$where" = runner ]; then
       in_runner ss -Hltn "sport = :$port" | grep -q "$address:$port" && return 0
     else
