@@ -14,8 +14,9 @@ import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
  * when the environment sets it (a server outside the cluster, tests), otherwise
  * the database the program runs, through a port-forward or at its Service
  * (`dataPlaneAccess`), with the password read from its Secret through the
- * engine's kubeconfig. Rows are never deleted: a delete
- * records status `deleted` and keeps the client's history.
+ * engine's kubeconfig, over TLS verified against the CA ConfigMap it names.
+ * Rows are never deleted: a delete records status `deleted` and keeps the
+ * client's history.
  */
 
 export const billingUrlVariable = "KG_RCA_BILLING_DATABASE_URL";

@@ -12,8 +12,9 @@ import { readClusterConfigMap, readClusterSecret } from "./clusterSecret";
  * among the inputs: the environment's cluster (KG_RCA_NEO4J_URI,
  * KG_RCA_NEO4J_USER, KG_RCA_NEO4J_PASSWORD) when set, otherwise the servers the
  * program runs, through a port-forward or at their Service (`dataPlaneAccess`),
- * with the password read from their Secret through the engine's kubeconfig. Deleting drops the database with `DUMP DATA`: Neo4j writes a final
- * dump to its dumps directory before the store is removed.
+ * with the password read from their Secret through the engine's kubeconfig.
+ * Deleting drops the database with `DUMP DATA`: Neo4j writes a final dump to
+ * its dumps directory before the store is removed.
  */
 
 export const neo4jConnectionVariables = {
