@@ -148,6 +148,7 @@ new BackupJobs(
     roleArn: backupStorage?.roleArn,
     neo4jImage: config.neo4j.image,
     neo4jBackupServers: neo4j.backupServers,
+    neo4jTlsSecretName: neo4j.tlsSecretName,
     postgresImage: config.postgres.image,
     postgres: {
       host: billing.host,

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackupsConfig, ComputeResources } from "../../config";
 import { objectMeta, plainEnv, resourceRequirements, secretEnv, workloadLabels } from "../shared/kubernetesMeta";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+import { neo4jBackupClientTlsConfig } from "../neo4j/neo4jTls";
 import { postgresClientTlsEnv } from "../postgres/billingTls";
 import { trustedCaVolume } from "../shared/trustedCa";
 import { backupServiceAccount } from "./backupPolicies";
@@ -38,6 +39,12 @@ export interface BackupJobsArgs {
   readonly neo4jImage: string;
   /** `host:port` of each Neo4j server's backup listener. */
   readonly neo4jBackupServers: readonly string[];
+  /**
+   * Secret with the Neo4j servers' certificate (tls.crt, tls.key, ca.crt): the backup port takes TLS,
+   * and the backup client loads its policy from it.
+   * @default none: the backup port without TLS
+   */
+  readonly neo4jTlsSecretName?: string;
   /** Image of the dump step: the server's own, so `pg_dump` matches it. */
   readonly postgresImage: string;
   /** Where and as whom `pg_dump` connects. */
@@ -63,6 +70,9 @@ const awsCliHome = "/home/aws";
 /** Writable paths of the steps under their read-only roots: /tmp for every step, and the CLI's HOME. */
 const tmpScratch = scratchVolumes({ tmp: "/tmp" });
 const awsHomeScratch = scratchVolumes({ "aws-home": awsCliHome });
+/** Where the Neo4j backup step mounts the servers' certificate Secret, and the folder it trusts the CA from. */
+const neo4jBackupTlsMountPath = "/ssl/backup";
+const neo4jBackupTrustedDirectory = "/tmp/backup-trusted";
 
 const jobResources: ComputeResources = {
   requests: { cpu: "500m", memory: "2Gi" },
@@ -123,17 +133,43 @@ export class BackupJobs extends pulumi.ComponentResource {
           command: [
             "/bin/bash",
             "-c",
-            neo4jBackupScript({ servers: args.neo4jBackupServers, localRetentionDays: b.localRetentionDays }),
+            neo4jBackupScript({
+              servers: args.neo4jBackupServers,
+              localRetentionDays: b.localRetentionDays,
+              ...(args.neo4jTlsSecretName === undefined
+                ? {}
+                : {
+                    tls: {
+                      secretMountPath: neo4jBackupTlsMountPath,
+                      trustedDirectory: neo4jBackupTrustedDirectory,
+                      clientConfig: neo4jBackupClientTlsConfig({
+                        tlsDirectory: neo4jBackupTlsMountPath,
+                        trustedDirectory: neo4jBackupTrustedDirectory,
+                      }),
+                    },
+                  }),
+            }),
           ],
           env: plainEnv({ NEO4J_ACCEPT_LICENSE_AGREEMENT: "yes" }),
           resources: resourceRequirements(jobResources),
           // neo4j-admin writes its logs into the image's home: the root file system stays writable.
           securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: false, uid: imageUsers.neo4j }),
-          volumeMounts: [{ name: "backups", mountPath: backupMountPath }],
+          volumeMounts: [
+            { name: "backups", mountPath: backupMountPath },
+            ...(args.neo4jTlsSecretName === undefined
+              ? []
+              : [{ name: "neo4j-tls", mountPath: neo4jBackupTlsMountPath, readOnly: true }]),
+          ],
         },
       ],
       containers: [this.awsCliContainer(args, "upload", neo4jUploadScript(b.bucketName))],
-      volumes: [{ name: "backups", persistentVolumeClaim: { claimName: localCopies.metadata.name } }],
+      volumes: [
+        { name: "backups", persistentVolumeClaim: { claimName: localCopies.metadata.name } },
+        // Owner and group read only; the pod's fsGroup is among the neo4j step's groups.
+        ...(args.neo4jTlsSecretName === undefined
+          ? []
+          : [{ name: "neo4j-tls", secret: { secretName: args.neo4jTlsSecretName, defaultMode: 0o440 } }]),
+      ],
     });
 
     const postgresClient = postgresClientSetup(args.postgres);

@@ -16,17 +16,30 @@ export const neo4jBackupUnavailableMessage =
 export function neo4jBackupScript(args: {
   readonly servers: readonly string[];
   readonly localRetentionDays: number;
+  /** The backup port's TLS: the mounted certificate Secret and the client policy to write. */
+  readonly tls?: { readonly secretMountPath: string; readonly trustedDirectory: string; readonly clientConfig: string };
 }): string {
+  // The client trusts the CA of the mounted Secret: copied into its own folder, which Neo4j lists.
+  const tls =
+    args.tls === undefined
+      ? ""
+      : `mkdir -p "${args.tls.trustedDirectory}" "${args.tls.trustedDirectory}-revoked"
+cp "${args.tls.secretMountPath}/ca.crt" "${args.tls.trustedDirectory}/ca.crt"
+cat > /tmp/backup-tls.conf <<'EOF_TLS'
+${args.tls.clientConfig}
+EOF_TLS
+`;
+  const additionalConfig = args.tls === undefined ? "" : " --additional-config=/tmp/backup-tls.conf";
   // `database backup --help` exits 0 even where there is no such command: read the command list instead.
   return `set -euo pipefail
 if ! neo4j-admin database --help 2>&1 | grep -qE '^ +backup +'; then
   echo "${neo4jBackupUnavailableMessage} ($(neo4j-admin --version 2>/dev/null || echo 'version unknown'))" >&2
   exit 1
 fi
-DATE=$(date +%Y%m%d)
+${tls}DATE=$(date +%Y%m%d)
 TARGET=${backupMountPath}/$DATE
 mkdir -p "$TARGET"
-neo4j-admin database backup --from=${args.servers.join(",")} --to-path="$TARGET" --include-metadata=all '*'
+neo4j-admin database backup --from=${args.servers.join(",")} --to-path="$TARGET" --include-metadata=all${additionalConfig} '*'
 echo "$DATE" > ${backupMountPath}/.latest
 find ${backupMountPath} -mindepth 1 -maxdepth 1 -type d -mtime +${args.localRetentionDays} -print -exec rm -rf {} +
 `;

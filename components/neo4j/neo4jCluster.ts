@@ -18,10 +18,10 @@ import { serverCertificate } from "../shared/serverCertificate";
 import { ServerTls } from "../shared/trustedCa";
 import { neo4jEnvName, neo4jPorts, neo4jServerAddress, neo4jServerSettings } from "./neo4jSettings";
 import {
-  neo4jBoltTlsSettings,
   neo4jCertificateNames,
   neo4jHeadlessServiceName,
   neo4jTlsSecretName,
+  neo4jTlsSettings,
   neo4jTlsVolumes,
 } from "./neo4jTls";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/podSecurity";
@@ -67,6 +67,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
   public readonly backupServers: string[];
   /** Where the engine's client databases reach the servers: names only, no credential. */
   public readonly connection: pulumi.Output<Neo4jEndpoint>;
+  /** Secret with the servers' certificate (tls.crt, tls.key, ca.crt); undefined without TLS. */
+  public readonly tlsSecretName?: string;
 
   constructor(name: string, args: Neo4jClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kg-rca:neo4j:Neo4jCluster", name, {}, opts);
@@ -116,6 +118,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
       },
       this,
     );
+    this.tlsSecretName = args.tls === undefined ? undefined : neo4jTlsSecretName(name);
     const certificate =
       args.tls === undefined
         ? undefined
@@ -138,6 +141,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     this.createDisruptionBudget(name, args, labels);
     this.registerOutputs({
       connection: this.connection,
+      tlsSecretName: this.tlsSecretName,
       statefulSetName: this.statefulSetName,
       headlessServiceName: this.headlessServiceName,
       boltUrl: this.boltUrl,
@@ -187,9 +191,10 @@ export class Neo4jCluster extends pulumi.ComponentResource {
       headlessService: this.headlessServiceName,
       namespace: args.namespace,
     });
-    const settingsEnv = Object.entries({ ...settings, ...(tls === undefined ? {} : neo4jBoltTlsSettings()) }).map(
-      ([setting, value]) => ({ name: neo4jEnvName(setting), value }),
-    );
+    const settingsEnv = Object.entries({
+      ...settings,
+      ...(tls === undefined ? {} : neo4jTlsSettings(args.neo4j.edition)),
+    }).map(([setting, value]) => ({ name: neo4jEnvName(setting), value }));
     return new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {

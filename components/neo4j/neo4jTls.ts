@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 
+import { Neo4jEdition } from "../../config";
 import { CertificateNames, certificateNames, serviceDnsNames } from "../shared/serverCertificate";
 
 /**
@@ -25,18 +26,47 @@ export function neo4jHeadlessServiceName(server: string): string {
   return `${server}-headless`;
 }
 
-/** neo4j.conf settings of Bolt over TLS, required of every client (no client certificates). */
-export function neo4jBoltTlsSettings(): Record<string, string> {
+/** The settings of one SSL policy (`bolt`, `backup`) from the mounted Secret, without client certificates. */
+function sslPolicy(scope: string, baseDirectory: string): Record<string, string> {
+  return {
+    [`dbms.ssl.policy.${scope}.enabled`]: "true",
+    [`dbms.ssl.policy.${scope}.base_directory`]: baseDirectory,
+    [`dbms.ssl.policy.${scope}.private_key`]: "tls.key",
+    [`dbms.ssl.policy.${scope}.public_certificate`]: "tls.crt",
+    [`dbms.ssl.policy.${scope}.client_auth`]: "NONE",
+    [`dbms.ssl.policy.${scope}.trusted_dir`]: trustedDir,
+    [`dbms.ssl.policy.${scope}.revoked_dir`]: revokedDir,
+  };
+}
+
+/**
+ * neo4j.conf settings of TLS on Bolt, required of every client, and on Enterprise's online-backup
+ * port (Community has none; Neo4j refuses settings of features its edition lacks).
+ */
+export function neo4jTlsSettings(edition: Neo4jEdition): Record<string, string> {
   return {
     "server.bolt.tls_level": "REQUIRED",
-    "dbms.ssl.policy.bolt.enabled": "true",
-    "dbms.ssl.policy.bolt.base_directory": neo4jTlsMountPath,
-    "dbms.ssl.policy.bolt.private_key": "tls.key",
-    "dbms.ssl.policy.bolt.public_certificate": "tls.crt",
-    "dbms.ssl.policy.bolt.client_auth": "NONE",
-    "dbms.ssl.policy.bolt.trusted_dir": trustedDir,
-    "dbms.ssl.policy.bolt.revoked_dir": revokedDir,
+    ...sslPolicy("bolt", neo4jTlsMountPath),
+    ...(edition === "enterprise" ? sslPolicy("backup", neo4jTlsMountPath) : {}),
   };
+}
+
+/**
+ * The backup client's side (neo4j-admin's `--additional-config`): the backup policy with the
+ * client's key pair from the same Secret (Neo4j loads one for every policy) and the CA, which the
+ * job copies into the trusted folder, so the client verifies the server's chain.
+ */
+export function neo4jBackupClientTlsConfig(args: {
+  readonly tlsDirectory: string;
+  readonly trustedDirectory: string;
+}): string {
+  return Object.entries({
+    ...sslPolicy("backup", args.tlsDirectory),
+    "dbms.ssl.policy.backup.trusted_dir": args.trustedDirectory,
+    "dbms.ssl.policy.backup.revoked_dir": `${args.trustedDirectory}-revoked`,
+  })
+    .map(([setting, value]) => `${setting}=${value}`)
+    .join("\n");
 }
 
 /**

@@ -164,7 +164,7 @@ describe("backups", () => {
       assert.equal(pod.initContainers[0].image, "neo4j:5.26.5-enterprise");
       assert.match(
         backup,
-        /neo4j-admin database backup --from=neo4j-0\.neo4j-headless\.kg-rca-server\.svc\.cluster\.local:6362,neo4j-1\.[^,]+:6362,neo4j-2\.[^ ]+:6362 --to-path="\$TARGET" --include-metadata=all '\*'/,
+        /neo4j-admin database backup --from=neo4j-0\.neo4j-headless\.kg-rca-server\.svc\.cluster\.local:6362,neo4j-1\.[^,]+:6362,neo4j-2\.[^ ]+:6362 --to-path="\$TARGET" --include-metadata=all --additional-config=\/tmp\/backup-tls\.conf '\*'/,
       );
       assert.doesNotMatch(backup, /database dump/);
       // Community has no online backup: the job says so and stops before trying.
@@ -177,6 +177,28 @@ describe("backups", () => {
       assert.match(upload, /aws s3 sync "\/backups\/\$DATE" "s3:\/\/kg-rca-backups\/neo4j\/\$DATE\/"/);
       assert.equal(pod.containers[0].image, "amazon/aws-cli:2.17.52");
       assert.equal(pod.volumes[0].persistentVolumeClaim.claimName, "neo4j-backups");
+    });
+
+    it("take the Neo4j backup over TLS: the client's policy trusts the CA of the servers' Secret", () => {
+      const pod = spec("backup-jobs-neo4j").jobTemplate.spec.template.spec;
+      const backup: string = pod.initContainers[0].command[2];
+      assert.match(backup, /cp "\/ssl\/backup\/ca\.crt" "\/tmp\/backup-trusted\/ca\.crt"/);
+      for (const setting of [
+        "dbms.ssl.policy.backup.enabled=true",
+        "dbms.ssl.policy.backup.base_directory=/ssl/backup",
+        "dbms.ssl.policy.backup.client_auth=NONE",
+        "dbms.ssl.policy.backup.trusted_dir=/tmp/backup-trusted",
+      ]) {
+        assert.ok(backup.includes(`\n${setting}\n`), setting);
+      }
+      assert.deepEqual(
+        pod.volumes.find((v: Tree) => v.name === "neo4j-tls"),
+        { name: "neo4j-tls", secret: { secretName: "neo4j-tls", defaultMode: 0o440 } },
+      );
+      assert.ok(
+        backup.indexOf("grep -qE") < backup.indexOf("backup-tls.conf"),
+        "Community's refusal still comes first",
+      );
     });
 
     it("dump PostgreSQL in custom format with the password from its Secret", () => {

@@ -165,6 +165,17 @@ describe("Neo4jCluster", () => {
       );
     });
 
+    it("takes TLS on Enterprise's backup port from the same certificate; Community has no such port", async () => {
+      assert.equal(envOf(container).NEO4J_dbms_ssl_policy_backup_enabled, "true");
+      assert.equal(envOf(container).NEO4J_dbms_ssl_policy_backup_base__directory, "/ssl/bolt");
+      const community = await synthesizeComponents(() => {
+        new Neo4jCluster("neo4j", { ...neo4jClusterArgs, neo4j: { ...neo4jClusterArgs.neo4j, edition: "community" } });
+      });
+      const env = envOf(inputsOf(community, types.statefulSet, "neo4j-statefulset").spec.template.spec.containers[0]);
+      assert.equal(env.NEO4J_dbms_ssl_policy_bolt_enabled, "true");
+      assert.equal(env.NEO4J_dbms_ssl_policy_backup_enabled, undefined);
+    });
+
     it("has cert-manager issue a certificate for every server, the Service and localhost (port-forwards)", () => {
       const certificate: Tree = inputsOf(run, types.certificate, "neo4j-certificate");
       assert.equal(certificate.spec.secretName, "neo4j-tls");
