@@ -82,6 +82,51 @@ describe("a real node: the program's own pods run in the local stack", function 
     }
   });
 
+  it("1. as stored, the policies let no pod without an allowing policy reach the servers, and each client only its flows (not enforced here)", async () => {
+    const policies = (await cluster.kube.makeApiClient(k8s.NetworkingV1Api).listNamespacedNetworkPolicy({ namespace }))
+      .items;
+    const podLabels = (app: string): Record<string, string> => ({ "app.kubernetes.io/name": app });
+    /** Whether some policy selecting the server's pods admits a pod of this namespace with `labels` on `port`. */
+    const admitted = (server: string, labels: Record<string, string>, port: number): boolean =>
+      policies
+        .filter((p) => selects(p.spec?.podSelector, podLabels(server)) && p.spec?.policyTypes?.includes("Ingress"))
+        .some((p) =>
+          (p.spec?.ingress ?? []).some(
+            (rule) =>
+              (rule.ports ?? []).some((p) => p.port === port) &&
+              // A pod of this namespace is admitted by a pod selector alone (a namespace selector names others).
+              (rule._from ?? []).some(
+                (peer) => peer.namespaceSelector === undefined && selects(peer.podSelector, labels),
+              ),
+          ),
+        );
+    /** Whether some policy selecting this client lets it out to the server's pods on `port`. */
+    const released = (labels: Record<string, string>, server: string, port: number): boolean =>
+      policies
+        .filter((p) => selects(p.spec?.podSelector, labels) && p.spec?.policyTypes?.includes("Egress"))
+        .some((p) =>
+          (p.spec?.egress ?? []).some(
+            (rule) =>
+              (rule.ports ?? []).some((p) => p.port === port) &&
+              (rule.to ?? []).some((peer) => selects(peer.podSelector, podLabels(server))),
+          ),
+        );
+    const servers = { kafka: 9092, neo4j: 7687, postgresql: 5432 } as const;
+    const intruder = podLabels("intruder");
+    for (const [server, port] of Object.entries(servers)) {
+      assert.equal(admitted(server, intruder, port), false, `an unknown pod admitted to ${server}:${port}`);
+      assert.equal(released(intruder, server, port), false, `an unknown pod let out to ${server}:${port}`);
+    }
+    const reach = (client: string): string[] =>
+      Object.entries(servers)
+        .filter(
+          ([server, port]) => admitted(server, podLabels(client), port) && released(podLabels(client), server, port),
+        )
+        .map(([server]) => server);
+    assert.deepEqual(reach("graph-builder"), ["kafka", "neo4j"]);
+    assert.deepEqual(reach("kg-api"), ["neo4j", "postgresql"]);
+  });
+
   it("1. the broker was formatted by the program's start script, with the admin and anchor SCRAM users", () => {
     const users = cluster.kafkaTool("kafka-configs.sh", "--describe", "--entity-type", "users");
     assert.match(users, /SCRAM credential configs for user-principal 'admin' are SCRAM-SHA-512/);
