@@ -29,11 +29,13 @@ trap 'stop; exit 130' INT
 
 for arg in "$@"; do
   if [[ $arg =~ ^tcp://127\.0\.0\.1:([0-9]+)$ ]]; then
-    exec {ready}< <(bash "$here/runner.sh" relay-loopback "$node_dir" "${BASH_REMATCH[1]}")
+    # Its stderr goes to the runner's log, not to the caller: nothing of it may hold the CLI's output open.
+    exec {ready}< <(bash "$here/runner.sh" relay-loopback "$node_dir" "${BASH_REMATCH[1]}" \
+      </dev/null 2>>"$node_dir/runner/relays.log")
     relay=$!
     read -r -t 10 -u "$ready" line || true
     [ "${line:-}" = ready ] || {
-      echo "pulumi-in-runner: the event-log relay did not start" >&2
+      echo "pulumi-in-runner: the event-log relay did not start (see $node_dir/runner/relays.log)" >&2
       exit 1
     }
   fi

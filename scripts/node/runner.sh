@@ -91,12 +91,17 @@ start() {
 
 # The Automation API listens for the engine's events on the host's loopback: the runner's loopback
 # is its own, so the same port is relayed there for as long as the caller keeps this running.
+# Neither socat keeps the caller's output open: a process left holding the CLI's stderr would keep
+# the Automation API waiting for it to close (found in CI: a preview hung until the test's timeout).
 relay_loopback() {
-  local port=$1 sock="$run/loopback-$1.sock" outside inside
+  local port=$1 sock="$run/loopback-$1.sock" outside inside pid
+  pid=$(holder_pid) || die "the runner of $dir is not running"
   rm -f "$sock"
-  socat "UNIX-LISTEN:$sock,fork" "TCP:127.0.0.1:$port" &
+  socat "UNIX-LISTEN:$sock,fork" "TCP:127.0.0.1:$port" </dev/null >/dev/null 2>>"$run/relays.log" &
   outside=$!
-  in_runner socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" "UNIX-CONNECT:$sock" &
+  # nsenter execs socat: $! is socat's own pid, which the trap below stops.
+  nsenter --target "$pid" --net -- socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" "UNIX-CONNECT:$sock" \
+    </dev/null >/dev/null 2>>"$run/relays.log" &
   inside=$!
   # shellcheck disable=SC2064 # the pids are known now
   trap "kill $outside $inside 2>/dev/null; rm -f '$sock'" EXIT
@@ -113,6 +118,8 @@ stop() {
     pid=$(cat "$file")
     kill "$pid" 2>/dev/null || true
   done
+  # Whatever else names the runner's folder: relays of a caller that did not stop them.
+  pkill -f -- "$run/" 2>/dev/null || true
   for _ in $(seq 1 20); do
     pgrep -f "kg-rca-runner-holder|$run/" >/dev/null || break
     sleep 0.2
