@@ -129,12 +129,12 @@ describe("a CI runner's view: the engine and the ops commands reach the API serv
     }
   });
 
-  it("the Neo4j provider reads a database through a port-forward, with the password from the cluster's Secret", () => {
+  it("the Neo4j provider reads a database through a port-forward over TLS, with the password and CA from the cluster", () => {
     const script = path.join(scratch, "neo4jRead.ts");
     fs.writeFileSync(
       script,
       `import { Neo4jDatabaseProvider } from ${JSON.stringify(path.join(projectDir, "components/tenants/neo4jDatabase"))};
-      const connection = { namespace: ${JSON.stringify(namespace)}, service: "neo4j", pod: "neo4j-0", port: ${neo4jPorts.bolt}, access: "port-forward" as const, secretName: "neo4j-auth" };
+      const connection = { namespace: ${JSON.stringify(namespace)}, service: "neo4j", pod: "neo4j-0", port: ${neo4jPorts.bolt}, access: "port-forward" as const, secretName: "neo4j-auth", caConfigMap: "tls-ca" };
       new Neo4jDatabaseProvider()
         .read("neo4j", { databaseName: "neo4j", connection })
         .then((r) => console.log(JSON.stringify({ id: r.id })), (e: Error) => { console.error(e.message); process.exit(1); });`,
