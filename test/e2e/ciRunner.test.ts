@@ -149,4 +149,9 @@ describe("a CI runner's view: the engine and the ops commands reach the API serv
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { id: "neo4j" });
   });
+
+  it("leaves no relay of an engine run behind: a leftover would hold the CLI's output and hang the Automation API", () => {
+    const left = spawnSync("pgrep", ["-af", `${nodeDir}/runner/loopback-`], { encoding: "utf8" });
+    assert.equal(left.stdout, "", "event-log relays still running");
+  });
 });
