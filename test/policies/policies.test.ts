@@ -223,6 +223,16 @@ describe("policy pack", () => {
       assert.equal((await violations(policy, sslOff)).length, 1);
       assert.deepEqual(await violations(policy, plaintext, { environment: "local" }), []);
     });
+    it("refuses Neo4j without TLS required on Bolt in prod", async () => {
+      const optional = withChange(prod, resourceTypes.statefulSet, "neo4j-statefulset", (r) => {
+        const env = (r.inputs as Tree).spec.template.spec.containers[0].env as Tree[];
+        const level = env.find((e) => e.name === "NEO4J_server_bolt_tls__level");
+        level.value = "OPTIONAL";
+      });
+      assert.deepEqual(await violations(policy, optional), [
+        "StatefulSet neo4j-statefulset runs Neo4j (container neo4j) without requiring TLS on Bolt in prod: graph data and passwords would cross the network unencrypted. Set kg-rca-server:tlsCaCertificate (and the issuer) so the program sets server.bolt.tls_level REQUIRED.",
+      ]);
+    });
   });
 
   describe("statefulset-has-pdb", () => {
