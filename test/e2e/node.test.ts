@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import * as k8s from "@kubernetes/client-node";
-import neo4j from "neo4j-driver";
 
 import { neo4jBackupUnavailableMessage } from "../../components/backups/backupScripts";
 import { selects } from "../../policies/kubernetesPods";
@@ -152,19 +151,17 @@ describe("a real node: the program's own pods run in the local stack", function 
     );
   });
 
-  it("1. Neo4j answers Bolt with the generated password, and refuses another", async () => {
-    const uri = `bolt://${await cluster.serviceAddress("neo4j")}:7687`;
+  it("1. Neo4j answers Bolt (over TLS) with the generated password, and refuses another", async () => {
     const password = await cluster.secretValue("neo4j-auth", "password");
-    const driver = neo4j.driver(uri, neo4j.auth.basic("neo4j", password));
-    try {
+    const one = await cluster.withBolt(password, async (driver) => {
       const result = await driver.executeQuery("RETURN 1 AS one");
-      assert.equal(result.records[0]?.get("one").toNumber(), 1);
-    } finally {
-      await driver.close();
-    }
-    const wrong = neo4j.driver(uri, neo4j.auth.basic("neo4j", `${password}-not`));
-    await assert.rejects(wrong.executeQuery("RETURN 1"), /authentication failure|Unauthorized/i);
-    await wrong.close();
+      return (result.records[0]?.get("one") as { toNumber(): number }).toNumber();
+    });
+    assert.equal(one, 1);
+    await assert.rejects(
+      cluster.withBolt(`${password}-not`, (driver) => driver.executeQuery("RETURN 1")),
+      /authentication failure|Unauthorized/i,
+    );
   });
 
   it("4. a broker config change rolls the pod through the config checksum; tenants' data and credentials survive", async () => {

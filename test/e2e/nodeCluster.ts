@@ -7,11 +7,17 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as k8s from "@kubernetes/client-node";
+import * as fs from "fs";
 import { Kafka, logLevel } from "kafkajs";
+import neo4j, { Driver } from "neo4j-driver";
+import * as os from "os";
+import * as path from "path";
 import { Client } from "pg";
 
 import { ClusterNetwork, nodeAddress } from "./clusterNetwork";
 import { kafkaAdminClientProperties, kafkaTlsMountPath } from "../../components/kafka/kafkaProperties";
+import { neo4jPorts } from "../../components/neo4j/neo4jSettings";
+import { forwardPort } from "../../components/shared/portForward";
 import { stackConfigFromFile } from "../../config/configFiles";
 import { LocalStack, projectDir } from "./localStack";
 
@@ -255,6 +261,35 @@ export class NodeCluster {
       await consumer.disconnect();
     }
     return seen.sort();
+  }
+
+  /**
+   * Runs `work` with a Neo4j driver logged in as `password`'s user neo4j, through a port-forward to
+   * neo4j-0 over TLS: Bolt takes nothing else, verified against the stack's CA for `localhost`, the
+   * name a port-forward has (as the engine's provider and the ops commands connect).
+   */
+  async withBolt<T>(password: string, work: (driver: Driver) => Promise<T>): Promise<T> {
+    const forwarding = await forwardPort(new k8s.PortForward(this.kube), {
+      namespace,
+      pod: "neo4j-0",
+      port: neo4jPorts.bolt,
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-bolt-"));
+    const caFile = path.join(dir, "ca.crt");
+    fs.writeFileSync(caFile, this.tenantListener().ca);
+    const driver = neo4j.driver(`bolt://localhost:${forwarding.localPort}`, neo4j.auth.basic("neo4j", password), {
+      encrypted: "ENCRYPTION_ON",
+      trust: "TRUST_CUSTOM_CA_SIGNED_CERTIFICATES",
+      trustedCertificates: [caFile],
+      connectionTimeout: 10000,
+    });
+    try {
+      return await work(driver);
+    } finally {
+      await driver.close();
+      await forwarding.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /**
