@@ -12,14 +12,15 @@
 # has no link at all, only loopback, holding the node's address (NODE_IP) so the
 # kubeconfig's server and the brokers' advertised addresses mean what they mean
 # outside. Each port the runner may reach (the API server's and the tenants'
-# listener's node ports, RUNNER_PORTS) is relayed: socat listens on NODE_IP:PORT
-# inside, hands each connection over a Unix socket (files cross network
-# namespaces) to a socat outside that connects to NODE_IP:PORT from the host.
+# listener's node ports, RUNNER_PORTS) is relayed (relay.ts): a listener on
+# NODE_IP:PORT inside hands each connection over a Unix socket (files cross
+# network namespaces) to a relay outside that connects to NODE_IP:PORT from the host.
 # Anything else, PostgreSQL and Neo4j included, is unreachable from inside:
 # the engine's providers and the ops commands must come through a
 # port-forward of the API server, as in production.
 set -euo pipefail
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 node_ip=${KG_RCA_NODE_IP:-172.31.254.2}
 # The API server, then the local stack's node ports of the tenants' listener (bootstrap, brokers 0-4).
 RUNNER_PORTS=${KG_RCA_RUNNER_PORTS:-6443 31090 31091 31092 31093 31094 31095}
@@ -47,6 +48,9 @@ in_runner() {
   nsenter --target "$pid" --net -- "$@"
 }
 
+# The relays (scripts/node/relay.ts), run by the repository's ts-node, transpile only.
+relay=("$here/../../node_modules/.bin/ts-node" --transpile-only "$here/relay.ts")
+
 # listening WHERE PORT ADDRESS: wait until a TCP listener on ADDRESS:PORT exists (WHERE: host or runner).
 listening() {
   local where=$1 port=$2 address=$3
@@ -59,6 +63,15 @@ listening() {
     sleep 0.1
   done
   die "no listener on $address:$port ($where) after 5 s"
+}
+
+# socket_exists PATH: wait until the outside relay listens on the Unix socket PATH.
+socket_exists() {
+  for _ in $(seq 1 100); do
+    [ -S "$1" ] && return 0
+    sleep 0.1
+  done
+  die "no relay listens on $1 after 10 s (see $run/relays.log)"
 }
 
 start() {
@@ -74,39 +87,39 @@ start() {
   holder_pid >/dev/null || die "the namespace holder did not start"
   in_runner ip link set lo up
   in_runner ip addr add "$node_ip/32" dev lo
-  for port in $RUNNER_PORTS; do
-    rm -f "$run/$port.sock"
-    setsid socat "UNIX-LISTEN:$run/$port.sock,fork" "TCP:$node_ip:$port" </dev/null >>"$run/relays.log" 2>&1 &
-    echo $! >"$run/outside-$port.pid"
-    setsid nsenter --target "$(holder_pid)" --net -- \
-      socat "TCP-LISTEN:$port,bind=$node_ip,fork,reuseaddr" "UNIX-CONNECT:$run/$port.sock" \
-      </dev/null >>"$run/relays.log" 2>&1 &
-    echo $! >"$run/inside-$port.pid"
-  done
+  # shellcheck disable=SC2086 # one argument per port
+  setsid "${relay[@]}" unix-to-tcp "$run" "$node_ip" $RUNNER_PORTS </dev/null >"$run/outside.ready" 2>>"$run/relays.log" &
+  echo $! >"$run/outside.pid"
+  # shellcheck disable=SC2086
+  setsid nsenter --target "$(holder_pid)" --net -- "${relay[@]}" tcp-to-unix "$node_ip" "$run" $RUNNER_PORTS \
+    </dev/null >"$run/inside.ready" 2>>"$run/relays.log" &
+  echo $! >"$run/inside.pid"
   for port in $RUNNER_PORTS; do
     listening runner "$port" "$node_ip"
+    socket_exists "$run/$port.sock"
   done
   echo "runner: network namespace up (holder $(holder_pid)); reaches $node_ip on ports $RUNNER_PORTS only"
 }
 
 # The Automation API listens for the engine's events on the host's loopback: the runner's loopback
 # is its own, so the same port is relayed there for as long as the caller keeps this running.
-# Neither socat keeps the caller's output open: a process left holding the CLI's stderr would keep
+# Neither relay keeps the caller's output open: a process left holding the CLI's stderr would keep
 # the Automation API waiting for it to close (found in CI: a preview hung until the test's timeout).
 relay_loopback() {
-  local port=$1 sock="$run/loopback-$1.sock" outside inside pid
+  local port=$1 dir="$run/loopback-$1" outside inside pid
   pid=$(holder_pid) || die "the runner of $dir is not running"
-  rm -f "$sock"
-  socat "UNIX-LISTEN:$sock,fork" "TCP:127.0.0.1:$port" </dev/null >/dev/null 2>>"$run/relays.log" &
+  mkdir -p "$dir"
+  "${relay[@]}" unix-to-tcp "$dir" 127.0.0.1 "$port" </dev/null >/dev/null 2>>"$run/relays.log" &
   outside=$!
-  # nsenter execs socat: $! is socat's own pid, which the trap below stops.
-  nsenter --target "$pid" --net -- socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" "UNIX-CONNECT:$sock" \
+  # nsenter execs the relay: $! is its own pid, which the trap below stops.
+  nsenter --target "$pid" --net -- "${relay[@]}" tcp-to-unix 127.0.0.1 "$dir" "$port" \
     </dev/null >/dev/null 2>>"$run/relays.log" &
   inside=$!
   # shellcheck disable=SC2064 # the pids are known now
-  trap "kill $outside $inside 2>/dev/null; rm -f '$sock'" EXIT
+  trap "kill $outside $inside 2>/dev/null; rm -rf '$dir'" EXIT
   trap 'exit 143' TERM
   listening runner "$port" 127.0.0.1
+  socket_exists "$dir/$port.sock"
   echo ready
   wait
 }
