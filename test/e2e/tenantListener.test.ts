@@ -294,7 +294,7 @@ describe("the tenants' listener from outside the cluster: SASL_SSL with the clie
       300000,
     );
     console.log(
-      `      rotation: ${sent} messages acknowledged (${beforeRoll} before the renewal, ${afterRoll - beforeRoll} while the broker restarted, the rest after), none lost`,
+      `      rotation: ${sent} messages acknowledged (${beforeRoll} before the renewal, ${afterRoll - beforeRoll} while the brokers, Neo4j and PostgreSQL restarted, the rest after), none lost`,
     );
   });
 
