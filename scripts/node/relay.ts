@@ -16,7 +16,11 @@ import * as path from "path";
 
 type Mode = "tcp-to-unix" | "unix-to-tcp";
 
-/** Carries bytes both ways, each side's end passed on as a half-close; an error closes both. */
+/**
+ * Carries bytes both ways. When either side ends or fails, both close at once, as a socket whose
+ * peer went away: a client writing into a half-open relay would only learn of it on its next read
+ * (the kafka provider then failed a request with EOF right after the brokers' roll).
+ */
 function join(a: net.Socket, b: net.Socket): void {
   a.pipe(b);
   b.pipe(a);
@@ -24,10 +28,10 @@ function join(a: net.Socket, b: net.Socket): void {
     a.destroy();
     b.destroy();
   };
-  a.on("error", closeBoth);
-  b.on("error", closeBoth);
-  a.on("close", () => b.end());
-  b.on("close", () => a.end());
+  for (const socket of [a, b]) {
+    socket.on("error", closeBoth);
+    socket.on("close", closeBoth);
+  }
 }
 
 function listen(server: net.Server, where: net.ListenOptions): Promise<void> {
@@ -49,11 +53,8 @@ async function main(argv: readonly string[]): Promise<void> {
       throw new Error(`not a port: "${text}"`);
     }
     const socketPath = path.join(dir, `${port}.sock`);
-    const server = net.createServer({ allowHalfOpen: true }, (incoming) => {
-      const outgoing =
-        mode === "tcp-to-unix"
-          ? net.connect({ path: socketPath, allowHalfOpen: true })
-          : net.connect({ host, port, allowHalfOpen: true });
+    const server = net.createServer((incoming) => {
+      const outgoing = mode === "tcp-to-unix" ? net.connect({ path: socketPath }) : net.connect({ host, port });
       join(incoming, outgoing);
     });
     if (mode === "unix-to-tcp") {
