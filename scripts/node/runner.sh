@@ -50,18 +50,14 @@ in_runner() {
 # The relays (scripts/node/relay.ts), run by the repository's ts-node, transpile only.
 relay=("$here/../../node_modules/.bin/ts-node" --transpile-only "$here/relay.ts")
 
-# listening WHERE PORT ADDRESS: wait until a TCP listener on ADDRESS:PORT exists (WHERE: host or runner).
+# listening PORT ADDRESS: wait until a TCP listener on ADDRESS:PORT exists inside the runner.
 listening() {
-  local where=$1 port=$2 address=$3
+  local port=$1 address=$2
   for _ in $(seq 1 50); do
-    if [ "$where" = runner ]; then
-      in_runner ss -Hltn "sport = :$port" | grep -q "$address:$port" && return 0
-    else
-      ss -Hltn "sport = :$port" | grep -q "$address:$port" && return 0
-    fi
+    in_runner ss -Hltn "sport = :$port" | grep -q "$address:$port" && return 0
     sleep 0.1
   done
-  die "no listener on $address:$port ($where) after 5 s"
+  die "no listener on $address:$port in the runner after 5 s"
 }
 
 # socket_exists PATH: wait until the outside relay listens on the Unix socket PATH.
@@ -87,14 +83,14 @@ start() {
   in_runner ip link set lo up
   in_runner ip addr add "$node_ip/32" dev lo
   # shellcheck disable=SC2086 # one argument per port
-  setsid "${relay[@]}" unix-to-tcp "$run" "$node_ip" $RUNNER_PORTS </dev/null >"$run/outside.ready" 2>>"$run/relays.log" &
+  setsid "${relay[@]}" unix-to-tcp "$run" "$node_ip" $RUNNER_PORTS </dev/null >>"$run/relays.log" 2>&1 &
   echo $! >"$run/outside.pid"
   # shellcheck disable=SC2086
   setsid nsenter --target "$(holder_pid)" --net -- "${relay[@]}" tcp-to-unix "$node_ip" "$run" $RUNNER_PORTS \
-    </dev/null >"$run/inside.ready" 2>>"$run/relays.log" &
+    </dev/null >>"$run/relays.log" 2>&1 &
   echo $! >"$run/inside.pid"
   for port in $RUNNER_PORTS; do
-    listening runner "$port" "$node_ip"
+    listening "$port" "$node_ip"
     socket_exists "$run/$port.sock"
   done
   echo "runner: network namespace up (holder $(holder_pid)); reaches $node_ip on ports $RUNNER_PORTS only"
