@@ -58,14 +58,27 @@ export async function reachPlatformServer(
 
 /** One key of a Secret of the platform's namespace, read with the kubeconfig. */
 export async function readPlatformSecret(context: ServerContext, secretName: string, key: string): Promise<string> {
+  return (await readPlatformSecretKeys(context, secretName, [key]))[key] as string;
+}
+
+/** Keys of one Secret of the platform's namespace, read with the kubeconfig in one request. */
+export async function readPlatformSecretKeys<K extends string>(
+  context: ServerContext,
+  secretName: string,
+  keys: readonly K[],
+): Promise<Record<K, string>> {
   const kube = openKubernetes(context.env, context.timeoutMs);
   try {
     const secret = await kube.core.readNamespacedSecret({ name: secretName, namespace: context.config.namespace });
-    const encoded = secret.data?.[key];
-    if (encoded === undefined) {
-      throw new Error(`it has no key "${key}"`);
+    const values = {} as Record<K, string>;
+    for (const key of keys) {
+      const encoded = secret.data?.[key];
+      if (encoded === undefined) {
+        throw new Error(`it has no key "${key}"`);
+      }
+      values[key] = Buffer.from(encoded, "base64").toString("utf8");
     }
-    return Buffer.from(encoded, "base64").toString("utf8");
+    return values;
   } catch (err) {
     throw new Error(`cannot read Secret ${context.config.namespace}/${secretName}: ${(err as Error).message}`);
   } finally {

@@ -2,7 +2,7 @@ import { Client, ClientConfig } from "pg";
 
 import { billingDatabase } from "../../components/postgres/billingSchema";
 import { Scope } from "../withTimeout";
-import { platformServers, reachPlatformServer, readPlatformSecret, ServerContext } from "./platformServers";
+import { platformServers, reachPlatformServer, readPlatformSecretKeys, ServerContext } from "./platformServers";
 import { connectionVariables } from "./variables";
 
 /**
@@ -33,9 +33,9 @@ async function billingSettings(
     return { settings: { connectionString: url }, where: hostOf(url) };
   }
   const server = platformServers.billing;
-  const [user, password] = await Promise.all([
-    readPlatformSecret(context, server.secretName, "username"),
-    readPlatformSecret(context, server.secretName, "password"),
+  const { username: user, password } = await readPlatformSecretKeys(context, server.secretName, [
+    "username",
+    "password",
   ]);
   const reached = await reachPlatformServer(context, server, scope);
   const ca = context.config.tls.caCertificate;
