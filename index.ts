@@ -165,7 +165,7 @@ new BackupJobs(
 // deployment they wait until the brokers, the billing database and Neo4j are up (and for the guard).
 const tenantProviders = {
   providers: { kubernetes: platform.provider, kafka: kafka.adminProvider },
-  dependsOn: [platform.guard, kafka.statefulSet, billing, neo4j],
+  dependsOn: [platform.guard, kafka.ready, billing, neo4j],
 };
 new PlatformKafkaAccess(
   "platform-kafka",

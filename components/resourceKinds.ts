@@ -13,6 +13,7 @@ export const dynamicModule = "kg-rca";
 /** Type names of the program's dynamic resources, as their classes register them. */
 export const dynamicTypeNames = {
   billingRow: "BillingRow",
+  brokersReady: "BrokersReady",
   neo4jDatabase: "Neo4jDatabase",
   platformGuard: "PlatformGuard",
   randomValue: "RandomValue",
@@ -50,6 +51,7 @@ export const resourceTypes = {
   bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   bucketPublicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   billingRow: dynamic(dynamicTypeNames.billingRow),
+  brokersReady: dynamic(dynamicTypeNames.brokersReady),
   neo4jDatabase: dynamic(dynamicTypeNames.neo4jDatabase),
   platformGuard: dynamic(dynamicTypeNames.platformGuard),
   randomValue: dynamic(dynamicTypeNames.randomValue),

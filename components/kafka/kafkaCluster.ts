@@ -20,6 +20,7 @@ import {
 } from "../shared/kubernetesMeta";
 import { serverCertificate } from "../shared/serverCertificate";
 import { trustedCaVolume } from "../shared/trustedCa";
+import { BrokersReady } from "./brokersReady";
 import { kafkaExternalServices } from "./kafkaExternalAccess";
 import {
   kafkaAdminUser,
@@ -84,6 +85,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
   public readonly adminSecretName: pulumi.Output<string>;
   public readonly adminPassword: pulumi.Output<string>;
   public readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /**
+   * What clients of the brokers wait for: the readiness gate (brokersReady.ts), or the StatefulSet
+   * itself where nothing runs (skipAwait) or the engine has no way in (no admin bootstrap).
+   */
+  public readonly ready: pulumi.Resource;
   /** Provider that manages topics, users, ACLs and quotas on this cluster as the super-user. */
   public readonly adminProvider: kafkaProvider.Provider;
 
@@ -200,6 +206,23 @@ export class KafkaCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.ready =
+      args.skipAwait || args.kafka.adminBootstrapServers === ""
+        ? this.statefulSet
+        : new BrokersReady(
+            `${name}-brokers-ready`,
+            {
+              bootstrapServers: args.kafka.adminBootstrapServers,
+              username: kafkaAdminUser,
+              password: admin.password,
+              caCertificate: tls ? args.tls.caCertificate : "",
+              brokers: args.kafka.brokers,
+              uid: this.statefulSet.metadata.uid,
+              generation: this.statefulSet.metadata.generation,
+              timeoutSeconds: 600,
+            },
+            { parent: this, dependsOn: [this.statefulSet] },
+          );
     this.createRebalanceJob(name, args, labels, admin.secretName, this.statefulSet);
     this.adminProvider = new kafkaProvider.Provider(
       `${name}-admin-provider`,
@@ -222,6 +245,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       adminSecretName: this.adminSecretName,
       adminPassword: this.adminPassword,
       statefulSet: this.statefulSet,
+      ready: this.ready,
       adminProvider: this.adminProvider,
       caConfigMapName: this.caConfigMapName,
       tlsSecretName: this.tlsSecretName,

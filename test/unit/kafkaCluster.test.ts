@@ -130,4 +130,29 @@ describe("KafkaCluster", () => {
       selector: { matchLabels: { app: "kafka" } },
     });
   });
+
+  it("gates what talks to Kafka on the brokers being registered, through the admin listener, on every change of the StatefulSet", async () => {
+    const gate = find(run, types.brokersReady, "kafka-brokers-ready");
+    assert.equal(gate.parent, "kafka");
+    // The StatefulSet's generation, also an input, is unknown until the API server has the object.
+    const { bootstrapServers, username, brokers, caCertificate, password } = gate.inputs;
+    assert.deepEqual(
+      { bootstrapServers, username, brokers, caCertificate: typeof caCertificate, password: typeof password },
+      {
+        bootstrapServers: "kafka.kg-rca.example.com:9094",
+        username: "admin",
+        brokers: 5,
+        caCertificate: "string",
+        password: "string",
+      },
+    );
+    const skipped = await synthesizeComponents(() => {
+      new KafkaCluster("kafka", { ...kafkaClusterArgs, skipAwait: true });
+    });
+    assert.equal(
+      skipped.resources.filter((r) => r.type === types.brokersReady).length,
+      0,
+      "no gate where nothing runs (skipAwait)",
+    );
+  });
 });
