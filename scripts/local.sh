@@ -6,9 +6,11 @@
 #       in a private network and mount namespace, logs in to a local file backend
 #       and runs `pulumi up` of the local stack: the program's own Kafka,
 #       PostgreSQL and Neo4j StatefulSets and the workloads run as pods, awaited
-#       as in production. The engine runs inside the node's network namespace;
-#       its kafka provider still comes in through the external TLS listener and
-#       the billing rows through a port-forward of the API server. The backup jobs' S3 server (moto, from
+#       as in production. The engine runs in the runner's network namespace
+#       (scripts/node/runner.sh), which reaches only the API server and the
+#       tenants' listener, as a CI runner outside the cluster would: the kafka
+#       provider comes in through the external TLS listener, the billing rows
+#       through a port-forward of the API server. The backup jobs' S3 server (moto, from
 #       scripts/services/s3.sh) runs on the host, outside the cluster. A local CA
 #       in the state folder stands in for cert-manager: it signs the brokers'
 #       certificate into the Secret the program mounts.
@@ -58,23 +60,22 @@ provide_volumes() {
   (cd "$repo" && npx ts-node --transpile-only scripts/localVolumes.ts --count "${KG_RCA_LOCAL_VOLUMES:-16}" --root "$state/volumes")
 }
 
-# The engine runs inside the node's network namespace: a `pulumi` in $state/cli/bin does that for
-# every caller (this script, the Automation API in the tests), and `env` puts it first on PATH. (The
-# runner namespace, runner.sh, shows the production path for the ops commands and the providers;
-# the whole engine there fails the scale-out suite, see README "not verified".)
+# The engine runs where a CI runner would, outside the cluster (runner.sh): a `pulumi` in
+# $state/cli/bin does that for every caller (this script, the Automation API in the tests), and
+# `env` puts it first on PATH.
 write_cli_wrapper() {
   local real
   real=$(command -v pulumi)
   mkdir -p "$state/cli/bin"
   cat >"$state/cli/bin/pulumi" <<EOF
 #!/usr/bin/env bash
-# Written by scripts/local.sh: the real CLI, inside the local node's network and mount namespaces.
-exec bash "$repo/scripts/node/pulumi-in-node.sh" "$node_dir" "$real" "\$@"
+# Written by scripts/local.sh: the real CLI, in the runner's network namespace (a CI runner's view).
+exec bash "$repo/scripts/node/pulumi-in-runner.sh" "$node_dir" "$real" "\$@"
 EOF
   chmod +x "$state/cli/bin/pulumi"
 }
 
-# pulumi_local ARGS...: the CLI for the local stack, inside the node's network namespace.
+# pulumi_local ARGS...: the CLI for the local stack, in the runner's network namespace.
 pulumi_local() {
   (cd "$repo" && "$state/cli/bin/pulumi" "$@" --stack local --config-file "$config_file")
 }

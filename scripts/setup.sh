@@ -7,10 +7,9 @@ cd "$(dirname "$0")/.."
 
 # postgresql, promtool (prometheus), shellcheck (run by actionlint), etcd (local control plane), curl, openssl;
 # containerd, runc, the CNI plugins, iptables, iproute2 and debootstrap for the local node and its images;
-# socat relays the engine's event stream into the node (scripts/node/pulumi-in-node.sh);
 # python3 and python3-venv hold the pinned PyPI tools: the local S3 server (scripts/services/s3.sh)
 # and the aws-cli image's install (scripts/images/aws-cli).
-debian_packages=(postgresql prometheus git shellcheck etcd-server curl openssl containerd runc containernetworking-plugins iptables iproute2 debootstrap socat python3 python3-venv)
+debian_packages=(postgresql prometheus git shellcheck etcd-server curl openssl containerd runc containernetworking-plugins iptables iproute2 debootstrap python3 python3-venv)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

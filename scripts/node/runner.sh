@@ -4,6 +4,7 @@
 #   runner.sh start DIR        # the runner's network namespace and its relays (DIR: the node's folder)
 #   runner.sh stop DIR         # stops them
 #   runner.sh exec DIR CMD...  # runs CMD in the runner's network namespace (the host's file system)
+#   runner.sh relay-loopback DIR PORT  # until killed: the runner's 127.0.0.1:PORT reaches the host's
 #   runner.sh check-clean [DIR]
 #
 # A hosted runner reaches the cluster's API server and the tenants' listener
@@ -30,7 +31,7 @@ die() {
 }
 
 usage() {
-  echo "usage: $0 start|stop DIR | exec DIR CMD... | check-clean [DIR]" >&2
+  echo "usage: $0 start|stop DIR | exec DIR CMD... | relay-loopback DIR PORT | check-clean [DIR]" >&2
   exit 2
 }
 
@@ -96,6 +97,29 @@ start() {
   echo "runner: network namespace up (holder $(holder_pid)); reaches $node_ip on ports $RUNNER_PORTS only"
 }
 
+# The Automation API listens for the engine's events on the host's loopback: the runner's loopback
+# is its own, so the same port is relayed there for as long as the caller keeps this running.
+# Neither relay keeps the caller's output open: a process left holding the CLI's stderr would keep
+# the Automation API waiting for it to close (found in CI: a preview hung until the test's timeout).
+relay_loopback() {
+  local port=$1 dir="$run/loopback-$1" outside inside pid
+  pid=$(holder_pid) || die "the runner of $dir is not running"
+  mkdir -p "$dir"
+  "${relay[@]}" unix-to-tcp "$dir" 127.0.0.1 "$port" </dev/null >/dev/null 2>>"$run/relays.log" &
+  outside=$!
+  # nsenter execs the relay: $! is its own pid, which the trap below stops.
+  nsenter --target "$pid" --net -- "${relay[@]}" tcp-to-unix 127.0.0.1 "$dir" "$port" \
+    </dev/null >/dev/null 2>>"$run/relays.log" &
+  inside=$!
+  # shellcheck disable=SC2064 # the pids are known now
+  trap "kill $outside $inside 2>/dev/null; rm -rf '$dir'" EXIT
+  trap 'exit 143' TERM
+  listening runner "$port" 127.0.0.1
+  socket_exists "$dir/$port.sock"
+  echo ready
+  wait
+}
+
 stop() {
   local file pid
   for file in "$run"/*.pid; do
@@ -136,6 +160,12 @@ case "${1:-}" in
     pid=$(holder_pid) || die "the runner of $dir is not running"
     # exec: a signal to this script (a cancelled operation) reaches CMD itself.
     exec nsenter --target "$pid" --net -- "$@"
+    ;;
+  relay-loopback)
+    [ $# -eq 3 ] || usage
+    dir=$2
+    run=$dir/runner
+    relay_loopback "$3"
     ;;
   check-clean)
     dir=${2:-}

@@ -1,10 +1,8 @@
 /**
- * The production path of the day-2 commands and the engine's providers: a CI runner outside the
- * cluster, which has a kubeconfig and the tenants' listener and nothing else (the runner network
- * namespace, scripts/node/runner.sh). This suite shows what the namespace reaches, and that the ops
- * commands and the Neo4j provider work from it with only a kubeconfig. (The local stack's engine
- * itself runs inside the node: run from the runner, the scale-out suite's broker replacement left
- * the kafka provider failing with EOF; see README.)
+ * The engine's and the operators' view of the cluster: a CI runner outside it, which has a
+ * kubeconfig and the tenants' listener and nothing else. Every node suite's `pulumi up` runs in
+ * that runner's network namespace (scripts/node/runner.sh); this suite shows what the namespace
+ * reaches and that the day-2 commands and the Neo4j provider work from it with only a kubeconfig.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
@@ -150,5 +148,10 @@ describe("a CI runner's view: the engine and the ops commands reach the API serv
     ]);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { id: "neo4j" });
+  });
+
+  it("leaves no relay of an engine run behind: a leftover would hold the CLI's output and hang the Automation API", () => {
+    const left = spawnSync("pgrep", ["-af", `${nodeDir}/runner/loopback-`], { encoding: "utf8" });
+    assert.equal(left.stdout, "", "event-log relays still running");
   });
 });
