@@ -1,12 +1,14 @@
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { parseStackConfig, projectName } from "./stackConfig";
+import { projectDefaults } from "./configFiles";
+import { parseStackConfig, parseStackLayout, projectName } from "./stackConfig";
 import { missingCaCertificate } from "./tlsConfig";
-import { StackConfig } from "./types";
+import { StackConfig, StackLayout } from "./types";
 import { ValidationError } from "./validationError";
 
 export * from "./types";
-export { parseStackConfig, projectName } from "./stackConfig";
+export { parseStackConfig, parseStackLayout, projectName, tenantsStackKeys } from "./stackConfig";
 export { drainingBrokers } from "./kafkaBrokers";
 export { ValidationError } from "./validationError";
 
@@ -33,4 +35,21 @@ export function loadStackConfig(): StackConfig {
     throw new ValidationError(`invalid stack config (${source})`, [`${projectName}:tlsCaCertificate: ${caProblem}`]);
   }
   return parsed;
+}
+
+/**
+ * The stack's role in its environment, read first: a tenants stack reads no other key. The engine
+ * hands the program Pulumi.yaml's defaults with the stack's own values, so a key counts as set in
+ * the stack file when its value is not the default.
+ */
+export function loadStackLayout(): StackLayout {
+  const config = new pulumi.Config(projectName);
+  const prefix = `${projectName}:`;
+  const defaults = projectDefaults(path.resolve(__dirname, ".."));
+  const setKeys = Object.entries(pulumi.runtime.allConfig())
+    .filter(([key]) => key.startsWith(prefix))
+    .map(([key, value]) => [key.slice(prefix.length), value] as const)
+    .filter(([key, value]) => defaults[key] !== value)
+    .map(([key]) => key);
+  return parseStackLayout((key) => config.get(key), `stack ${pulumi.getStack()}`, setKeys);
 }

@@ -15,6 +15,8 @@ import {
   Neo4jConfig,
   PostgresConfig,
   StackConfig,
+  StackLayout,
+  stackRoles,
 } from "./types";
 import { shardCount } from "../clients/shards";
 import { drainingBrokers } from "./kafkaBrokers";
@@ -404,6 +406,31 @@ export interface ParsedConfig {
  * Turns raw stack config into a validated, immutable StackConfig.
  * Throws a ValidationError listing every invalid key; nothing is declared before this returns.
  */
+/** The keys a tenants stack may set: everything else it reads from its platform stack. */
+export const tenantsStackKeys = ["stackRole", "platformStack", "tenantShard"] as const;
+
+/**
+ * The stack's layout alone, read before anything else: a tenants stack reads no other key (its
+ * environment's settings are the platform stack's outputs), and refuses any other key set in its
+ * file (`setKeys`, unqualified), which it would silently ignore.
+ */
+export function parseStackLayout(raw: RawConfig, source: string, setKeys: readonly string[]): StackLayout {
+  const reader = new ConfigReader(raw, projectName);
+  const layout = readLayout(reader);
+  if (layout.role === "tenants") {
+    for (const key of setKeys.filter((k) => !(tenantsStackKeys as readonly string[]).includes(k))) {
+      reader.problem(
+        key,
+        `a tenants stack takes its environment's settings from its platform stack (${layout.platformStack}); set ${key} there, not here`,
+      );
+    }
+  }
+  if (reader.problems.length > 0) {
+    throw new ValidationError(`invalid stack config (${source})`, reader.problems);
+  }
+  return layout;
+}
+
 export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
   const reader = new ConfigReader(raw, projectName);
   const environment = reader.oneOf("environment", ["prod", "staging", "local"]);
@@ -445,6 +472,7 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
       dataPlaneAccess: reader.oneOf("dataPlaneAccess", dataPlaneAccessModes),
     },
     tls: readTls(reader, environment, kafka.listenerProtocol),
+    layout: readLayout(reader),
   };
   if (
     reader.allValid("neo4jEdition", "tenantDatabases") &&
@@ -460,6 +488,36 @@ export function parseStackConfig(raw: RawConfig, source: string): ParsedConfig {
     throw new ValidationError(`invalid stack config (${source})`, reader.problems);
   }
   return { config: deepFreeze(config), keysRead: reader.keysRead };
+}
+
+/**
+ * The stack's place in its environment. A tenants stack reads everything else from its platform
+ * stack's outputs, so it needs the reference; the other roles must not carry one (a platform stack
+ * pointing at another would be a mistake nobody would notice).
+ */
+function readLayout(reader: ConfigReader): StackLayout {
+  const role = reader.oneOf("stackRole", stackRoles);
+  const platformStack = reader.optional("platformStack").trim();
+  const tenantShard = reader.integer("tenantShard", 0);
+  if (role === "tenants" && platformStack === "") {
+    reader.problem(
+      "platformStack",
+      `is required with stackRole "tenants": the platform stack whose servers this shard's clients are written into, e.g. "organization/kg-rca-server/prod"`,
+    );
+  }
+  if (role !== "tenants" && platformStack !== "") {
+    reader.problem("platformStack", `is read by tenants stacks only; this stack's stackRole is "${role}": unset it`);
+  }
+  if (role !== "tenants" && tenantShard !== 0) {
+    reader.problem("tenantShard", `is read by tenants stacks only; this stack's stackRole is "${role}": unset it`);
+  }
+  if (platformStack !== "" && !/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/.test(platformStack)) {
+    reader.problem(
+      "platformStack",
+      `must be a stack name, STACK, PROJECT/STACK or ORG/PROJECT/STACK; got "${platformStack}"`,
+    );
+  }
+  return { role, platformStack, tenantShard };
 }
 
 function deepFreeze<T>(value: T): T {

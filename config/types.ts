@@ -147,6 +147,24 @@ export interface StackConfig {
   /** Where the platform's traffic may come from, for its NetworkPolicies. */
   readonly network: NetworkConfig;
   readonly tls: TlsConfig;
+  /** Which of its environment's stacks this stack is (fleet/stackLayout.ts). */
+  readonly layout: StackLayout;
+}
+
+/**
+ * `whole`: one stack holds the platform and every client (the layout before tenant shards, and the
+ * local stack's). `platform`: the environment's servers and workloads, no client. `tenants`: one
+ * shard of the environment's registry, written into the servers its platform stack exports.
+ */
+export const stackRoles = ["whole", "platform", "tenants"] as const;
+export type StackRole = (typeof stackRoles)[number];
+
+export interface StackLayout {
+  readonly role: StackRole;
+  /** A tenants stack's platform stack, as a stack reference names it; "" for the other roles. */
+  readonly platformStack: string;
+  /** A tenants stack's shard, 0 to the platform's shard count - 1; 0 for the other roles. */
+  readonly tenantShard: number;
 }
 
 /** A cert-manager issuer, as a Certificate's issuerRef names it. */

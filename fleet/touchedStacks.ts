@@ -17,6 +17,8 @@ export type Change =
   | { readonly kind: "tenantCode" }
   /** Code only the platform stack runs: the platform's components. */
   | { readonly kind: "platformCode" }
+  /** Code every stack runs: config parsing, shared components, the entry point, the dependencies, the policies. */
+  | { readonly kind: "sharedCode" }
   /** A stack config key changed (its scope: configScope). */
   | { readonly kind: "config"; readonly key: string };
 
@@ -39,6 +41,7 @@ const tenantScopes: Readonly<Record<string, ConfigScope>> = {
   kafkaReplicationFactor: "platformAndTenants",
   kafkaMinInsyncReplicas: "platformAndTenants",
   tenantShardSize: "platformAndTenants",
+  stackRole: "platformAndTenants",
   capacityMaxClients: "platformAndTenants",
 };
 
@@ -87,6 +90,10 @@ export function touchedStacks(changes: readonly Change[], layout: EnvironmentLay
         break;
       case "platformCode":
         platform = true;
+        break;
+      case "sharedCode":
+        platform = true;
+        all.forEach((shard) => shards.add(shard));
         break;
       case "config": {
         const scope = configScope(change.key);

@@ -11,6 +11,7 @@ import {
 import { formatBytes } from "../config/byteUnits";
 import { parseQuantity } from "../config/quantity";
 import { clientOf, kafkaBrokersLabel, resourceTypes } from "../components/resourceKinds";
+import { platformKafkaOf } from "./partitionsPerBroker";
 import { Props } from "./policyTypes";
 
 /** One client's share of the bound, for the message. */
@@ -149,7 +150,13 @@ export function kafkaStorageBound(enforcementLevel: EnforcementLevel = "mandator
       for (const problem of problems) {
         reportViolation(problem);
       }
-      const volumes = brokerVolumes(args.resources);
+      // A tenants stack checks its shard, plus the environment's other shards, against its platform's brokers.
+      const platform = platformKafkaOf(args.resources);
+      const volumes =
+        platform === undefined
+          ? brokerVolumes(args.resources)
+          : { brokers: platform.brokers, bytes: platform.volumeBytes };
+      const others = platform?.otherShardsBoundBytes ?? 0;
       if (shares.length === 0 || volumes === undefined) {
         // No topics, or no (single) broker StatefulSet: partitions-per-broker reports the latter.
         return;
@@ -158,10 +165,11 @@ export function kafkaStorageBound(enforcementLevel: EnforcementLevel = "mandator
       const recorded = Number(guard?.kafkaDiskUsageRatio);
       const ratio = recorded > 0 && recorded <= 1 ? recorded : defaultDiskUsageRatio;
       const capacity = brokerStorageCapacityBytes(1, volumes.bytes, ratio);
-      const total = shares.reduce((sum, s) => sum + s.bytes, 0);
+      const total = shares.reduce((sum, s) => sum + s.bytes, 0) + others;
       if (total > capacity) {
+        const scope = platform === undefined ? "" : ` with the other shards' ${formatBytes(others)}`;
         reportViolation(
-          `Stack ${stackOf(args.resources)}: the Kafka storage bound of ${shares.length} client(s) is ${formatBytes(total)} (partitions × (retention.bytes + segment.bytes), quota × ${writeWindowSeconds} s, × replication, + ${indexHeadroomRatio * 100}% index files), above the ${formatBytes(capacity)} the brokers hold (${volumes.brokers} brokers' volumes, ${formatBytes(volumes.bytes)}, up to the disk alert's ratio ${ratio}). ${largest(shares)} Lower the plans' retention.bytes, or raise kg-rca-server:kafkaVolumeSize or kafkaBrokers.`,
+          `Stack ${stackOf(args.resources)}: the Kafka storage bound of ${shares.length} client(s)${scope} is ${formatBytes(total)} (partitions × (retention.bytes + segment.bytes), quota × ${writeWindowSeconds} s, × replication, + ${indexHeadroomRatio * 100}% index files), above the ${formatBytes(capacity)} the brokers hold (${volumes.brokers} brokers' volumes, ${formatBytes(volumes.bytes)}, up to the disk alert's ratio ${ratio}). ${largest(shares)} Lower the plans' retention.bytes, or raise kg-rca-server:kafkaVolumeSize or kafkaBrokers.`,
         );
       }
     },

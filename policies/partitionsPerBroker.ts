@@ -1,6 +1,7 @@
 import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
 import { kafkaBrokersLabel, resourceTypes } from "../components/resourceKinds";
+import type { PlatformKafkaFacts } from "../components/platform/platformGuard";
 import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
 
 /** Partition replicas each broker would carry if the stack's topics were spread evenly. */
@@ -28,6 +29,33 @@ function declaredBrokers(resources: readonly PolicyResource[]): number {
 
 const brokerLabel = `${kafkaBrokersLabel.key}=${kafkaBrokersLabel.value}`;
 
+/** A tenants stack's record of its platform's brokers (on its guard); undefined in a stack that declares brokers. */
+export function platformKafkaOf(resources: readonly PolicyResource[]): PlatformKafkaFacts | undefined {
+  const facts = resources
+    .filter((r) => r.type === resourceTypes.platformGuard)
+    .map((r) => (r.props as Props).platformKafka as PlatformKafkaFacts | undefined)
+    .find((f) => f !== undefined);
+  return facts !== undefined && facts.brokers > 0 ? facts : undefined;
+}
+
+/** A tenant shard's topics, with the environment's other shards', against its platform's brokers. */
+function checkTenantsShard(
+  topics: readonly Props[],
+  platform: PlatformKafkaFacts,
+  ceiling: number,
+  reportViolation: (message: string) => void,
+): void {
+  const replicas =
+    topics.reduce((sum, t) => sum + Number(t.partitions) * Number(t.replicationFactor), 0) +
+    platform.otherShardsPartitionReplicas;
+  const perBroker = Math.ceil(replicas / platform.brokers);
+  if (perBroker > ceiling) {
+    reportViolation(
+      `This shard's ${topics.length} topics and the environment's other shards put ${perBroker} partition replicas on each of its platform's ${platform.brokers} brokers, above the ceiling of ${ceiling}. Raise kg-rca-server:kafkaBrokers on the platform stack to at least ${Math.ceil(replicas / ceiling)}, or move clients to plans with fewer partitions.`,
+    );
+  }
+}
+
 /**
  * Capacity planning as a check: the stack's topics must fit the brokers it
  * declares. A stack with Kafka and no broker StatefulSet fails, so a renamed
@@ -46,6 +74,11 @@ export function partitionsPerBroker(enforcementLevel: EnforcementLevel = "mandat
         return;
       }
       const declares = `The stack declares ${topics.length} Kafka topic(s)${configured > 0 ? ` and kg-rca-server:kafkaBrokers ${configured}` : ""}`;
+      const platform = platformKafkaOf(args.resources);
+      if (platform !== undefined) {
+        checkTenantsShard(topics, platform, configOf(args).maxPartitionReplicasPerBroker, reportViolation);
+        return;
+      }
       const statefulSets = brokerStatefulSets(args.resources);
       const [statefulSet, ...others] = statefulSets;
       if (statefulSet === undefined || others.length > 0) {

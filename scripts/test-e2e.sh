@@ -18,7 +18,7 @@ config=test/e2e/.mocharc.json
 node_suites=(test/e2e/tenants.test.ts test/e2e/tenantListener.test.ts test/e2e/ciRunner.test.ts test/e2e/serversTls.test.ts
   test/e2e/node.test.ts test/e2e/backups.test.ts
   test/e2e/autoscaling.test.ts test/e2e/kafkaScale.test.ts)
-server_suites=(test/e2e/engine.test.ts test/e2e/neo4jProvider.test.ts test/e2e/ops.test.ts)
+server_suites=(test/e2e/engine.test.ts test/e2e/neo4jProvider.test.ts test/e2e/ops.test.ts test/e2e/fleet.test.ts)
 
 # A suite in neither group would silently never run.
 for suite in test/e2e/*.test.ts; do

@@ -67,9 +67,24 @@ export function maskSecrets(value: unknown): unknown {
   return value;
 }
 
+/** Outputs of other stacks a program's stack references read, by stack name. */
+export type StackOutputs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
 /** Outputs the real providers compute that the program reads back (generated values). */
-function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+function computedState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  stackOutputs: StackOutputs,
+): Record<string, unknown> {
   switch (type) {
+    case "pulumi:pulumi:StackReference": {
+      // What the engine reads from the referenced stack's state; nothing for a stack that does not exist.
+      // A run's secret outputs read back as the placeholder: the reference reports them as secret.
+      const outputs = stackOutputs[String(inputs.name)] ?? {};
+      const secretOutputNames = Object.keys(outputs).filter((name) => outputs[name] === secretPlaceholder);
+      return { ...inputs, outputs, secretOutputNames };
+    }
     case resourceTypes.randomValue:
       return {
         ...inputs,
@@ -103,6 +118,7 @@ export async function runUnderMocks(
   program: () => unknown,
   config: Readonly<Record<string, string>>,
   stack: string,
+  stackOutputs: StackOutputs = {},
 ): Promise<MockRun> {
   const recorder: Recorder = { names: new WeakMap(), declared: new Map(), inputs: new Map() };
   current = recorder;
@@ -113,7 +129,7 @@ export async function runUnderMocks(
         if (current === recorder) {
           recorder.inputs.set(key(args.type, args.name), inputs);
         }
-        return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs) };
+        return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs, stackOutputs) };
       },
       call: (args) => args.inputs as Record<string, unknown>,
     },
@@ -124,27 +140,34 @@ export async function runUnderMocks(
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${projectName}:${k}`, v])),
   );
-  let outputs: Record<string, unknown>;
+  // What the program returned, before the stack resolves it to plain values (and drops secretness).
+  let outputs: Record<string, unknown> = {};
   try {
-    outputs =
-      (await pulumi.runtime.runInPulumiStack(() => {
-        pulumi.runtime.registerStackTransformation((args) => {
-          recorder.names.set(args.resource, args.name);
-          const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
-          recorder.declared.set(key(args.type, args.name), {
-            type: args.type,
-            name: args.name,
-            parent: parent ?? null,
-            custom: args.resource instanceof pulumi.CustomResource,
-            protect: args.opts.protect === true,
-            retainOnDelete: args.opts.retainOnDelete === true,
-            deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
-            aliases: [...(args.opts.aliases ?? [])],
-          });
-          return undefined;
+    await pulumi.runtime.runInPulumiStack(() => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        recorder.names.set(args.resource, args.name);
+        const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
+        recorder.declared.set(key(args.type, args.name), {
+          type: args.type,
+          name: args.name,
+          parent: parent ?? null,
+          custom: args.resource instanceof pulumi.CustomResource,
+          protect: args.opts.protect === true,
+          retainOnDelete: args.opts.retainOnDelete === true,
+          deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+          aliases: [...(args.opts.aliases ?? [])],
         });
-        return Promise.resolve(program());
-      })) ?? {};
+        return undefined;
+      });
+      // As the engine does: an exported function is called and its result awaited.
+      const exported = program();
+      return Promise.resolve(exported instanceof Function ? (exported as () => unknown)() : exported).then(
+        (returned) => {
+          outputs = (returned ?? {}) as Record<string, unknown>;
+          return returned as Record<string, unknown> | undefined;
+        },
+      );
+    });
   } catch (err) {
     current = undefined;
     await ignoreEchoesOf(err);
@@ -174,9 +197,16 @@ async function ignoreEchoesOf(error: unknown): Promise<void> {
   process.removeListener("unhandledRejection", onUnhandled);
 }
 
+/** The stack's outputs as the engine would record them, a secret one as the placeholder. */
 async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const resolved = await new Promise<unknown>((resolve) => pulumi.output(outputs).apply(resolve));
-  return resolved as Record<string, unknown>;
+  const entries = await Promise.all(
+    Object.entries(outputs).map(async ([name, value]) => {
+      const output: pulumi.Output<unknown> = pulumi.output(value);
+      const resolved = await new Promise<unknown>((resolve) => output.apply(resolve));
+      return [name, (await pulumi.isSecret(output)) ? secretPlaceholder : resolved] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
 }
 
 /** Loads the program's entry module afresh, so each run declares everything again. */

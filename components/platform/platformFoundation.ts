@@ -22,10 +22,10 @@ export interface PlatformFoundationArgs {
   readonly kafkaBrokers: number;
   /** Broker ids already drained of partitions, for the guard. */
   readonly kafkaDrainedBrokers: readonly number[];
-  /** Status of every registry entry by client id, for the guard. */
-  readonly clients: Readonly<Record<string, string>>;
+  /** Status of every registry entry by client id, for the guard; absent where tenants stacks hold the clients. */
+  readonly clients?: Readonly<Record<string, string>>;
   /** Where the registry comes from (a name or file:PATH.json), named in the guard's refusals. */
-  readonly clientRegistry: string;
+  readonly clientRegistry?: string;
   /** alertDiskUsageRatio, recorded on the guard for the policy pack's Kafka storage bound. */
   readonly kafkaDiskUsageRatio: number;
   /** The environment's tenant shard count, which the guard keeps from changing. */
@@ -62,8 +62,7 @@ export class PlatformFoundation extends pulumi.ComponentResource {
         storageClassExpandable: expandable,
         kafkaBrokers: args.kafkaBrokers,
         kafkaDrainedBrokers: [...args.kafkaDrainedBrokers],
-        clients: { ...args.clients },
-        clientRegistry: args.clientRegistry,
+        ...(args.clients === undefined ? {} : { clients: { ...args.clients }, clientRegistry: args.clientRegistry }),
         kafkaDiskUsageRatio: args.kafkaDiskUsageRatio,
         tenantShards: args.tenantShards,
       },

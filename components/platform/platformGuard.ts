@@ -19,16 +19,20 @@ import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
  */
 
 export interface GuardInputs {
-  /** Configured size of each kind of data volume, keyed by the config key that sets it. */
-  readonly volumeSizes: Readonly<Record<string, string>>;
+  /** Configured size of each kind of data volume, keyed by the config key that sets it; platform only. */
+  readonly volumeSizes?: Readonly<Record<string, string>>;
   /** Whether the StorageClass allows expansion; undefined when unknown (e.g. before it exists). */
   readonly storageClassExpandable?: boolean;
-  readonly kafkaBrokers: number;
-  readonly kafkaDrainedBrokers: readonly number[];
-  /** Lifecycle status of every registry entry, keyed by client id. */
-  readonly clients: Readonly<Record<string, string>>;
+  /** The brokers and those drained; platform only (a tenants stack records the platform's in platformKafka). */
+  readonly kafkaBrokers?: number;
+  readonly kafkaDrainedBrokers?: readonly number[];
+  /**
+   * Lifecycle status of every registry entry the stack holds, keyed by client id: all of them in a
+   * whole stack, one shard's in a tenants stack, none (absent) in a platform stack.
+   */
+  readonly clients?: Readonly<Record<string, string>>;
   /** Where the registry is read from, to name it in refusals. */
-  readonly clientRegistry: string;
+  readonly clientRegistry?: string;
   /**
    * alertDiskUsageRatio: not the guard's concern, recorded here for the policy pack's
    * kafka-storage-bound, which reads the stack's facts from the guard's inputs.
@@ -39,6 +43,18 @@ export interface GuardInputs {
    * applied; absent in state written before shards existed, which the next update records.
    */
   readonly tenantShards?: number;
+  /**
+   * In a tenants stack, for the policy pack: the platform's brokers, the bytes of their running
+   * volumes, and the storage bound of the environment's clients outside this shard. Not checked.
+   */
+  readonly platformKafka?: PlatformKafkaFacts;
+}
+
+export interface PlatformKafkaFacts {
+  readonly brokers: number;
+  readonly volumeBytes: number;
+  readonly otherShardsBoundBytes: number;
+  readonly otherShardsPartitionReplicas: number;
 }
 
 /** Bytes of a storage quantity; NaN when it does not parse (config validation has refused those already). */
@@ -50,7 +66,7 @@ function bytes(quantity: string): number {
 export function guardProblems(olds: Partial<GuardInputs> | undefined, news: GuardInputs): string[] {
   const problems: string[] = [];
   const before = olds?.volumeSizes ?? {};
-  for (const [key, size] of Object.entries(news.volumeSizes)) {
+  for (const [key, size] of Object.entries(news.volumeSizes ?? {})) {
     const previous = before[key];
     if (previous === undefined || bytes(size) === bytes(previous)) {
       continue;
@@ -66,15 +82,16 @@ export function guardProblems(olds: Partial<GuardInputs> | undefined, news: Guar
     }
   }
   const previousBrokers = olds?.kafkaBrokers;
-  if (previousBrokers !== undefined && news.kafkaBrokers < previousBrokers) {
-    const removed = Array.from({ length: previousBrokers - news.kafkaBrokers }, (_, i) => news.kafkaBrokers + i);
+  const brokers = news.kafkaBrokers;
+  if (previousBrokers !== undefined && brokers !== undefined && brokers < previousBrokers) {
+    const removed = Array.from({ length: previousBrokers - brokers }, (_, i) => brokers + i);
     // Drained means listed in an update applied before this one: listing a broker declares the
     // reassignment Job that moves its partitions away, which must have run before the broker goes.
     const drained = olds?.kafkaDrainedBrokers ?? [];
     const notDrained = removed.filter((id) => !drained.includes(id));
     if (notDrained.length > 0) {
       problems.push(
-        `kg-rca-server:kafkaBrokers: lowering ${previousBrokers} to ${news.kafkaBrokers} removes broker(s) ${removed.join(", ")}, and ${notDrained.join(", ")} ${notDrained.length === 1 ? "is" : "are"} not drained. First list ${notDrained.length === 1 ? "it" : "them"} in kg-rca-server:kafkaDrainedBrokers and apply that (the kafka-rebalance Job moves ${notDrained.length === 1 ? "its" : "their"} partitions to the other brokers); once that Job has completed, lower the count.`,
+        `kg-rca-server:kafkaBrokers: lowering ${previousBrokers} to ${brokers} removes broker(s) ${removed.join(", ")}, and ${notDrained.join(", ")} ${notDrained.length === 1 ? "is" : "are"} not drained. First list ${notDrained.length === 1 ? "it" : "them"} in kg-rca-server:kafkaDrainedBrokers and apply that (the kafka-rebalance Job moves ${notDrained.length === 1 ? "its" : "their"} partitions to the other brokers); once that Job has completed, lower the count.`,
       );
     }
   }
@@ -84,15 +101,21 @@ export function guardProblems(olds: Partial<GuardInputs> | undefined, news: Guar
       `kg-rca-server:tenantShardSize, kg-rca-server:capacityMaxClients: they make ${String(news.tenantShards)} tenant shards, and this environment was created with ${previousShards}. The count is fixed: a client's shard would change and its resources move between stacks. Set them back so capacityMaxClients over tenantShardSize rounds up to ${previousShards}; beyond this environment's capacity, create another environment.`,
     );
   }
-  problems.push(...clientProblems(olds, news));
+  if (news.clients !== undefined) {
+    problems.push(...clientProblems(olds?.clients ?? {}, news.clients, news.clientRegistry ?? "(unnamed)"));
+  }
   return problems;
 }
 
-function clientProblems(olds: Partial<GuardInputs> | undefined, news: GuardInputs): string[] {
+function clientProblems(
+  olds: Readonly<Record<string, string>>,
+  news: Readonly<Record<string, string>>,
+  registry: string,
+): string[] {
   const problems: string[] = [];
-  const where = `client registry ${news.clientRegistry}`;
-  for (const [id, previous] of Object.entries(olds?.clients ?? {})) {
-    const next = news.clients[id];
+  const where = `client registry ${registry}`;
+  for (const [id, previous] of Object.entries(olds)) {
+    const next = news[id];
     if (next === undefined) {
       problems.push(
         `${where}: client "${id}" (status ${previous}) was removed. Entries are never removed: offboard it by setting status "offboarding", then "offboarded" in a later update, and keep the entry so its id is never reused.`,
@@ -122,7 +145,13 @@ export class PlatformGuardProvider implements pulumi.dynamic.ResourceProvider<Gu
    */
   diff(_id: string, olds: GuardInputs, news: GuardInputs): Promise<pulumi.dynamic.DiffResult> {
     const settings = (inputs: GuardInputs): string =>
-      JSON.stringify({ ...inputs, clients: undefined, clientRegistry: undefined, kafkaDiskUsageRatio: undefined });
+      JSON.stringify({
+        ...inputs,
+        clients: undefined,
+        clientRegistry: undefined,
+        kafkaDiskUsageRatio: undefined,
+        platformKafka: undefined,
+      });
     return Promise.resolve({ changes: settings(olds) !== settings(news) });
   }
 

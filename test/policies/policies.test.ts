@@ -19,8 +19,12 @@ import { statefulSetDisruptionBudget } from "../../policies/statefulSetDisruptio
 import { tenantAclIsolation } from "../../policies/tenantAclIsolation";
 import { topicReplication } from "../../policies/topicReplication";
 import { workloadNetworkPolicy } from "../../policies/workloadNetworkPolicy";
-import { DeclaredResource, MockRun } from "../../tools/mockEngine";
-import { synthesize, Tree } from "../unit/helpers/synthesize";
+import * as path from "path";
+
+import { clientsByShard } from "../../clients/shards";
+import { prodClients } from "../../clients/registries/prod";
+import { DeclaredResource, freshProgram, MockRun, runUnderMocks } from "../../tools/mockEngine";
+import { projectDir, stackConfig, synthesize, Tree } from "../unit/helpers/synthesize";
 import { resourceViolations, stackViolations, withChange, without } from "./harness";
 
 const acl = resourceTypes.kafkaAcl;
@@ -620,6 +624,48 @@ describe("policy pack", () => {
     it("refuses a client with topics and no producer quota", async () => {
       const found = await violations(policy, without(prod, resourceTypes.kafkaQuota, "client-newco-xyz789-quota"));
       assert.match(found[0] ?? "", /^Client client-newco-xyz789 has topics but no producer_byte_rate quota/);
+    });
+  });
+
+  describe("in a tenants stack: the shard's topics, with the other shards', against its platform's brokers", () => {
+    let shard: MockRun;
+    before(async () => {
+      const program = freshProgram(path.join(projectDir, "index.ts"));
+      const platform = await runUnderMocks(program, stackConfig("prod", { stackRole: "platform" }), "prod");
+      const index = clientsByShard(prodClients, 4).findIndex((clients) => clients.length > 0);
+      shard = await runUnderMocks(
+        freshProgram(path.join(projectDir, "index.ts")),
+        { stackRole: "tenants", platformStack: "prod", tenantShard: String(index) },
+        `prod-tenants-${String(index)}`,
+        { prod: platform.outputs },
+      );
+    });
+
+    it("passes a shard of the production registry", async () => {
+      for (const policy of guardrails()) {
+        assert.deepEqual(await violations(policy, shard.resources), [], policy.name);
+      }
+    });
+
+    it("counts the other shards' partitions against the platform's brokers", async () => {
+      const found = await violations(partitionsPerBroker(), shard.resources, { maxPartitionReplicasPerBroker: 20 });
+      assert.equal(found.length, 1);
+      assert.match(
+        found[0] ?? "",
+        /This shard's \d+ topics and the environment's other shards put \d+ partition replicas on each of its platform's 5 brokers, above the ceiling of 20\. Raise kg-rca-server:kafkaBrokers on the platform stack/,
+      );
+    });
+
+    it("counts the other shards' storage bound against the platform's volumes", async () => {
+      const small = withChange(shard, resourceTypes.platformGuard, "tenants-guard", (r) => {
+        (r.inputs as Tree).platformKafka.volumeBytes = 2 ** 30;
+      });
+      const found = await violations(kafkaStorageBound(), small);
+      assert.equal(found.length, 1);
+      assert.match(
+        found[0] ?? "",
+        /with the other shards' [\d.]+ [KMGT]iB is [\d.]+ [KMGT]iB .* above the [\d.]+ [KMGT]iB the brokers hold \(5 brokers' volumes/,
+      );
     });
   });
 });

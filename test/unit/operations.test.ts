@@ -112,12 +112,18 @@ describe("storage growth", () => {
   });
 
   describe("the guard", () => {
+    const clients: Readonly<Record<string, string>> = {
+      acme: "active",
+      globex: "suspended",
+      initech: "offboarding",
+      hooli: "offboarded",
+    };
     const base: GuardInputs = {
       volumeSizes: { neo4jVolumeSize: "500Gi", kafkaVolumeSize: "1Ti" },
       storageClassExpandable: true,
       kafkaBrokers: 5,
       kafkaDrainedBrokers: [],
-      clients: { acme: "active", globex: "suspended", initech: "offboarding", hooli: "offboarded" },
+      clients,
       clientRegistry: "prod",
     };
 
@@ -197,9 +203,24 @@ describe("storage growth", () => {
       }
     });
 
+    it("in a platform stack, holding no registry, checks no client; in a tenants stack, only its shard's", () => {
+      const platform: GuardInputs = { ...base, clients: undefined, clientRegistry: undefined };
+      assert.deepEqual(guardProblems(base, platform), [], "the clients moved to the tenants stacks");
+      assert.deepEqual(guardProblems(platform, platform), []);
+      const shard: GuardInputs = { clients: { acme: "active" }, clientRegistry: "prod (shard 1)", tenantShards: 4 };
+      assert.deepEqual(guardProblems(shard, { ...shard, clients: { acme: "suspended" } }), []);
+      assert.deepEqual(guardProblems(shard, { ...shard, clients: {} }), [
+        'client registry prod (shard 1): client "acme" (status active) was removed. Entries are never removed: offboard it by setting status "offboarding", then "offboarded" in a later update, and keep the entry so its id is never reused.',
+      ]);
+      assert.match(
+        guardProblems(shard, { ...shard, tenantShards: 5 }).join(),
+        /they make 5 tenant shards, and this environment was created with 4/,
+      );
+    });
+
     it("refuses removing any registry entry, naming the client and the way to offboard", () => {
       const without = (id: string): Record<string, string> =>
-        Object.fromEntries(Object.entries(base.clients).filter(([key]) => key !== id));
+        Object.fromEntries(Object.entries(clients).filter(([key]) => key !== id));
       assert.deepEqual(guardProblems(base, { ...base, clients: without("acme") }), [
         'client registry prod: client "acme" (status active) was removed. Entries are never removed: offboard it by setting status "offboarding", then "offboarded" in a later update, and keep the entry so its id is never reused.',
       ]);

@@ -1,0 +1,189 @@
+/**
+ * Runs preview or up over an environment's stacks through the Automation API: the platform stack
+ * first when it is touched, then the touched tenants stacks with bounded parallelism. Each
+ * preview runs the policy pack and the plan guard; a failing stack does not stop the others
+ * (except that no tenants stack is updated after its platform stack failed to update).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { EngineEvent, LocalWorkspace, OpMap, PulumiCommand, Stack, StepEventMetadata } from "@pulumi/pulumi/automation";
+
+import { ClientEntry } from "../clients/types";
+import { guardPlan, PreviewStep } from "../scripts/planGuard/guardPlan";
+import { changesOf } from "../tools/engineResults";
+import { cliRoot } from "../tools/localStack";
+import { EnvironmentStacks, tenantsStackConfig } from "./environment";
+import { TouchedStacks } from "./touchedStacks";
+
+export type Operation = "preview" | "up";
+
+export interface FleetOptions {
+  readonly operation: Operation;
+  readonly projectDir: string;
+  /** Where the stack files are (the project, or the local stack's state folder). */
+  readonly workDir: string;
+  readonly environment: EnvironmentStacks;
+  readonly touched: TouchedStacks;
+  /** Tenants stacks run at once. */
+  readonly parallel: number;
+  /** The registry's entries, for the plan guard. */
+  readonly clients: readonly ClientEntry[];
+  readonly log: (line: string) => void;
+}
+
+export interface StackOutcome {
+  readonly stack: string;
+  readonly status: "ok" | "failed" | "skipped";
+  /** Creates, updates, deletes, replaces... (unchanged resources not counted). */
+  readonly changes: OpMap;
+  readonly seconds: number;
+  readonly problems: readonly string[];
+}
+
+/** The plan guard's view of a step the engine announced. */
+function previewStep(step: StepEventMetadata): PreviewStep {
+  return {
+    op: step.op,
+    urn: step.urn,
+    ...(step.old === undefined ? {} : { oldState: { type: step.old.type, inputs: step.old.inputs } }),
+    ...(step.new === undefined ? {} : { newState: { type: step.new.type, inputs: step.new.inputs } }),
+  };
+}
+
+async function openStack(options: FleetOptions, name: string, config?: Record<string, string>): Promise<Stack> {
+  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
+  const project = await (await LocalWorkspace.create({ workDir: options.projectDir, pulumiCommand })).projectSettings();
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: name, workDir: options.workDir },
+    {
+      pulumiCommand,
+      projectSettings: { ...project, main: options.projectDir },
+      // As in the workflows, which type-check once per job: checking again in every stack's run
+      // was about half of a no-change preview's fixed cost.
+      envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+    },
+  );
+  if (config !== undefined) {
+    // A tenants stack's file holds these keys only; the fleet writes them, so a new shard's stack exists.
+    await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
+  }
+  return stack;
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // The CLI's own error lines, not its whole transcript.
+  const lines = text.split("\n").filter((line) => /error:|failed|refused|violation|mandatory/i.test(line));
+  return (lines.length > 0 ? lines.slice(0, 12) : text.split("\n").slice(-12)).join("\n").trim();
+}
+
+async function runStack(options: FleetOptions, name: string, config?: Record<string, string>): Promise<StackOutcome> {
+  const started = Date.now();
+  const steps: StepEventMetadata[] = [];
+  const problems: string[] = [];
+  const onEvent = (event: EngineEvent): void => {
+    const step = event.resourcePreEvent?.metadata;
+    if (step !== undefined) {
+      steps.push(step);
+    }
+    const policy = event.policyEvent;
+    if (policy !== undefined && policy.enforcementLevel === "mandatory") {
+      problems.push(`policy ${policy.policyName}: ${policy.message.trim()}`);
+    }
+  };
+  const policies = {
+    policyPacks: [path.join(options.projectDir, "policies")],
+    // Per kind of environment (prod, staging, local), as the workflows pick it.
+    policyPackConfigs: [
+      path.join(options.projectDir, "policies", `config.${options.environment.config.environment}.json`),
+    ].filter((file) => fs.existsSync(file)),
+  };
+  const seconds = (): number => Math.round((Date.now() - started) / 100) / 10;
+  try {
+    const stack = await openStack(options, name, config);
+    let changes: OpMap;
+    if (options.operation === "preview") {
+      const result = await stack.preview({ ...policies, onEvent });
+      changes = changesOf(result.changeSummary);
+      const guard = guardPlan({ steps: steps.map(previewStep) }, options.clients);
+      problems.push(...guard.refused.map((line) => `plan guard: ${line}`));
+    } else {
+      const result = await stack.up({ ...policies, onEvent });
+      changes = changesOf(result.summary.resourceChanges);
+    }
+    return { stack: name, status: problems.length === 0 ? "ok" : "failed", changes, seconds: seconds(), problems };
+  } catch (error) {
+    return {
+      stack: name,
+      status: "failed",
+      changes: {},
+      seconds: seconds(),
+      problems: [...problems, errorText(error)],
+    };
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at once, keeping the items' order in the results. */
+async function bounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export async function runFleet(options: FleetOptions): Promise<StackOutcome[]> {
+  const { environment, touched } = options;
+  const outcomes: StackOutcome[] = [];
+  if (touched.platform) {
+    options.log(`${options.operation} ${environment.platform} (${environment.role} stack)`);
+    outcomes.push(await runStack(options, environment.platform));
+  }
+  const platformFailed = outcomes.some((o) => o.status === "failed");
+  const shards = touched.shards.filter((shard) => shard < environment.tenants.length);
+  const tenants = await bounded(shards, options.parallel, async (shard) => {
+    const name = environment.tenants[shard] as string;
+    if (platformFailed && options.operation === "up") {
+      return {
+        stack: name,
+        status: "skipped",
+        changes: {},
+        seconds: 0,
+        problems: ["its platform stack failed"],
+      } as const;
+    }
+    options.log(`${options.operation} ${name}`);
+    return runStack(options, name, tenantsStackConfig(environment.env, shard));
+  });
+  return [...outcomes, ...tenants];
+}
+
+/** One line per stack and a total: what a pull request comment or a deploy log shows. */
+export function renderSummary(operation: Operation, outcomes: readonly StackOutcome[]): string {
+  const ops = ["create", "update", "delete", "replace"] as const;
+  const count = (o: StackOutcome, op: string): number => o.changes[op as keyof OpMap] ?? 0;
+  const lines = [
+    `| stack | status | ${ops.join(" | ")} | other | seconds |`,
+    `| --- | --- | ${ops.map(() => "---:").join(" | ")} | ---: | ---: |`,
+  ];
+  for (const o of outcomes) {
+    const other = Object.entries(o.changes)
+      .filter(([op]) => !(ops as readonly string[]).includes(op))
+      .reduce((sum, [, n]) => sum + n, 0);
+    lines.push(`| ${o.stack} | ${o.status} | ${ops.map((op) => count(o, op)).join(" | ")} | ${other} | ${o.seconds} |`);
+  }
+  const failed = outcomes.filter((o) => o.status !== "ok");
+  lines.push(
+    "",
+    `${operation}: ${outcomes.length} stack(s), ${failed.length} not ok${failed.length > 0 ? `: ${failed.map((o) => o.stack).join(", ")}` : ""}`,
+  );
+  for (const o of failed) {
+    lines.push("", `${o.stack}:`, ...o.problems.map((p) => `  ${p.split("\n").join("\n  ")}`));
+  }
+  return lines.join("\n");
+}

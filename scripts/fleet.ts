@@ -1,0 +1,138 @@
+/**
+ * npm run fleet -- preview|up --env NAME [--changed BASE_REF | --shard N] [--work-dir DIR] [--parallel N]
+ *
+ * Drives an environment's stacks (fleet/environment.ts): its platform stack and its tenants
+ * stacks, one per shard of the registry. Without --changed every stack; with it, the stacks the
+ * change since BASE_REF touches (fleet/changes.ts, fleet/touchedStacks.ts). The platform stack runs
+ * first, then the tenants stacks, --parallel at a time (default 2); --shard N runs that tenants
+ * stack alone (a rerun after a failure, or while the platform stack is busy); previews run the policy pack
+ * and the plan guard. Prints one summary and exits 1 when any stack failed; 2 on a bad command
+ * line. --work-dir holds the stack files when they are not the project's (the local stack's copy).
+ */
+import * as path from "path";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+
+import { loadRegistry } from "../clients";
+import { changesSince } from "../fleet/changes";
+import { environmentStacks, EnvironmentStacks } from "../fleet/environment";
+import { Operation, renderSummary, runFleet } from "../fleet/run";
+import { touchedStacks, TouchedStacks } from "../fleet/touchedStacks";
+import { cliRoot } from "../tools/localStack";
+import { commandLineOrExit, UsageError } from "./commandLine";
+
+const projectDir = path.resolve(__dirname, "..");
+const usage = "usage: npm run fleet -- preview|up --env NAME [--changed BASE_REF] [--work-dir DIR] [--parallel N]";
+
+/**
+ * The shard count the platform stack last applied (its tenantPlatform output), if it has one:
+ * a different count in the config would move clients between stacks, and is refused here before
+ * any stack is created or run (the guards refuse it too).
+ */
+async function appliedShards(workDir: string, stack: string): Promise<number | undefined> {
+  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
+  const workspace = await LocalWorkspace.create({ workDir, pulumiCommand });
+  if (!(await workspace.listStacks()).some((s) => s.name === stack)) {
+    return undefined;
+  }
+  const outputs = await workspace.stackOutputs(stack);
+  const value = outputs.tenantPlatform?.value as { tenantShards?: unknown } | undefined;
+  return typeof value?.tenantShards === "number" ? value.tenantShards : undefined;
+}
+
+function everyStack(environment: EnvironmentStacks): TouchedStacks {
+  return { platform: true, shards: environment.tenants.map((_, shard) => shard) };
+}
+
+async function main(): Promise<number> {
+  const { values: args, positionals } = commandLineOrExit(usage, {
+    options: {
+      env: { type: "string" },
+      changed: { type: "string" },
+      shard: { type: "string" },
+      "work-dir": { type: "string" },
+      parallel: { type: "string", default: "2" },
+    },
+    allowPositionals: true,
+  });
+  const [operation, ...extra] = positionals;
+  if ((operation !== "preview" && operation !== "up") || extra.length > 0 || args.env === undefined) {
+    throw new UsageError(`expected preview or up and --env NAME; got ${positionals.join(" ") || "nothing"}`);
+  }
+  const parallel = Number(args.parallel);
+  if (!Number.isSafeInteger(parallel) || parallel < 1) {
+    throw new UsageError(`--parallel must be a positive integer; got "${args.parallel}"`);
+  }
+  if (args.changed !== undefined && args.shard !== undefined) {
+    throw new UsageError("--changed and --shard choose the stacks two ways: give one");
+  }
+  const workDir = path.resolve(args["work-dir"] ?? projectDir);
+  const environment = environmentStacks(projectDir, workDir, args.env);
+  const { config } = environment;
+  if (environment.role === "platform") {
+    const applied = await appliedShards(workDir, environment.platform);
+    if (applied !== undefined && applied !== config.tenants.shards) {
+      throw new Error(
+        `kg-rca-server:tenantShardSize, kg-rca-server:capacityMaxClients (${path.join(workDir, `Pulumi.${args.env}.yaml`)}): they make ${String(config.tenants.shards)} tenant shards, and environment ${args.env} was created with ${String(applied)}. The count is fixed; nothing was run.`,
+      );
+    }
+  }
+  const clients = loadRegistry(config.tenants.registry);
+  let touched = everyStack(environment);
+  if (args.changed !== undefined) {
+    const stackFile = path.join(workDir, `Pulumi.${args.env}.yaml`);
+    const changeSet = await changesSince(projectDir, args.changed, args.env, config.tenants.registry, stackFile);
+    touched = touchedStacks(changeSet.changes, {
+      shards: config.tenants.shards,
+      baseClients: changeSet.baseClients,
+      headClients: changeSet.headClients,
+    });
+    console.log(
+      `changes since ${args.changed} (${changeSet.baseCommit.slice(0, 12)}): ${changeSet.changes.map((c) => ("clientId" in c ? `${c.kind} ${c.clientId}` : "key" in c ? `${c.kind} ${c.key}` : "plan" in c ? `plan ${c.plan}` : c.kind)).join(", ") || "none"}`,
+    );
+  }
+  if (args.shard !== undefined) {
+    const shard = Number(args.shard);
+    if (environment.tenants.length === 0) {
+      throw new UsageError(`--shard: environment ${args.env} is one stack (stackRole "whole"), it has no shards`);
+    }
+    if (!/^\d+$/.test(args.shard) || shard >= environment.tenants.length) {
+      throw new UsageError(
+        `--shard must be one of environment ${args.env}'s shards, 0 to ${String(environment.tenants.length - 1)}; got "${args.shard}"`,
+      );
+    }
+    touched = { platform: false, shards: [shard] };
+  }
+  if (environment.role === "whole") {
+    // One stack holds everything: any touched shard is that stack.
+    touched = { platform: touched.platform || touched.shards.length > 0, shards: [] };
+  }
+  console.log(
+    `stacks: ${[...(touched.platform ? [environment.platform] : []), ...touched.shards.map((s) => environment.tenants[s])].join(", ") || "none"}`,
+  );
+  const outcomes = await runFleet({
+    operation: operation as Operation,
+    projectDir,
+    workDir,
+    environment,
+    touched,
+    parallel,
+    clients,
+    log: (line) => {
+      console.log(line);
+    },
+  });
+  console.log(renderSummary(operation as Operation, outcomes));
+  return outcomes.every((o) => o.status === "ok") ? 0 : 1;
+}
+
+main().then(
+  (status) => process.exit(status),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n${usage}`);
+      process.exit(2);
+    }
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);

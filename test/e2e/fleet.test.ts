@@ -1,0 +1,286 @@
+/**
+ * `npm run fleet` with the real engine, a real API server, Kafka broker and PostgreSQL: an
+ * environment of one platform stack and two tenants stacks (capacityMaxClients 4 over
+ * tenantShardSize 2), in the local services' backend beside the local stack. Clients are chosen
+ * by their shard: fleet-b and fleet-d in shard 0, fleet-a, fleet-c and fleet-f in shard 1.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { Kafka, logLevel } from "kafkajs";
+
+import { ClientEntry } from "../../clients/types";
+import { shardOf } from "../../clients/shards";
+import { LocalStack, projectDir } from "./localStack";
+
+const env = "fleet";
+const entry = (id: string): ClientEntry => ({
+  id,
+  name: id,
+  email: `ops@${id}.example.com`,
+  plan: "basic",
+  status: "active",
+});
+
+interface SummaryRow {
+  readonly status: string;
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly replace: number;
+  readonly other: number;
+}
+
+/** The fleet's summary table, by stack. */
+function summary(output: string): Record<string, SummaryRow> {
+  const rows: Record<string, SummaryRow> = {};
+  for (const match of output.matchAll(
+    /^\| (\S+) \| (ok|failed|skipped) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|/gm,
+  )) {
+    const [, stack, status, create, update, del, replace, other] = match;
+    rows[stack as string] = {
+      status: status as string,
+      create: Number(create),
+      update: Number(update),
+      delete: Number(del),
+      replace: Number(replace),
+      other: Number(other),
+    };
+  }
+  return rows;
+}
+
+const unchanged = (status = "ok"): SummaryRow => ({ status, create: 0, update: 0, delete: 0, replace: 0, other: 0 });
+
+describe("fleet: a platform stack and tenants stacks driven by one command", function () {
+  this.timeout(30 * 60 * 1000);
+  const stack = new LocalStack();
+  let workDir: string;
+  let registryFile: string;
+  let stackFile: string;
+
+  const writeRegistry = (ids: readonly string[]): void => {
+    fs.writeFileSync(registryFile, JSON.stringify(ids.map(entry), null, 2));
+  };
+
+  const fleet = (...args: string[]): { status: number; output: string } => {
+    const result = spawnSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "scripts/fleet.ts", ...args, "--env", env, "--work-dir", workDir],
+      {
+        cwd: projectDir,
+        env: stack.environment,
+        encoding: "utf8",
+        timeout: 15 * 60 * 1000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+  };
+
+  const pulumi = (...args: string[]): { status: number; output: string } => {
+    const result = spawnSync("pulumi", [...args, "--non-interactive"], {
+      cwd: workDir,
+      env: stack.environment,
+      encoding: "utf8",
+    });
+    return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+  };
+
+  /** Client ids a stack's state holds ClientTenant components for. */
+  const clientsInState = (name: string): string[] => {
+    const exported = pulumi("stack", "export", "--stack", name);
+    assert.equal(exported.status, 0, exported.output);
+    const state = JSON.parse(exported.output) as { deployment: { resources?: { type: string; urn: string }[] } };
+    return (state.deployment.resources ?? [])
+      .filter((r) => r.type === "kg-rca:tenants:ClientTenant")
+      .map((r) => r.urn.split("::").pop() as string)
+      .sort();
+  };
+
+  const topics = async (): Promise<string[]> => {
+    const admin = new Kafka({
+      brokers: ["127.0.0.1:19092"],
+      sasl: { mechanism: "scram-sha-512", username: "admin", password: String(stack.environment.KAFKA_ADMIN_PASSWORD) },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((t) => t.startsWith("fleet-")).sort();
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  before(async function () {
+    const result = await stack.up();
+    assert.equal(result.status, 0, `local services failed:\n${result.output.slice(-4000)}`);
+    workDir = path.join(stack.dir, "fleet");
+    fs.mkdirSync(workDir);
+    registryFile = path.join(workDir, "registry.json");
+    writeRegistry(["fleet-a", "fleet-b", "fleet-c"]);
+    // The local stack's file (its encrypted admin password, the bare broker's address), made a
+    // platform stack of two shards in a namespace of its own, reading the cluster's StorageClass.
+    const local = yaml.load(fs.readFileSync(stack.configFile, "utf8")) as { config: Record<string, unknown> };
+    local.config = {
+      ...local.config,
+      "kg-rca-server:stackRole": "platform",
+      "kg-rca-server:namespace": "kg-rca-fleet",
+      "kg-rca-server:storageClassProvisioner": "",
+      // The local stack holds 31090-31091.
+      "kg-rca-server:kafkaExternalBootstrapAddress": "172.31.254.2:31190",
+      "kg-rca-server:kafkaExternalBrokerAddresses": "172.31.254.2:31191",
+      "kg-rca-server:clientRegistry": `file:${registryFile}`,
+      "kg-rca-server:capacityMaxClients": 4,
+      "kg-rca-server:tenantShardSize": 2,
+    };
+    stackFile = path.join(workDir, `Pulumi.${env}.yaml`);
+    fs.writeFileSync(stackFile, yaml.dump(local));
+    assert.deepEqual(
+      ["fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-f"].map((id) => shardOf(id, 2)),
+      [1, 0, 1, 0, 1],
+      "the clients' shards this suite is written for",
+    );
+  });
+
+  after(() => {
+    // Throwaway stacks of throwaway servers: discarded with them, not destroyed.
+    const result = stack.discard();
+    if (result.status !== 0) {
+      console.error(result.output.slice(-3000));
+    }
+  });
+
+  it("1. up runs the platform stack, then creates one stack per shard holding that shard's clients only", async () => {
+    const { status, output } = fleet("up");
+    assert.equal(status, 0, output.slice(-5000));
+    const rows = summary(output);
+    assert.deepEqual(Object.keys(rows), ["fleet", "fleet-tenants-0", "fleet-tenants-1"]);
+    assert.ok(output.indexOf("up fleet (platform stack)") < output.indexOf("up fleet-tenants-0"), "the platform first");
+    assert.ok((rows["fleet-tenants-1"]?.create ?? 0) > (rows["fleet-tenants-0"]?.create ?? 0), "two clients, then one");
+    assert.deepEqual(clientsInState("fleet-tenants-0"), ["fleet-b"]);
+    assert.deepEqual(clientsInState("fleet-tenants-1"), ["fleet-a", "fleet-c"]);
+    assert.deepEqual(clientsInState("fleet"), [], "the platform stack holds no client");
+    const created = await topics();
+    for (const id of ["fleet-a", "fleet-b", "fleet-c"]) {
+      assert.ok(created.includes(`${id}.events.normalized`), `${id}'s topics: ${created.join(", ")}`);
+    }
+    // The tenants stacks' files hold their place in the environment and nothing else.
+    const tenantsFile = yaml.load(fs.readFileSync(path.join(workDir, "Pulumi.fleet-tenants-0.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    assert.deepEqual(tenantsFile.config, {
+      "kg-rca-server:platformStack": "fleet",
+      "kg-rca-server:stackRole": "tenants",
+      "kg-rca-server:tenantShard": "0",
+    });
+  });
+
+  it("2. a preview right after reports no change in any stack", () => {
+    const { status, output } = fleet("preview");
+    assert.equal(status, 0, output.slice(-5000));
+    assert.deepEqual(summary(output), {
+      fleet: unchanged(),
+      "fleet-tenants-0": unchanged(),
+      "fleet-tenants-1": unchanged(),
+    });
+  });
+
+  it("3. onboarding a client changes its shard's stack only", () => {
+    writeRegistry(["fleet-a", "fleet-b", "fleet-c", "fleet-d"]);
+    const { status, output } = fleet("up");
+    assert.equal(status, 0, output.slice(-5000));
+    const rows = summary(output);
+    assert.deepEqual(rows.fleet, unchanged());
+    assert.deepEqual(rows["fleet-tenants-1"], unchanged());
+    assert.ok((rows["fleet-tenants-0"]?.create ?? 0) >= 10, JSON.stringify(rows));
+    assert.deepEqual(clientsInState("fleet-tenants-0"), ["fleet-b", "fleet-d"]);
+  });
+
+  it("4. an onboarding proceeds while an update holds the platform stack's lock", async () => {
+    const locks = path.join(stack.dir, "backend", ".pulumi", "locks", "organization", "kg-rca-server", env);
+    fs.mkdirSync(locks, { recursive: true });
+    const lock = path.join(locks, "held-by-fleet-test.json");
+    // What the CLI writes while an update runs: who holds the stack.
+    fs.writeFileSync(
+      lock,
+      JSON.stringify({ pid: process.pid, username: "fleet-test", hostname: "ci", timestamp: new Date().toISOString() }),
+    );
+    try {
+      const platform = pulumi("up", "--yes", "--skip-preview", "--stack", env);
+      assert.notEqual(platform.status, 0);
+      assert.match(platform.output, /locked by/, "the platform stack is really locked");
+      writeRegistry(["fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-f"]);
+      const { status, output } = fleet("up", "--shard", "1");
+      assert.equal(status, 0, output.slice(-5000));
+      assert.deepEqual(Object.keys(summary(output)), ["fleet-tenants-1"]);
+      assert.ok((await topics()).includes("fleet-f.events.normalized"));
+    } finally {
+      fs.rmSync(lock);
+    }
+  });
+
+  it("5. removing a client is refused in its shard, the other stacks run, and nothing is deleted", async () => {
+    const before = await topics();
+    writeRegistry(["fleet-a", "fleet-c", "fleet-d", "fleet-f"]);
+    try {
+      const { status, output } = fleet("up");
+      assert.equal(status, 1, output.slice(-5000));
+      const rows = summary(output);
+      assert.equal(rows["fleet-tenants-0"]?.status, "failed");
+      assert.deepEqual(rows.fleet, unchanged());
+      assert.deepEqual(rows["fleet-tenants-1"], unchanged());
+      assert.match(output, /client "fleet-b" \(status active\) was removed\. Entries are never removed/);
+      assert.match(output, /1 not ok: fleet-tenants-0/);
+      assert.deepEqual(await topics(), before);
+      assert.deepEqual(clientsInState("fleet-tenants-0"), ["fleet-b", "fleet-d"]);
+    } finally {
+      writeRegistry(["fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-f"]);
+    }
+  });
+
+  it("6. bad input is refused before any stack runs: an unknown environment, a changed shard count, a shard that does not exist", () => {
+    const unknown = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        "scripts/fleet.ts",
+        "preview",
+        "--env",
+        "nowhere",
+        "--work-dir",
+        workDir,
+      ],
+      { cwd: projectDir, env: stack.environment, encoding: "utf8" },
+    );
+    assert.equal(unknown.status, 1);
+    assert.match(
+      unknown.stderr,
+      /--env nowhere: unknown environment, there is no .*Pulumi\.nowhere\.yaml; known: fleet/,
+    );
+
+    const original = fs.readFileSync(stackFile, "utf8");
+    try {
+      fs.writeFileSync(
+        stackFile,
+        original.replace(/kg-rca-server:tenantShardSize: 2/, "kg-rca-server:tenantShardSize: 1"),
+      );
+      const { status, output } = fleet("preview");
+      assert.equal(status, 1, output);
+      assert.match(
+        output,
+        /they make 4 tenant shards, and environment fleet was created with 2\. The count is fixed; nothing was run/,
+      );
+      assert.doesNotMatch(pulumi("stack", "ls").output, /fleet-tenants-2/, "no stack was created for the new count");
+    } finally {
+      fs.writeFileSync(stackFile, original);
+    }
+
+    const shard = fleet("preview", "--shard", "2");
+    assert.equal(shard.status, 2, shard.output);
+    assert.match(shard.output, /--shard must be one of environment fleet's shards, 0 to 1; got "2"/);
+  });
+});
