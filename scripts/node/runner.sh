@@ -114,7 +114,7 @@ relay_loopback() {
   # shellcheck disable=SC2064 # the pids are known now
   trap "kill $outside $inside 2>/dev/null; rm -rf '$dir'" EXIT
   trap 'exit 143' TERM
-  listening runner "$port" 127.0.0.1
+  listening "$port" 127.0.0.1
   socket_exists "$dir/$port.sock"
   echo ready
   wait
