@@ -85,6 +85,8 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
       cwd: workDir,
       env: stack.environment,
       encoding: "utf8",
+      // A platform stack's exported state is several MiB.
+      maxBuffer: 256 * 1024 * 1024,
     });
     return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
   };
