@@ -28,6 +28,10 @@ export interface FleetOptions {
   readonly parallel: number;
   /** The registry's entries, for the plan guard. */
   readonly clients: readonly ClientEntry[];
+  /** Refresh each stack first (the drift check). */
+  readonly refresh: boolean;
+  /** Fail a stack whose preview shows any change (the drift check). */
+  readonly expectNoChanges: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -38,6 +42,8 @@ export interface StackOutcome {
   readonly changes: OpMap;
   readonly seconds: number;
   readonly problems: readonly string[];
+  /** What would change or changed, one line per resource: "op type name". */
+  readonly steps: readonly string[];
 }
 
 /** The plan guard's view of a step the engine announced. */
@@ -77,6 +83,13 @@ function errorText(error: unknown): string {
   return (lines.length > 0 ? lines.slice(0, 12) : text.split("\n").slice(-12)).join("\n").trim();
 }
 
+/** The steps that change something, as reviewers read them: op, type, name. */
+function describeSteps(steps: readonly StepEventMetadata[]): string[] {
+  return steps
+    .filter((step) => step.op !== "same" && step.op !== "read")
+    .map((step) => `${step.op} ${step.type} ${step.urn.split("::").pop() ?? step.urn}`);
+}
+
 async function runStack(options: FleetOptions, name: string, config?: Record<string, string>): Promise<StackOutcome> {
   const started = Date.now();
   const steps: StepEventMetadata[] = [];
@@ -103,15 +116,21 @@ async function runStack(options: FleetOptions, name: string, config?: Record<str
     const stack = await openStack(options, name, config);
     let changes: OpMap;
     if (options.operation === "preview") {
-      const result = await stack.preview({ ...policies, onEvent });
+      const result = await stack.preview({
+        ...policies,
+        onEvent,
+        refresh: options.refresh,
+        expectNoChanges: options.expectNoChanges,
+      });
       changes = changesOf(result.changeSummary);
       const guard = guardPlan({ steps: steps.map(previewStep) }, options.clients);
       problems.push(...guard.refused.map((line) => `plan guard: ${line}`));
     } else {
-      const result = await stack.up({ ...policies, onEvent });
+      const result = await stack.up({ ...policies, onEvent, refresh: options.refresh });
       changes = changesOf(result.summary.resourceChanges);
     }
-    return { stack: name, status: problems.length === 0 ? "ok" : "failed", changes, seconds: seconds(), problems };
+    const status = problems.length === 0 ? "ok" : "failed";
+    return { stack: name, status, changes, seconds: seconds(), problems, steps: describeSteps(steps) };
   } catch (error) {
     return {
       stack: name,
@@ -119,6 +138,7 @@ async function runStack(options: FleetOptions, name: string, config?: Record<str
       changes: {},
       seconds: seconds(),
       problems: [...problems, errorText(error)],
+      steps: describeSteps(steps),
     };
   }
 }
@@ -149,13 +169,15 @@ export async function runFleet(options: FleetOptions): Promise<StackOutcome[]> {
   const tenants = await bounded(shards, options.parallel, async (shard) => {
     const name = environment.tenants[shard] as string;
     if (platformFailed && options.operation === "up") {
-      return {
+      const skipped: StackOutcome = {
         stack: name,
         status: "skipped",
         changes: {},
         seconds: 0,
         problems: ["its platform stack failed"],
-      } as const;
+        steps: [],
+      };
+      return skipped;
     }
     options.log(`${options.operation} ${name}`);
     return runStack(options, name, tenantsStackConfig(environment.env, shard));
@@ -186,4 +208,21 @@ export function renderSummary(operation: Operation, outcomes: readonly StackOutc
     lines.push("", `${o.stack}:`, ...o.problems.map((p) => `  ${p.split("\n").join("\n  ")}`));
   }
   return lines.join("\n");
+}
+
+/** The summary and, per stack, every step: what the pull request comment carries. */
+export function renderReport(operation: Operation, env: string, outcomes: readonly StackOutcome[]): string {
+  const details = outcomes
+    .filter((o) => o.steps.length > 0)
+    .map((o) =>
+      [
+        `<details><summary>${o.stack}: ${String(o.steps.length)} step(s)</summary>`,
+        "",
+        "```",
+        ...o.steps,
+        "```",
+        "</details>",
+      ].join("\n"),
+    );
+  return [`### fleet ${operation} --env ${env}`, "", renderSummary(operation, outcomes), "", ...details].join("\n");
 }

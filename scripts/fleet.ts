@@ -1,5 +1,6 @@
 /**
  * npm run fleet -- preview|up --env NAME [--changed BASE_REF | --shard N] [--work-dir DIR] [--parallel N]
+ *                  [--refresh] [--expect-no-changes] [--out FILE]
  *
  * Drives an environment's stacks (fleet/environment.ts): its platform stack and its tenants
  * stacks, one per shard of the registry. Without --changed every stack; with it, the stacks the
@@ -8,14 +9,17 @@
  * stack alone (a rerun after a failure, or while the platform stack is busy); previews run the policy pack
  * and the plan guard. Prints one summary and exits 1 when any stack failed; 2 on a bad command
  * line. --work-dir holds the stack files when they are not the project's (the local stack's copy).
+ * --refresh and --expect-no-changes make the drift check; --out writes the summary and every
+ * stack's steps as Markdown (the pull request comment).
  */
+import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 
 import { loadRegistry } from "../clients";
 import { changesSince } from "../fleet/changes";
 import { environmentStacks, EnvironmentStacks } from "../fleet/environment";
-import { Operation, renderSummary, runFleet } from "../fleet/run";
+import { Operation, renderReport, renderSummary, runFleet } from "../fleet/run";
 import { touchedStacks, TouchedStacks } from "../fleet/touchedStacks";
 import { cliRoot } from "../tools/localStack";
 import { commandLineOrExit, UsageError } from "./commandLine";
@@ -51,6 +55,9 @@ async function main(): Promise<number> {
       shard: { type: "string" },
       "work-dir": { type: "string" },
       parallel: { type: "string", default: "2" },
+      refresh: { type: "boolean", default: false },
+      "expect-no-changes": { type: "boolean", default: false },
+      out: { type: "string" },
     },
     allowPositionals: true,
   });
@@ -61,6 +68,9 @@ async function main(): Promise<number> {
   const parallel = Number(args.parallel);
   if (!Number.isSafeInteger(parallel) || parallel < 1) {
     throw new UsageError(`--parallel must be a positive integer; got "${args.parallel}"`);
+  }
+  if (args["expect-no-changes"] && operation !== "preview") {
+    throw new UsageError("--expect-no-changes goes with preview");
   }
   if (args.changed !== undefined && args.shard !== undefined) {
     throw new UsageError("--changed and --shard choose the stacks two ways: give one");
@@ -117,11 +127,16 @@ async function main(): Promise<number> {
     touched,
     parallel,
     clients,
+    refresh: args.refresh,
+    expectNoChanges: args["expect-no-changes"],
     log: (line) => {
       console.log(line);
     },
   });
   console.log(renderSummary(operation as Operation, outcomes));
+  if (args.out !== undefined) {
+    fs.writeFileSync(args.out, renderReport(operation as Operation, args.env, outcomes));
+  }
   return outcomes.every((o) => o.status === "ok") ? 0 : 1;
 }
 

@@ -45,4 +45,19 @@ describe("GitHub Actions workflows", function () {
       }
     }
   });
+
+  it("drive prod through npm run fleet: the touched stacks on a pull request and a deploy, every stack for drift", () => {
+    const read = (name: string): string => fs.readFileSync(path.join(projectDir, ".github/workflows", name), "utf8");
+    const expected: Record<string, RegExp> = {
+      "pull-request.yml":
+        /npm run --silent fleet -- preview --env prod --changed "origin\/\$BASE_REF" --out fleet-preview\.md/,
+      "deploy.yml": /npm run --silent fleet -- up --env prod --changed "\$BEFORE"/,
+      "drift.yml": /npm run --silent fleet -- preview --env prod --refresh --expect-no-changes/,
+    };
+    for (const [name, command] of Object.entries(expected)) {
+      const text = read(name);
+      assert.match(text, command, name);
+      assert.doesNotMatch(text, /pulumi (up|preview) --stack/, `${name} runs the engine only through fleet`);
+    }
+  });
 });

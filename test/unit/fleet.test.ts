@@ -5,7 +5,7 @@ import * as path from "path";
 
 import { changedClients, changedConfigKeys, classifyFile } from "../../fleet/changes";
 import { environmentStacks, knownEnvironments, tenantsStackConfig } from "../../fleet/environment";
-import { renderSummary } from "../../fleet/run";
+import { renderReport, renderSummary, StackOutcome } from "../../fleet/run";
 import { touchedStacks } from "../../fleet/touchedStacks";
 import { RegistrySnapshot } from "../../scripts/clientsDiff/snapshotTypes";
 import { projectDir } from "./helpers/synthesize";
@@ -149,20 +149,36 @@ describe("fleet", () => {
   });
 
   it("summarizes each stack's changes and names the failed ones with their problems", () => {
-    const text = renderSummary("preview", [
-      { stack: "prod", status: "ok", changes: {}, seconds: 9.5, problems: [] },
-      { stack: "prod-tenants-1", status: "ok", changes: { create: 12, import: 3 }, seconds: 4, problems: [] },
+    const outcomes: StackOutcome[] = [
+      { stack: "prod", status: "ok", changes: {}, seconds: 9.5, problems: [], steps: [] },
+      {
+        stack: "prod-tenants-1",
+        status: "ok",
+        changes: { create: 12, import: 3 },
+        seconds: 4,
+        problems: [],
+        steps: ["create kafka:index/topic:Topic fresh-events-topic"],
+      },
       {
         stack: "prod-tenants-2",
         status: "failed",
         changes: {},
         seconds: 3,
         problems: ["plan guard: delete of a topic"],
+        steps: [],
       },
-    ]);
+    ];
+    const text = renderSummary("preview", outcomes);
     assert.match(text, /^\| prod \| ok \| 0 \| 0 \| 0 \| 0 \| 0 \| 9\.5 \|$/m);
     assert.match(text, /^\| prod-tenants-1 \| ok \| 12 \| 0 \| 0 \| 0 \| 3 \| 4 \|$/m);
     assert.match(text, /preview: 3 stack\(s\), 1 not ok: prod-tenants-2/);
     assert.match(text, /prod-tenants-2:\n {2}plan guard: delete of a topic/);
+    const report = renderReport("preview", "prod", outcomes);
+    assert.match(report, /^### fleet preview --env prod$/m);
+    assert.match(
+      report,
+      /<summary>prod-tenants-1: 1 step\(s\)<\/summary>\n\n```\ncreate kafka:index\/topic:Topic fresh-events-topic\n```/,
+    );
+    assert.doesNotMatch(report, /<summary>prod:/, "no details for a stack without steps");
   });
 });
