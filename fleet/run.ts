@@ -6,7 +6,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { EngineEvent, LocalWorkspace, OpMap, PulumiCommand, Stack, StepEventMetadata } from "@pulumi/pulumi/automation";
+import {
+  EngineEvent,
+  LocalWorkspace,
+  OpMap,
+  PulumiCommand,
+  Stack,
+  StepEventMetadata,
+  StepEventStateMetadata,
+} from "@pulumi/pulumi/automation";
 
 import { ClientEntry } from "../clients/types";
 import { guardPlan, PreviewStep } from "../scripts/planGuard/guardPlan";
@@ -47,12 +55,17 @@ export interface StackOutcome {
 }
 
 /** The plan guard's view of a step the engine announced. */
-function previewStep(step: StepEventMetadata): PreviewStep {
+export function previewStep(step: StepEventMetadata): PreviewStep {
+  // The engine sends null, not an absent field, for the side a step does not have (a create's old).
+  const state = (side: StepEventStateMetadata | null | undefined): PreviewStep["oldState"] =>
+    side === null || side === undefined ? undefined : { type: side.type, inputs: side.inputs };
+  const oldState = state(step.old);
+  const newState = state(step.new);
   return {
     op: step.op,
     urn: step.urn,
-    ...(step.old === undefined ? {} : { oldState: { type: step.old.type, inputs: step.old.inputs } }),
-    ...(step.new === undefined ? {} : { newState: { type: step.new.type, inputs: step.new.inputs } }),
+    ...(oldState === undefined ? {} : { oldState }),
+    ...(newState === undefined ? {} : { newState }),
   };
 }
 

@@ -12,6 +12,17 @@ import { declareClientTenants } from "./clientTenants";
 import { kafkaAdminPasswordOutput, parseTenantPlatform, tenantPlatformOutput } from "./tenantPlatform";
 
 /**
+ * The provider a client's resources were created through in a whole stack, as `pulumi state move`
+ * (fleet migrate) brings it along: adopted under this alias, the moved resources keep their
+ * provider instead of being replaced for a new one. Both spellings of its URN: with the parent
+ * component it had, and at the stack's root.
+ */
+function movedProvider(parentType: string, pkg: string, name: string): string[] {
+  const prefix = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::`;
+  return [`${prefix}${parentType}$pulumi:providers:${pkg}::${name}`, `${prefix}pulumi:providers:${pkg}::${name}`];
+}
+
+/**
  * One tenant shard of an environment: the clients of its registry whose shard (clients/shards.ts)
  * is this stack's, written into the servers of the platform stack it references. It reads the
  * platform stack's outputs before declaring anything, so a missing platform, a missing output or a
@@ -50,7 +61,10 @@ export async function tenantStack(layout: StackLayout): Promise<Record<string, u
   const kubernetes = new k8s.Provider(
     "tenants-kubernetes",
     { namespace: platform.namespace, enableServerSideApply: true },
-    { dependsOn: [guard] },
+    {
+      dependsOn: [guard],
+      aliases: movedProvider("kg-rca:platform:PlatformFoundation", "kubernetes", "platform-kubernetes"),
+    },
   );
   const kafka = new kafkaProvider.Provider(
     "tenants-kafka",
@@ -62,7 +76,7 @@ export async function tenantStack(layout: StackLayout): Promise<Record<string, u
       tlsEnabled: platform.kafka.tlsEnabled,
       ...(platform.kafka.tlsEnabled ? { caCert: platform.kafka.caCertificate } : {}),
     },
-    { dependsOn: [guard] },
+    { dependsOn: [guard], aliases: movedProvider("kg-rca:kafka:KafkaCluster", "kafka", "kafka-admin-provider") },
   );
   declareClientTenants(clients, platform, { providers: { kubernetes, kafka }, dependsOn: [guard] });
   return {

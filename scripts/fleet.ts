@@ -1,5 +1,5 @@
 /**
- * npm run fleet -- preview|up --env NAME [--changed BASE_REF | --shard N] [--work-dir DIR] [--parallel N]
+ * npm run fleet -- preview|up|migrate --env NAME [--changed BASE_REF | --shard N] [--work-dir DIR] [--parallel N]
  *                  [--refresh] [--expect-no-changes] [--out FILE]
  *
  * Drives an environment's stacks (fleet/environment.ts): its platform stack and its tenants
@@ -10,7 +10,8 @@
  * and the plan guard. Prints one summary and exits 1 when any stack failed; 2 on a bad command
  * line. --work-dir holds the stack files when they are not the project's (the local stack's copy).
  * --refresh and --expect-no-changes make the drift check; --out writes the summary and every
- * stack's steps as Markdown (the pull request comment).
+ * stack's steps as Markdown (the pull request comment). `migrate` moves a whole stack's clients
+ * into their tenants stacks by moving state (fleet/migrate.ts); a preview follows it.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,6 +20,7 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { loadRegistry } from "../clients";
 import { changesSince } from "../fleet/changes";
 import { environmentStacks, EnvironmentStacks } from "../fleet/environment";
+import { migrateToTenantsStacks } from "../fleet/migrate";
 import { Operation, renderReport, renderSummary, runFleet } from "../fleet/run";
 import { touchedStacks, TouchedStacks } from "../fleet/touchedStacks";
 import { cliRoot } from "../tools/localStack";
@@ -62,8 +64,12 @@ async function main(): Promise<number> {
     allowPositionals: true,
   });
   const [operation, ...extra] = positionals;
-  if ((operation !== "preview" && operation !== "up") || extra.length > 0 || args.env === undefined) {
-    throw new UsageError(`expected preview or up and --env NAME; got ${positionals.join(" ") || "nothing"}`);
+  if (
+    (operation !== "preview" && operation !== "up" && operation !== "migrate") ||
+    extra.length > 0 ||
+    args.env === undefined
+  ) {
+    throw new UsageError(`expected preview, up or migrate and --env NAME; got ${positionals.join(" ") || "nothing"}`);
   }
   const parallel = Number(args.parallel);
   if (!Number.isSafeInteger(parallel) || parallel < 1) {
@@ -85,6 +91,15 @@ async function main(): Promise<number> {
         `kg-rca-server:tenantShardSize, kg-rca-server:capacityMaxClients (${path.join(workDir, `Pulumi.${args.env}.yaml`)}): they make ${String(config.tenants.shards)} tenant shards, and environment ${args.env} was created with ${String(applied)}. The count is fixed; nothing was run.`,
       );
     }
+  }
+  if (operation === "migrate") {
+    await migrateToTenantsStacks(projectDir, workDir, environment, (line) => {
+      console.log(line);
+    });
+    console.log(
+      `moved: now run npm run fleet -- preview --env ${args.env}: no client resource may be created, deleted or replaced`,
+    );
+    return 0;
   }
   const clients = loadRegistry(config.tenants.registry);
   let touched = everyStack(environment);

@@ -141,33 +141,35 @@ export async function runUnderMocks(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${projectName}:${k}`, v])),
   );
   // What the program returned, before the stack resolves it to plain values (and drops secretness).
-  let outputs: Record<string, unknown> = {};
+  let returnedOutputs: unknown;
+  let outputs: Record<string, unknown>;
   try {
-    await pulumi.runtime.runInPulumiStack(() => {
-      pulumi.runtime.registerStackTransformation((args) => {
-        recorder.names.set(args.resource, args.name);
-        const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
-        recorder.declared.set(key(args.type, args.name), {
-          type: args.type,
-          name: args.name,
-          parent: parent ?? null,
-          custom: args.resource instanceof pulumi.CustomResource,
-          protect: args.opts.protect === true,
-          retainOnDelete: args.opts.retainOnDelete === true,
-          deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
-          aliases: [...(args.opts.aliases ?? [])],
+    outputs =
+      (await pulumi.runtime.runInPulumiStack(() => {
+        pulumi.runtime.registerStackTransformation((args) => {
+          recorder.names.set(args.resource, args.name);
+          const parent = args.opts.parent === undefined ? undefined : recorder.names.get(args.opts.parent);
+          recorder.declared.set(key(args.type, args.name), {
+            type: args.type,
+            name: args.name,
+            parent: parent ?? null,
+            custom: args.resource instanceof pulumi.CustomResource,
+            protect: args.opts.protect === true,
+            retainOnDelete: args.opts.retainOnDelete === true,
+            deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+            aliases: [...(args.opts.aliases ?? [])],
+          });
+          return undefined;
         });
-        return undefined;
-      });
-      // As the engine does: an exported function is called and its result awaited.
-      const exported = program();
-      return Promise.resolve(exported instanceof Function ? (exported as () => unknown)() : exported).then(
-        (returned) => {
-          outputs = (returned ?? {}) as Record<string, unknown>;
-          return returned as Record<string, unknown> | undefined;
-        },
-      );
-    });
+        // As the engine does: an exported function is called and its result awaited.
+        const exported = program();
+        return Promise.resolve(exported instanceof Function ? (exported as () => unknown)() : exported).then(
+          (returned) => {
+            returnedOutputs = returned;
+            return returned as Record<string, unknown> | undefined;
+          },
+        );
+      })) ?? {};
   } catch (err) {
     current = undefined;
     await ignoreEchoesOf(err);
@@ -179,7 +181,11 @@ export async function runUnderMocks(
   const resources = [...recorder.declared.entries()]
     .map(([k, decl]) => ({ ...decl, inputs: maskSecrets(recorder.inputs.get(k) ?? {}) as Record<string, unknown> }))
     .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
-  return { resources, outputs: maskSecrets(await resolveOutputs(outputs)) as Record<string, unknown> };
+  const secret = await secretOutputNames(returnedOutputs);
+  const recorded = Object.fromEntries(
+    Object.entries(outputs).map(([name, value]) => [name, secret.has(name) ? secretPlaceholder : value]),
+  );
+  return { resources, outputs: maskSecrets(recorded) as Record<string, unknown> };
 }
 
 /**
@@ -197,16 +203,21 @@ async function ignoreEchoesOf(error: unknown): Promise<void> {
   process.removeListener("unhandledRejection", onUnhandled);
 }
 
-/** The stack's outputs as the engine would record them, a secret one as the placeholder. */
-async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const entries = await Promise.all(
-    Object.entries(outputs).map(async ([name, value]) => {
-      const output: pulumi.Output<unknown> = pulumi.output(value);
-      const resolved = await new Promise<unknown>((resolve) => output.apply(resolve));
-      return [name, (await pulumi.isSecret(output)) ? secretPlaceholder : resolved] as const;
-    }),
+/**
+ * The stack outputs the program made secret, which the engine records as secrets and the resolved
+ * outputs no longer show. Only a plain object of outputs is read (a test's program may return a
+ * component, whose fields are not outputs of a stack).
+ */
+async function secretOutputNames(returned: unknown): Promise<Set<string>> {
+  if (typeof returned !== "object" || returned === null || Object.getPrototypeOf(returned) !== Object.prototype) {
+    return new Set();
+  }
+  const names = await Promise.all(
+    Object.entries(returned).map(async ([name, value]) =>
+      pulumi.Output.isInstance(value) && (await pulumi.isSecret(value)) ? name : undefined,
+    ),
   );
-  return Object.fromEntries(entries);
+  return new Set(names.filter((name): name is string => name !== undefined));
 }
 
 /** Loads the program's entry module afresh, so each run declares everything again. */

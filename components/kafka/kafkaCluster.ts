@@ -65,6 +65,14 @@ const brokerScratch = scratchVolumes({ tmp: "/tmp", "kafka-logs": "/opt/kafka/lo
 /** The rebalance Job's admin properties and plans. */
 const toolScratch = scratchVolumes({ tmp: "/tmp" });
 
+/** A caller's dependsOn as a list: the components are given a list or one resource. */
+function dependencyList(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+  if (dependsOn === undefined) {
+    return [];
+  }
+  return Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>];
+}
+
 /**
  * Kafka in KRaft mode (no ZooKeeper): one StatefulSet whose first pods also
  * form the controller quorum, SASL/SCRAM-SHA-512 over TLS on every listener,
@@ -235,8 +243,11 @@ export class KafkaCluster extends pulumi.ComponentResource {
         tlsEnabled: tls,
         ...(tls ? { caCert: args.tls.caCertificate } : {}),
       },
-      // Topics, users and ACLs go through this provider: it waits for what the caller says (the guard).
-      { parent: this, dependsOn: opts?.dependsOn },
+      // Topics, users and ACLs go through this provider: it waits for what the caller says (the guard), and
+      // for the readiness gate, so that it connects to the brokers as they are now: configured before
+      // a replacement of the StatefulSet, its client kept connections to the old pods and the next
+      // topic diff failed with EOF (seen from the runner namespace).
+      { parent: this, dependsOn: [...dependencyList(opts?.dependsOn), this.ready] },
     );
     this.registerOutputs({
       statefulSetName: this.statefulSetName,

@@ -22,9 +22,15 @@ export interface PlatformFoundationArgs {
   readonly kafkaBrokers: number;
   /** Broker ids already drained of partitions, for the guard. */
   readonly kafkaDrainedBrokers: readonly number[];
-  /** Status of every registry entry by client id, for the guard; absent where tenants stacks hold the clients. */
+  /**
+   * Status of every registry entry by client id, for the guard.
+   * @default undefined: a platform stack, whose tenants stacks hold and guard the clients
+   */
   readonly clients?: Readonly<Record<string, string>>;
-  /** Where the registry comes from (a name or file:PATH.json), named in the guard's refusals. */
+  /**
+   * Where the registry comes from (a name or file:PATH.json), named in the guard's refusals.
+   * @default undefined: with no clients, nothing to name
+   */
   readonly clientRegistry?: string;
   /** alertDiskUsageRatio, recorded on the guard for the policy pack's Kafka storage bound. */
   readonly kafkaDiskUsageRatio: number;

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { Kafka, logLevel } from "kafkajs";
+import { Client } from "pg";
 
 import { ClientEntry } from "../../clients/types";
 import { shardOf } from "../../clients/shards";
@@ -65,10 +66,11 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     fs.writeFileSync(registryFile, JSON.stringify(ids.map(entry), null, 2));
   };
 
-  const fleet = (...args: string[]): { status: number; output: string } => {
+  /** `npm run fleet` for an environment whose stack files are in `dir`. */
+  const fleetIn = (environment: string, dir: string, ...args: string[]): { status: number; output: string } => {
     const result = spawnSync(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/fleet.ts", ...args, "--env", env, "--work-dir", workDir],
+      ["-r", "ts-node/register/transpile-only", "scripts/fleet.ts", ...args, "--env", environment, "--work-dir", dir],
       {
         cwd: projectDir,
         env: stack.environment,
@@ -79,6 +81,7 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     );
     return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
   };
+  const fleet = (...args: string[]): { status: number; output: string } => fleetIn(env, workDir, ...args);
 
   const pulumi = (...args: string[]): { status: number; output: string } => {
     const result = spawnSync("pulumi", [...args, "--non-interactive"], {
@@ -91,6 +94,8 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
   };
 
+  const topics = async (): Promise<string[]> => (await allTopics()).filter((t) => t.startsWith("fleet-"));
+
   /** Client ids a stack's state holds ClientTenant components for. */
   const clientsInState = (name: string): string[] => {
     const exported = pulumi("stack", "export", "--stack", name);
@@ -102,7 +107,7 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
       .sort();
   };
 
-  const topics = async (): Promise<string[]> => {
+  const allTopics = async (): Promise<string[]> => {
     const admin = new Kafka({
       brokers: ["127.0.0.1:19092"],
       sasl: { mechanism: "scram-sha-512", username: "admin", password: String(stack.environment.KAFKA_ADMIN_PASSWORD) },
@@ -110,11 +115,15 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     }).admin();
     await admin.connect();
     try {
-      return (await admin.listTopics()).filter((t) => t.startsWith("fleet-")).sort();
+      return (await admin.listTopics()).sort();
     } finally {
       await admin.disconnect();
     }
   };
+
+  /** The local stack's clients' topics (tenant-a, tenant-b). */
+  const localTopics = async (): Promise<string[]> => (await allTopics()).filter((t) => t.startsWith("tenant-"));
+  const clientsInLocalState = (): string[] => clientsInState("local");
 
   before(async function () {
     const result = await stack.up();
@@ -244,23 +253,10 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
   });
 
   it("6. bad input is refused before any stack runs: an unknown environment, a changed shard count, a shard that does not exist", () => {
-    const unknown = spawnSync(
-      process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        "scripts/fleet.ts",
-        "preview",
-        "--env",
-        "nowhere",
-        "--work-dir",
-        workDir,
-      ],
-      { cwd: projectDir, env: stack.environment, encoding: "utf8" },
-    );
+    const unknown = fleetIn("nowhere", workDir, "preview");
     assert.equal(unknown.status, 1);
     assert.match(
-      unknown.stderr,
+      unknown.output,
       /--env nowhere: unknown environment, there is no .*Pulumi\.nowhere\.yaml; known: fleet/,
     );
 
@@ -284,5 +280,66 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     const shard = fleet("preview", "--shard", "2");
     assert.equal(shard.status, 2, shard.output);
     assert.match(shard.output, /--shard must be one of environment fleet's shards, 0 to 1; got "2"/);
+  });
+
+  it("7. migrate: the local whole stack's clients move to their shards by state, with nothing created, deleted or replaced, and nothing lost", async () => {
+    const localEnv = (...args: string[]): { status: number; output: string } => fleetIn("local", stack.dir, ...args);
+    const billing = new Client({ connectionString: String(stack.environment.KG_RCA_BILLING_DATABASE_URL) });
+    await billing.connect();
+    const rows = async (): Promise<string[]> =>
+      (
+        await billing.query<{ row: string }>(
+          "SELECT id || ':' || plan || ':' || status || ':' || updated_at AS row FROM clients WHERE id LIKE 'tenant-%' ORDER BY 1",
+        )
+      ).rows.map((r) => r.row);
+    try {
+      const rowsBefore = await rows();
+      const topicsBefore = await localTopics();
+      assert.ok(
+        topicsBefore.length > 0 && rowsBefore.length === 2,
+        `${topicsBefore.join(", ")} / ${rowsBefore.join(", ")}`,
+      );
+
+      const refused = localEnv("migrate");
+      assert.equal(refused.status, 1, refused.output);
+      assert.match(
+        refused.output,
+        /its stack file says stackRole "whole"\. Set kg-rca-server:stackRole to "platform" in a reviewed change first/,
+      );
+
+      await stack.setConfig({ stackRole: "platform" });
+      const migrated = localEnv("migrate");
+      assert.equal(migrated.status, 0, migrated.output);
+      const report = path.join(workDir, "migrated.md");
+      const preview = localEnv("preview", "--out", report);
+      assert.equal(preview.status, 0, preview.output.slice(-5000));
+      const steps = fs
+        .readFileSync(report, "utf8")
+        .split("\n")
+        .filter((line) => /^(create|delete|replace|create-replacement|delete-replaced|update) /.test(line));
+      // What may change: the tenants stacks' own guard and providers (adopted under aliases); no client resource.
+      const clientSteps = steps.filter(
+        (line) =>
+          !/ (pulumi-nodejs:dynamic\/kg-rca:PlatformGuard|pulumi:providers:[\w-]+|pulumi:pulumi:Stack) /.test(line),
+      );
+      assert.deepEqual(
+        clientSteps.filter((line) => !line.startsWith("update ")),
+        [],
+        steps.join("\n"),
+      );
+
+      const up = localEnv("up");
+      assert.equal(up.status, 0, up.output.slice(-5000));
+      const after = localEnv("preview");
+      assert.equal(after.status, 0, after.output.slice(-5000));
+      for (const [name, row] of Object.entries(summary(after.output))) {
+        assert.deepEqual(row, unchanged(), name);
+      }
+      assert.deepEqual(clientsInLocalState(), [], "the local stack is now a platform stack");
+      assert.deepEqual(await localTopics(), topicsBefore);
+      assert.deepEqual(await rows(), rowsBefore);
+    } finally {
+      await billing.end();
+    }
   });
 });

@@ -5,8 +5,10 @@ import * as path from "path";
 
 import { changedClients, changedConfigKeys, classifyFile } from "../../fleet/changes";
 import { environmentStacks, knownEnvironments, tenantsStackConfig } from "../../fleet/environment";
-import { renderReport, renderSummary, StackOutcome } from "../../fleet/run";
+import { previewStep, renderReport, renderSummary, StackOutcome } from "../../fleet/run";
 import { touchedStacks } from "../../fleet/touchedStacks";
+import { StepEventMetadata } from "@pulumi/pulumi/automation";
+
 import { RegistrySnapshot } from "../../scripts/clientsDiff/snapshotTypes";
 import { projectDir } from "./helpers/synthesize";
 
@@ -180,5 +182,17 @@ describe("fleet", () => {
       /<summary>prod-tenants-1: 1 step\(s\)<\/summary>\n\n```\ncreate kafka:index\/topic:Topic fresh-events-topic\n```/,
     );
     assert.doesNotMatch(report, /<summary>prod:/, "no details for a stack without steps");
+  });
+
+  it("hands the plan guard each step with the sides it has: a create's old side comes as null", () => {
+    const urn =
+      "urn:pulumi:prod-tenants-1::kg-rca-server::kg-rca:tenants:ClientTenant$kafka:index/topic:Topic::fresh-events-topic";
+    const created = { type: "kafka:index/topic:Topic", urn, inputs: { name: "fresh.events.normalized" } };
+    const step = { op: "create", urn, type: created.type, old: null, new: created } as unknown as StepEventMetadata;
+    assert.deepEqual(previewStep(step), {
+      op: "create",
+      urn,
+      newState: { type: created.type, inputs: created.inputs },
+    });
   });
 });

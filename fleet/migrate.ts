@@ -1,0 +1,92 @@
+/**
+ * Moves an environment's clients out of its whole stack into their tenants stacks by moving
+ * state (`pulumi state move`), never by deleting and re-creating: each client's ClientTenant and
+ * everything under it goes, as it is recorded, to the stack of its shard, with the providers it
+ * was created through (which the tenants program then adopts under aliases). Run after the
+ * reviewed change that sets the environment's stackRole to "platform", before its first update.
+ */
+import { spawnSync } from "child_process";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+
+import { shardOf } from "../clients/shards";
+import { cliRoot } from "../tools/localStack";
+import { EnvironmentStacks, tenantsStackConfig } from "./environment";
+
+const clientTenantType = "kg-rca:tenants:ClientTenant";
+
+export interface MovePlan {
+  /** Client ids by shard, only the shards that receive some. */
+  readonly byShard: ReadonlyMap<number, readonly { readonly id: string; readonly urn: string }[]>;
+}
+
+/** Which ClientTenant of the whole stack's state goes to which shard. */
+export function planMove(urns: readonly string[], shards: number): MovePlan {
+  const byShard = new Map<number, { id: string; urn: string }[]>();
+  for (const urn of urns) {
+    const id = urn.split("::").pop() ?? urn;
+    const shard = shardOf(id, shards);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), { id, urn }]);
+  }
+  return { byShard };
+}
+
+export async function migrateToTenantsStacks(
+  projectDir: string,
+  workDir: string,
+  environment: EnvironmentStacks,
+  log: (line: string) => void,
+): Promise<MovePlan> {
+  if (environment.role !== "platform") {
+    throw new Error(
+      `--env ${environment.env}: its stack file says stackRole "whole". Set kg-rca-server:stackRole to "platform" in a reviewed change first; the migration then moves its clients out before the platform stack's next update.`,
+    );
+  }
+  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
+  const project = await (await LocalWorkspace.create({ workDir: projectDir, pulumiCommand })).projectSettings();
+  const workspace = await LocalWorkspace.create({
+    workDir,
+    pulumiCommand,
+    projectSettings: { ...project, main: projectDir },
+  });
+  const state = await workspace.exportStack(environment.platform);
+  const resources = (state.deployment as { resources?: { type: string; urn: string }[] }).resources ?? [];
+  const plan = planMove(
+    resources.filter((r) => r.type === clientTenantType).map((r) => r.urn),
+    environment.config.tenants.shards,
+  );
+  if (plan.byShard.size === 0) {
+    log(`${environment.platform}: no client in its state, nothing to move`);
+    return plan;
+  }
+  for (const [shard, clients] of [...plan.byShard.entries()].sort((a, b) => a[0] - b[0])) {
+    const name = environment.tenants[shard] as string;
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: name, workDir },
+      { pulumiCommand, projectSettings: { ...project, main: projectDir } },
+    );
+    const config = tenantsStackConfig(environment.env, shard);
+    await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
+    log(`move ${clients.map((c) => c.id).join(", ")} from ${environment.platform} to ${name}`);
+    const moved = spawnSync(
+      pulumiCommand.command,
+      [
+        "state",
+        "move",
+        "--source",
+        environment.platform,
+        "--dest",
+        name,
+        "--yes",
+        "--non-interactive",
+        ...clients.map((c) => c.urn),
+      ],
+      { cwd: workDir, encoding: "utf8" },
+    );
+    if (moved.status !== 0) {
+      throw new Error(
+        `pulumi state move to ${name} failed (the stacks before it were moved):\n${moved.stdout}${moved.stderr}`,
+      );
+    }
+  }
+  return plan;
+}
