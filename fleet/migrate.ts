@@ -6,11 +6,10 @@
  * reviewed change that sets the environment's stackRole to "platform", before its first update.
  */
 import { spawnSync } from "child_process";
-import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 
 import { shardOf } from "../clients/shards";
-import { cliRoot } from "../tools/localStack";
 import { EnvironmentStacks, tenantsStackConfig } from "./environment";
+import { openFleetWorkspace } from "./workspace";
 
 const clientTenantType = "kg-rca:tenants:ClientTenant";
 
@@ -41,13 +40,7 @@ export async function migrateToTenantsStacks(
       `--env ${environment.env}: its stack file says stackRole "whole". Set kg-rca-server:stackRole to "platform" in a reviewed change first; the migration then moves its clients out before the platform stack's next update.`,
     );
   }
-  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
-  const project = await (await LocalWorkspace.create({ workDir: projectDir, pulumiCommand })).projectSettings();
-  const workspace = await LocalWorkspace.create({
-    workDir,
-    pulumiCommand,
-    projectSettings: { ...project, main: projectDir },
-  });
+  const { pulumiCommand, workspace, stack } = await openFleetWorkspace(projectDir, workDir);
   const state = await workspace.exportStack(environment.platform);
   const resources = (state.deployment as { resources?: { type: string; urn: string }[] }).resources ?? [];
   const plan = planMove(
@@ -60,12 +53,8 @@ export async function migrateToTenantsStacks(
   }
   for (const [shard, clients] of [...plan.byShard.entries()].sort((a, b) => a[0] - b[0])) {
     const name = environment.tenants[shard] as string;
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: name, workDir },
-      { pulumiCommand, projectSettings: { ...project, main: projectDir } },
-    );
-    const config = tenantsStackConfig(environment.env, shard);
-    await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
+    // Created with its place written, so the move has a destination and the program reads it.
+    await stack(name, tenantsStackConfig(environment.env, shard));
     log(`move ${clients.map((c) => c.id).join(", ")} from ${environment.platform} to ${name}`);
     const moved = spawnSync(
       pulumiCommand.command,

@@ -6,22 +6,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import {
-  EngineEvent,
-  LocalWorkspace,
-  OpMap,
-  PulumiCommand,
-  Stack,
-  StepEventMetadata,
-  StepEventStateMetadata,
-} from "@pulumi/pulumi/automation";
+import { EngineEvent, OpMap, StepEventMetadata, StepEventStateMetadata } from "@pulumi/pulumi/automation";
 
 import { ClientEntry } from "../clients/types";
 import { guardPlan, PreviewStep } from "../scripts/planGuard/guardPlan";
 import { changesOf } from "../tools/engineResults";
-import { cliRoot } from "../tools/localStack";
 import { EnvironmentStacks, tenantsStackConfig } from "./environment";
 import { TouchedStacks } from "./touchedStacks";
+import { FleetWorkspace, openFleetWorkspace } from "./workspace";
 
 export type Operation = "preview" | "up";
 
@@ -69,26 +61,6 @@ export function previewStep(step: StepEventMetadata): PreviewStep {
   };
 }
 
-async function openStack(options: FleetOptions, name: string, config?: Record<string, string>): Promise<Stack> {
-  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
-  const project = await (await LocalWorkspace.create({ workDir: options.projectDir, pulumiCommand })).projectSettings();
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: name, workDir: options.workDir },
-    {
-      pulumiCommand,
-      projectSettings: { ...project, main: options.projectDir },
-      // As in the workflows, which type-check once per job: checking again in every stack's run
-      // was about half of a no-change preview's fixed cost.
-      envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
-    },
-  );
-  if (config !== undefined) {
-    // A tenants stack's file holds these keys only; the fleet writes them, so a new shard's stack exists.
-    await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
-  }
-  return stack;
-}
-
 function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // The CLI's own error lines, not its whole transcript.
@@ -103,7 +75,12 @@ function describeSteps(steps: readonly StepEventMetadata[]): string[] {
     .map((step) => `${step.op} ${step.type} ${step.urn.split("::").pop() ?? step.urn}`);
 }
 
-async function runStack(options: FleetOptions, name: string, config?: Record<string, string>): Promise<StackOutcome> {
+async function runStack(
+  options: FleetOptions,
+  workspace: FleetWorkspace,
+  name: string,
+  config?: Record<string, string>,
+): Promise<StackOutcome> {
   const started = Date.now();
   const steps: StepEventMetadata[] = [];
   const problems: string[] = [];
@@ -126,7 +103,7 @@ async function runStack(options: FleetOptions, name: string, config?: Record<str
   };
   const seconds = (): number => Math.round((Date.now() - started) / 100) / 10;
   try {
-    const stack = await openStack(options, name, config);
+    const stack = await workspace.stack(name, config);
     let changes: OpMap;
     if (options.operation === "preview") {
       const result = await stack.preview({
@@ -172,10 +149,11 @@ async function bounded<T, R>(items: readonly T[], limit: number, work: (item: T)
 
 export async function runFleet(options: FleetOptions): Promise<StackOutcome[]> {
   const { environment, touched } = options;
+  const workspace = await openFleetWorkspace(options.projectDir, options.workDir);
   const outcomes: StackOutcome[] = [];
   if (touched.platform) {
     options.log(`${options.operation} ${environment.platform} (${environment.role} stack)`);
-    outcomes.push(await runStack(options, environment.platform));
+    outcomes.push(await runStack(options, workspace, environment.platform));
   }
   const platformFailed = outcomes.some((o) => o.status === "failed");
   const shards = touched.shards.filter((shard) => shard < environment.tenants.length);
@@ -193,7 +171,7 @@ export async function runFleet(options: FleetOptions): Promise<StackOutcome[]> {
       return skipped;
     }
     options.log(`${options.operation} ${name}`);
-    return runStack(options, name, tenantsStackConfig(environment.env, shard));
+    return runStack(options, workspace, name, tenantsStackConfig(environment.env, shard));
   });
   return [...outcomes, ...tenants];
 }

@@ -22,7 +22,7 @@ import {
 import { kafkaAdminUser } from "../components/kafka/kafkaProperties";
 import { StackConfig, loadStackSecrets } from "../config";
 import { parseQuantity } from "../config/quantity";
-import { declareClientTenants } from "./clientTenants";
+import { declareClientTenants, TenantTargets } from "./clientTenants";
 import { kafkaAdminPasswordOutput, TenantPlatform, tenantPlatformOutput } from "./tenantPlatform";
 
 /**
@@ -177,28 +177,36 @@ export function platformStack(config: StackConfig, role: "whole" | "platform"): 
     inCluster,
   );
 
-  // What the clients are written into, in this stack (whole) or from the tenants stacks (platform).
-  const tenantPlatform: { [K in keyof TenantPlatform]: pulumi.Input<TenantPlatform[K]> } = {
-    environment: config.environment,
+  // What the clients are written into: in this stack (whole), or from the tenants stacks (platform),
+  // which read the same through tenantPlatform.
+  const targets: TenantTargets = {
     namespace,
-    clientRegistry: config.tenants.registry,
-    tenantShards: config.tenants.shards,
     tenantDatabases: config.tenants.databases,
     kafka: {
-      adminBootstrapServers: config.kafka.adminBootstrapServers,
-      adminUser: kafkaAdminUser,
-      tlsEnabled: config.kafka.listenerProtocol === "SASL_SSL",
-      caCertificate: config.kafka.listenerProtocol === "SASL_SSL" ? config.tls.caCertificate : "",
       replicationFactor: config.kafka.settings.defaultReplicationFactor,
       minInsyncReplicas: config.kafka.settings.minInsyncReplicas,
       graphBuilderPrincipal,
-      brokers: config.kafka.brokers,
-      brokerVolumeBytes: config.kafka.brokers * (parseQuantity(config.kafka.volumeSize) ?? 0),
-      diskUsageRatio: config.monitoring.alerts.diskUsageRatio,
     },
     kafkaConnection: tenantKafkaConnection(config),
     billingConnection: billing.connection,
     neo4jConnection: neo4j.connection,
+  };
+  const tls = config.kafka.listenerProtocol === "SASL_SSL";
+  const tenantPlatform: { [K in keyof TenantPlatform]: pulumi.Input<TenantPlatform[K]> } = {
+    ...targets,
+    environment: config.environment,
+    clientRegistry: config.tenants.registry,
+    tenantShards: config.tenants.shards,
+    kafka: {
+      ...targets.kafka,
+      adminBootstrapServers: config.kafka.adminBootstrapServers,
+      adminUser: kafkaAdminUser,
+      tlsEnabled: tls,
+      caCertificate: tls ? config.tls.caCertificate : "",
+      brokers: config.kafka.brokers,
+      brokerVolumeBytes: config.kafka.brokers * (parseQuantity(config.kafka.volumeSize) ?? 0),
+      diskUsageRatio: config.monitoring.alerts.diskUsageRatio,
+    },
   };
 
   // Tenants' topics, users, rows and databases are written into the platform's servers: on a first
@@ -217,22 +225,7 @@ export function platformStack(config: StackConfig, role: "whole" | "platform"): 
     tenantProviders,
   );
   if (clients !== undefined) {
-    declareClientTenants(
-      clients,
-      {
-        namespace,
-        tenantDatabases: config.tenants.databases,
-        kafka: {
-          replicationFactor: config.kafka.settings.defaultReplicationFactor,
-          minInsyncReplicas: config.kafka.settings.minInsyncReplicas,
-          graphBuilderPrincipal,
-        },
-        kafkaConnection: tenantKafkaConnection(config),
-        billingConnection: billing.connection,
-        neo4jConnection: neo4j.connection,
-      },
-      tenantProviders,
-    );
+    declareClientTenants(clients, targets, tenantProviders);
   }
 
   return {
@@ -240,7 +233,7 @@ export function platformStack(config: StackConfig, role: "whole" | "platform"): 
     endpoints: {
       neo4jBolt: neo4j.boltUrl,
       kafkaBootstrap: kafka.bootstrapServers,
-      kafkaExternalBootstrap: tenantKafkaConnection(config).bootstrapServers,
+      kafkaExternalBootstrap: targets.kafkaConnection.bootstrapServers,
       postgresql: billing.host,
       kgApi: kgApi.url,
     },

@@ -15,7 +15,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 
 import { loadRegistry } from "../clients";
 import { changesSince } from "../fleet/changes";
@@ -23,7 +22,7 @@ import { environmentStacks, EnvironmentStacks } from "../fleet/environment";
 import { migrateToTenantsStacks } from "../fleet/migrate";
 import { Operation, renderReport, renderSummary, runFleet } from "../fleet/run";
 import { touchedStacks, TouchedStacks } from "../fleet/touchedStacks";
-import { cliRoot } from "../tools/localStack";
+import { openFleetWorkspace } from "../fleet/workspace";
 import { commandLineOrExit, UsageError } from "./commandLine";
 
 const projectDir = path.resolve(__dirname, "..");
@@ -35,8 +34,7 @@ const usage = "usage: npm run fleet -- preview|up --env NAME [--changed BASE_REF
  * any stack is created or run (the guards refuse it too).
  */
 async function appliedShards(workDir: string, stack: string): Promise<number | undefined> {
-  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
-  const workspace = await LocalWorkspace.create({ workDir, pulumiCommand });
+  const { workspace } = await openFleetWorkspace(projectDir, workDir);
   if (!(await workspace.listStacks()).some((s) => s.name === stack)) {
     return undefined;
   }
