@@ -7,6 +7,7 @@ import { ClientEntry } from "./types";
 import { plans } from "./plans";
 import { validatePlans } from "./planValidation";
 import { validateRegistry } from "./validation";
+import { projectRoot } from "../config/projectRoot";
 
 /** The registries in code, by the name a stack's `clientRegistry` config gives. */
 export const registries: Readonly<Record<string, readonly ClientEntry[]>> = {
@@ -14,7 +15,7 @@ export const registries: Readonly<Record<string, readonly ClientEntry[]>> = {
   local: localClients,
 };
 
-const projectDir = path.resolve(__dirname, "..");
+const projectDir = projectRoot(__dirname);
 
 /** Where a registry reference is read from, for error messages. */
 export function registrySource(ref: string): string {

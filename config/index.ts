@@ -1,7 +1,7 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { projectDefaults } from "./configFiles";
+import { projectRoot } from "./projectRoot";
 import { parseStackConfig, parseStackLayout, projectName } from "./stackConfig";
 import { missingCaCertificate } from "./tlsConfig";
 import { StackConfig, StackLayout } from "./types";
@@ -45,7 +45,7 @@ export function loadStackConfig(): StackConfig {
 export function loadStackLayout(): StackLayout {
   const config = new pulumi.Config(projectName);
   const prefix = `${projectName}:`;
-  const defaults = projectDefaults(path.resolve(__dirname, ".."));
+  const defaults = projectDefaults(projectRoot(__dirname));
   const setKeys = Object.entries(pulumi.runtime.allConfig())
     .filter(([key]) => key.startsWith(prefix))
     .map(([key, value]) => [key.slice(prefix.length), value] as const)

@@ -13,10 +13,18 @@ import { ClientEntry } from "../clients/types";
 import { stackConfigFromFile } from "../config/configFiles";
 import { extractCommit, resolveCommit, snapshotTree } from "../scripts/clientsDiff/trees";
 import { RegistrySnapshot } from "../scripts/clientsDiff/snapshotTypes";
+import { programModules } from "../tools/programBuild";
 import { Change } from "./touchedStacks";
 
-/** What a changed file means for the stacks; undefined for files no stack runs (tests, docs, scripts). */
-export function classifyFile(file: string): Change | "registry" | "config" | undefined {
+/**
+ * What a changed file means for the stacks; undefined for files no stack runs (tests, docs,
+ * scripts). `programFiles` (what the program reaches, tools/programBuild.ts) catches a module
+ * outside the folders named here that the program imports all the same (ops/capacity.ts).
+ */
+export function classifyFile(
+  file: string,
+  programFiles: ReadonlySet<string> = new Set(),
+): Change | "registry" | "config" | undefined {
   if (/^Pulumi(\.[^/]+)?\.yaml$/.test(file)) {
     return "config";
   }
@@ -34,7 +42,8 @@ export function classifyFile(file: string): Change | "registry" | "config" | und
     file.startsWith("config/") ||
     file.startsWith("components/shared/") ||
     file.startsWith("policies/") ||
-    ["index.ts", "programs/index.ts", "components/index.ts", "components/resourceKinds.ts"].includes(file) ||
+    ["index.ts", "programs/index.ts", "programs/prebuilt.ts", "tools/programBuild.ts"].includes(file) ||
+    ["components/index.ts", "components/resourceKinds.ts"].includes(file) ||
     ["package.json", "package-lock.json", "tsconfig.json"].includes(file)
   ) {
     return { kind: "sharedCode" };
@@ -42,7 +51,7 @@ export function classifyFile(file: string): Change | "registry" | "config" | und
   if (file.startsWith("components/") || file.startsWith("programs/")) {
     return { kind: "platformCode" };
   }
-  return undefined;
+  return programFiles.has(file) ? { kind: "sharedCode" } : undefined;
 }
 
 /** Files that differ between `baseCommit` and the working tree, untracked ones included. */
@@ -103,8 +112,9 @@ export async function changesSince(
   const baseCommit = resolveCommit(repo, baseRef);
   const files = changedFiles(repo, baseCommit);
   const changes: Change[] = [];
+  const program = new Set(programModules(repo));
   for (const file of files) {
-    const kind = classifyFile(file);
+    const kind = classifyFile(file, program);
     if (typeof kind === "object") {
       changes.push(kind);
     }

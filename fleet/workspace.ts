@@ -2,9 +2,11 @@
  * The fleet's way to its stacks: the CLI and the project's settings, found once per command, and
  * each stack opened in the folder of its stack files with the program at the project.
  */
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import * as path from "path";
+import { LocalWorkspace, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 import { cliRoot } from "../tools/localStack";
+import { buildProgram } from "../tools/programBuild";
 
 export interface FleetWorkspace {
   readonly pulumiCommand: PulumiCommand;
@@ -14,12 +16,30 @@ export interface FleetWorkspace {
   readonly stack: (name: string, config?: Readonly<Record<string, string>>) => Promise<Stack>;
 }
 
+/**
+ * The project's settings for a workspace in `workDir`, or none when that is the project itself. The
+ * Automation API writes the settings it is given into workDir's Pulumi.yaml: given the project's
+ * own, it would rewrite the repository's file (its comments lost, `main` made absolute).
+ */
+export function projectSettingsFor(
+  projectDir: string,
+  workDir: string,
+  project: ProjectSettings,
+): { projectSettings?: ProjectSettings } {
+  return path.resolve(workDir) === path.resolve(projectDir)
+    ? {}
+    : { projectSettings: { ...project, main: projectDir } };
+}
+
 export async function openFleetWorkspace(projectDir: string, workDir: string): Promise<FleetWorkspace> {
   const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
   const project = await (await LocalWorkspace.create({ workDir: projectDir, pulumiCommand })).projectSettings();
+  // Once per command, and cheap when the sources have not changed: every stack's run then starts
+  // the program without compiling it (programs/prebuilt.ts).
+  buildProgram(projectDir);
   const options = {
     pulumiCommand,
-    projectSettings: { ...project, main: projectDir },
+    ...projectSettingsFor(projectDir, workDir, project),
     // As in the workflows, which type-check once per job: checking again in every stack's run
     // was about half of a no-change preview's fixed cost.
     envVars: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },

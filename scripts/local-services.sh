@@ -95,6 +95,9 @@ up() {
     pulumi_local config set neo4jEdition enterprise >/dev/null
   fi
   pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
+  step "build"
+  # The engine then starts the program without compiling it (programs/prebuilt.ts).
+  (cd "$repo" && npm run --silent build)
   step "pulumi up"
   pulumi_local up --yes --skip-preview "$@"
 }

@@ -190,6 +190,9 @@ up() {
     <"$tls_dir/ca.crt")
   write_certificates_when_namespace_exists &
   local issuer=$! status=0
+  step "build"
+  # The engine then starts the program without compiling it (programs/prebuilt.ts).
+  (cd "$repo" && npm run --silent build)
   step "pulumi up"
   pulumi_local up --yes --skip-preview "$@" || status=$?
   if [ "$status" -ne 0 ]; then

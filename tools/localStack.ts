@@ -26,6 +26,8 @@ import {
   UpResult,
 } from "@pulumi/pulumi/automation";
 
+import { buildProgram } from "./programBuild";
+
 export const projectDir = path.resolve(__dirname, "..");
 const stackName = "local";
 
@@ -129,24 +131,33 @@ export class LocalStack {
     return this.opened;
   }
 
+  /**
+   * The stack for an engine run: the program built first when its sources changed since the last
+   * build (a digest of them otherwise), so the engine starts it without compiling it.
+   */
+  private get built(): Stack {
+    buildProgram(projectDir);
+    return this.engine;
+  }
+
   /** `pulumi up`, cancelled after `commandTimeoutMs`. */
   update(opts: UpOptions = {}): Promise<UpResult> {
-    return this.engine.up({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+    return this.built.up({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
   }
 
   /** `pulumi preview`, cancelled after `commandTimeoutMs`. */
   preview(opts: PreviewOptions = {}): Promise<PreviewResult> {
-    return this.engine.preview({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+    return this.built.preview({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
   }
 
   /** `pulumi refresh`, cancelled after `commandTimeoutMs`. */
   refresh(opts: RefreshOptions = {}): Promise<RefreshResult> {
-    return this.engine.refresh({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+    return this.built.refresh({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
   }
 
   /** `pulumi destroy`, cancelled after `commandTimeoutMs`. */
   destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
-    return this.engine.destroy({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
+    return this.built.destroy({ signal: AbortSignal.timeout(this.commandTimeoutMs), ...opts });
   }
 
   /**
@@ -154,7 +165,7 @@ export class LocalStack {
    * run as the API runs its own: the same CLI, workspace folder and environment.
    */
   cli(...args: string[]): CommandResult {
-    const command = this.engine.workspace.pulumiCommand.command;
+    const command = this.built.workspace.pulumiCommand.command;
     return this.run(command, [...args, "--stack", stackName, "--non-interactive"], this.dir);
   }
 

@@ -7,7 +7,9 @@ import { changedClients, changedConfigKeys, classifyFile } from "../../fleet/cha
 import { environmentStacks, knownEnvironments, tenantsStackConfig } from "../../fleet/environment";
 import { previewStep, renderReport, renderSummary, StackOutcome } from "../../fleet/run";
 import { touchedStacks } from "../../fleet/touchedStacks";
-import { StepEventMetadata } from "@pulumi/pulumi/automation";
+import { projectSettingsFor } from "../../fleet/workspace";
+import { programModules } from "../../tools/programBuild";
+import { ProjectSettings, StepEventMetadata } from "@pulumi/pulumi/automation";
 
 import { RegistrySnapshot } from "../../scripts/clientsDiff/snapshotTypes";
 import { projectDir } from "./helpers/synthesize";
@@ -42,6 +44,24 @@ describe("fleet", () => {
       for (const file of ["README.md", "test/unit/fleet.test.ts", "scripts/ops.ts", ".github/workflows/deploy.yml"]) {
         assert.equal(classifyFile(file), undefined, file);
       }
+    });
+
+    it("counts every module the program reaches as shared code, wherever it lives, and how the program is built", () => {
+      const program = new Set(programModules(projectDir));
+      assert.ok(program.has("ops/capacity.ts"), "the program imports the capacity bound from ops/");
+      assert.deepEqual(classifyFile("ops/capacity.ts", program), { kind: "sharedCode" });
+      assert.equal(classifyFile("ops/report.ts", program), undefined, "the ops command's own modules run no stack");
+      for (const file of ["index.ts", "programs/prebuilt.ts", "tools/programBuild.ts"]) {
+        assert.deepEqual(classifyFile(file, program), { kind: "sharedCode" }, file);
+      }
+    });
+
+    it("opens stacks without rewriting the project's Pulumi.yaml: settings go only to a folder of their own", () => {
+      const project: ProjectSettings = { name: "kg-rca-server", runtime: "nodejs" };
+      assert.deepEqual(projectSettingsFor(projectDir, `${projectDir}/`, project), {});
+      assert.deepEqual(projectSettingsFor(projectDir, "/tmp/stack-files", project), {
+        projectSettings: { ...project, main: projectDir },
+      });
     });
 
     it("finds the config keys whose resolved value differs, added and removed ones too", () => {
