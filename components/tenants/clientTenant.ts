@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { ClientEntry, kafkaPrincipal, planOf } from "../../clients";
 import { workloadLabels } from "../shared/kubernetesMeta";
+import { previewablePassword } from "../shared/previewablePassword";
 import { RandomValue } from "../shared/randomValue";
 import { BillingConnection, BillingRow } from "./billingRow";
 import { Neo4jDatabase, Neo4jEndpoint } from "./neo4jDatabase";
@@ -136,7 +137,12 @@ export class ClientTenant extends pulumi.ComponentResource {
     const kafkaPassword = new RandomValue(`${name}-kafka-password`, { kind: "password", length: 32 }, child);
     new kafka.UserScramCredential(
       `${name}-scram-user`,
-      { username: client.id, scramMechanism: "SCRAM-SHA-512", scramIterations: 8192, password: kafkaPassword.result },
+      {
+        username: client.id,
+        scramMechanism: "SCRAM-SHA-512",
+        scramIterations: 8192,
+        password: previewablePassword(kafkaPassword.result),
+      },
       { ...child, additionalSecretOutputs: ["password"] },
     );
     new k8s.core.v1.Secret(

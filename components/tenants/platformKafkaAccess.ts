@@ -2,6 +2,7 @@ import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
 
 import { scramAnchorUser } from "../kafka/kafkaProperties";
+import { previewablePassword } from "../shared/previewablePassword";
 import { RandomValue } from "../shared/randomValue";
 
 export interface PlatformKafkaAccessArgs {
@@ -28,7 +29,7 @@ export class PlatformKafkaAccess extends pulumi.ComponentResource {
         username: args.graphBuilderUser,
         scramMechanism: "SCRAM-SHA-512",
         scramIterations: 8192,
-        password: args.graphBuilderPassword,
+        password: previewablePassword(pulumi.output(args.graphBuilderPassword)),
       },
       { parent: this, additionalSecretOutputs: ["password"] },
     );
@@ -60,7 +61,7 @@ export class PlatformKafkaAccess extends pulumi.ComponentResource {
         username: scramAnchorUser,
         scramMechanism: "SCRAM-SHA-512",
         scramIterations: 8192,
-        password: anchorPassword.result,
+        password: previewablePassword(anchorPassword.result),
       },
       { parent: this, additionalSecretOutputs: ["password"] },
     );
