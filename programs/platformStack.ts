@@ -58,7 +58,8 @@ export function platformStack(config: StackConfig, role: "whole" | "platform"): 
           clientRegistry: config.tenants.registry,
         }),
     kafkaDiskUsageRatio: config.monitoring.alerts.diskUsageRatio,
-    tenantShards: config.tenants.shards,
+    // Fixed from the platform stack's first update on; a whole stack's clients are in no shard.
+    ...(role === "platform" ? { tenantShards: config.tenants.shards } : {}),
     caCertificate: config.tls.caCertificate,
   });
   // Every workload's containers get the configured imagePullPolicy (Never where images are imported, not pulled).

@@ -34,8 +34,12 @@ export interface PlatformFoundationArgs {
   readonly clientRegistry?: string;
   /** alertDiskUsageRatio, recorded on the guard for the policy pack's Kafka storage bound. */
   readonly kafkaDiskUsageRatio: number;
-  /** The environment's tenant shard count, which the guard keeps from changing. */
-  readonly tenantShards: number;
+  /**
+   * The environment's tenant shard count, which the guard keeps from changing once the environment
+   * is split into tenants stacks (a platform stack's).
+   * @default undefined: a whole stack, whose clients are not in shards yet (its count is not fixed)
+   */
+  readonly tenantShards?: number;
   /** PEM of the CA the servers' certificates chain to, given to the namespace's clients; "" for none. */
   readonly caCertificate: string;
 }

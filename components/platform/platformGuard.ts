@@ -40,7 +40,8 @@ export interface GuardInputs {
   readonly kafkaDiskUsageRatio?: number;
   /**
    * The environment's tenant shard count (capacityMaxClients over tenantShardSize), fixed once
-   * applied; absent in state written before shards existed, which the next update records.
+   * applied by a platform or tenants stack. Absent in a whole stack, where no client is in a
+   * shard yet: the count is chosen in the change that splits the environment.
    */
   readonly tenantShards?: number;
   /**
@@ -96,7 +97,7 @@ export function guardProblems(olds: Partial<GuardInputs> | undefined, news: Guar
     }
   }
   const previousShards = olds?.tenantShards;
-  if (previousShards !== undefined && news.tenantShards !== previousShards) {
+  if (previousShards !== undefined && news.tenantShards !== undefined && news.tenantShards !== previousShards) {
     problems.push(
       `kg-rca-server:tenantShardSize, kg-rca-server:capacityMaxClients: they make ${String(news.tenantShards)} tenant shards, and this environment was created with ${previousShards}. The count is fixed: a client's shard would change and its resources move between stacks. Set them back so capacityMaxClients over tenantShardSize rounds up to ${previousShards}; beyond this environment's capacity, create another environment.`,
     );

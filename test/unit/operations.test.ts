@@ -105,7 +105,7 @@ describe("storage growth", () => {
     assert.equal(guard.storageClassExpandable, true);
     assert.equal(guard.kafkaBrokers, 5);
     assert.equal(guard.clientRegistry, "prod");
-    assert.equal(guard.tenantShards, 4, "capacityMaxClients 200 over tenantShardSize 50");
+    assert.equal(guard.tenantShards, undefined, "a whole stack's clients are in no shard: no count is fixed yet");
     assert.ok(Object.keys(guard.clients).length > 0);
     assert.ok(Object.values(guard.clients).every((status) => status === "active" || status === "suspended"));
     assert.equal(find(run, guardType, "platform-guard").parent, "platform");
@@ -191,6 +191,11 @@ describe("storage growth", () => {
       const sharded = { ...base, tenantShards: 4 };
       assert.deepEqual(guardProblems(base, sharded), [], "state from before shards: the count is recorded");
       assert.deepEqual(guardProblems(sharded, sharded), []);
+      assert.deepEqual(
+        guardProblems(sharded, base),
+        [],
+        "a whole stack fixes no count (one that had recorded one stops): the split chooses it",
+      );
       for (const shards of [3, 5]) {
         const problems = guardProblems(sharded, { ...sharded, tenantShards: shards });
         assert.equal(problems.length, 1);
