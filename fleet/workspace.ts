@@ -49,7 +49,9 @@ export async function openFleetWorkspace(projectDir: string, workDir: string): P
     pulumiCommand,
     workspace,
     stack: async (name, config) => {
-      const stack = await LocalWorkspace.createOrSelectStack({ stackName: name, workDir }, options);
+      // Through the one workspace: a workspace per stack would write Pulumi.yaml again each time,
+      // and a stack opened meanwhile read it half-written ("expected project to be an object").
+      const stack = await Stack.createOrSelect(name, workspace);
       if (config !== undefined) {
         await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
       }
