@@ -1,7 +1,7 @@
 /**
- * A build of the program: its modules transpiled once into `bin/<digest>/` (npm run build; the
- * fleet and the local stacks make one before they run the engine), so the engine's start need not
- * compile them again through ts-node. A build lists the sources it holds; its digest covers them
+ * A build of the program and the policy pack: their modules transpiled once into `bin/<digest>/`
+ * (npm run build; the fleet and the local stacks make one before they run the engine), so neither
+ * the engine's start nor the policy analyzer's need compile them again through ts-node. A build lists the sources it holds; its digest covers them
  * and the compiler that made them, so a build is used only while it is exactly what they say. A
  * new import changes the file that makes it, so the list cannot miss a module either.
  */
@@ -42,10 +42,11 @@ function manifestOf(dir: string): string[] | undefined {
 }
 
 /**
- * The entry module of a build of the sources as they are now, when there is one.
- * KG_RCA_PROGRAM_BUILD=off ignores builds (bench:engine compares the two ways to start).
+ * Where a module of the project (its path without extension, e.g. "programs/index") is in a build
+ * of the sources as they are now, when there is one. KG_RCA_PROGRAM_BUILD=off ignores builds
+ * (bench:engine compares the two ways to start).
  */
-export function prebuiltProgram(projectDir: string): string | undefined {
+export function prebuiltModule(projectDir: string, module: string): string | undefined {
   if (process.env.KG_RCA_PROGRAM_BUILD === "off") {
     return undefined;
   }
@@ -53,8 +54,8 @@ export function prebuiltProgram(projectDir: string): string | undefined {
   const names = fs.existsSync(builds) ? fs.readdirSync(builds).filter((name) => /^[0-9a-f]{16}$/.test(name)) : [];
   for (const name of names) {
     const sources = manifestOf(path.join(builds, name));
-    if (sources !== undefined && buildDigest(projectDir, sources) === name) {
-      return path.join(builds, name, "programs", "index.js");
+    if (sources?.includes(`${module}.ts`) === true && buildDigest(projectDir, sources) === name) {
+      return path.join(builds, name, `${module}.js`);
     }
   }
   return undefined;

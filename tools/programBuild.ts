@@ -1,6 +1,7 @@
 /**
- * Builds the program (programs/prebuilt.ts): every module programs/index.ts reaches by relative
- * imports, transpiled with the project's compiler settings into bin/<digest>/. Type-checking is
+ * Builds the program and the policy pack (programs/prebuilt.ts): every module programs/index.ts
+ * and policies/pack.ts reach by relative imports, transpiled with the project's compiler settings
+ * into bin/<digest>/. Type-checking is
  * npm test's job, as it is for the engine's own transpile-only runs. Builds that run at once (the
  * suites start several stacks together) never see each other's half-written files: each writes a
  * folder of its own and renames it into place.
@@ -9,9 +10,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 
-import { buildDigest, buildsFolder, manifestName, prebuiltProgram } from "../programs/prebuilt";
+import { buildDigest, buildsFolder, manifestName, prebuiltModule } from "../programs/prebuilt";
 
-const entry = "programs/index.ts";
+/** What index.ts and policies/index.ts load from a build. */
+const entries = ["programs/index.ts", "policies/pack.ts"] as const;
 /** Older builds kept: a stack still running one of them keeps its files. */
 const keptBuilds = 4;
 
@@ -45,10 +47,10 @@ function resolveImport(projectDir: string, from: string, specifier: string): str
   throw new Error(`${from}: imports ${specifier}, which is neither ${base}.ts nor ${base}/index.ts`);
 }
 
-/** Every source the entry reaches through relative imports (packages come from node_modules). */
+/** Every source the entries reach through relative imports (packages come from node_modules). */
 export function programModules(projectDir: string): string[] {
   const seen = new Set<string>();
-  const pending = [entry];
+  const pending: string[] = [...entries];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (seen.has(file)) {
       continue;
@@ -83,8 +85,8 @@ function prune(builds: string, current: string): void {
 
 /** Makes a build of the sources as they are, unless one exists; returns where it is. */
 export function buildProgram(projectDir: string): ProgramBuild {
-  const existing = prebuiltProgram(projectDir);
-  if (existing !== undefined) {
+  const existing = prebuiltModule(projectDir, "programs/index");
+  if (existing !== undefined && prebuiltModule(projectDir, "policies/pack") !== undefined) {
     return { dir: path.dirname(path.dirname(existing)), built: false };
   }
   const sources = programModules(projectDir);

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { manifestName, prebuiltProgram } from "../../programs/prebuilt";
+import { manifestName, prebuiltModule } from "../../programs/prebuilt";
 import { freshProgram, MockRun, runUnderMocks } from "../../tools/mockEngine";
 import { buildProgram, programModules } from "../../tools/programBuild";
 import { projectDir, stackConfig } from "./helpers/synthesize";
@@ -24,7 +24,7 @@ function projectCopy(): string {
 const summary = (run: MockRun): string[] =>
   run.resources.map((r) => `${r.type} ${r.name} ${JSON.stringify(r.inputs)}`).sort();
 
-describe("program build: the engine starts a transpiled copy of the sources while it matches them", function () {
+describe("program build: the engine and the policy analyzer start a transpiled copy of the sources while it matches them", function () {
   this.timeout(120000);
   let dir: string;
   let first: string;
@@ -40,14 +40,20 @@ describe("program build: the engine starts a transpiled copy of the sources whil
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("holds every module programs/index.ts reaches, lists them, and is found by index.ts's check", () => {
+  it("holds every module programs/index.ts and policies/pack.ts reach, lists them, and is found by their loaders", () => {
     const sources = JSON.parse(fs.readFileSync(path.join(first, manifestName), "utf8")) as string[];
     assert.deepEqual(sources, programModules(dir));
     assert.ok(sources.includes("programs/tenantStack.ts") && sources.includes("components/kafka/brokersReady.ts"));
+    assert.ok(
+      sources.includes("policies/pack.ts") && sources.includes("policies/tenantAclIsolation.ts"),
+      "the policies",
+    );
     for (const source of sources) {
       assert.ok(fs.existsSync(path.join(first, source.replace(/\.ts$/, ".js"))), `${source} built`);
     }
-    assert.equal(prebuiltProgram(dir), path.join(first, "programs", "index.js"));
+    assert.equal(prebuiltModule(dir, "programs/index"), path.join(first, "programs", "index.js"));
+    assert.equal(prebuiltModule(dir, "policies/pack"), path.join(first, "policies", "pack.js"));
+    assert.equal(prebuiltModule(dir, "policies/absent"), undefined, "a module the build does not hold");
     assert.deepEqual(buildProgram(dir), { dir: first, built: false }, "nothing to do while the sources are unchanged");
   });
 
@@ -70,10 +76,20 @@ describe("program build: the engine starts a transpiled copy of the sources whil
     }
   });
 
+  it("holds the policy pack's policies, the same as its sources", () => {
+    type Pack = typeof import("../../policies/pack");
+    const names = (file: string): string[] =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module by its path
+      (require(file) as Pack).packPolicies({}).map((policy) => `${policy.name} ${String(policy.enforcementLevel)}`);
+    const fromBuild = names(path.join(first, "policies", "pack.js"));
+    assert.ok(fromBuild.length >= 15, fromBuild.join(", "));
+    assert.deepEqual(fromBuild, names(path.join(dir, "policies", "pack.ts")));
+  });
+
   it("is stale once a source changes: index.ts compiles the sources until the next build", () => {
     const file = path.join(dir, "components", "kafka", "brokersReady.ts");
     fs.appendFileSync(file, "\n// edited\n");
-    assert.equal(prebuiltProgram(dir), undefined);
+    assert.equal(prebuiltModule(dir, "programs/index"), undefined);
     const next = buildProgram(dir);
     assert.equal(next.built, true);
     assert.notEqual(next.dir, first);
@@ -83,7 +99,7 @@ describe("program build: the engine starts a transpiled copy of the sources whil
   it("follows a new import into a new module", () => {
     fs.writeFileSync(path.join(dir, "programs", "addedModule.ts"), "export const added = 1;\n");
     fs.appendFileSync(path.join(dir, "programs", "index.ts"), '\nexport { added } from "./addedModule";\n');
-    assert.equal(prebuiltProgram(dir), undefined);
+    assert.equal(prebuiltModule(dir, "programs/index"), undefined);
     const build = buildProgram(dir);
     assert.ok(fs.existsSync(path.join(build.dir, "programs", "addedModule.js")));
   });
@@ -109,7 +125,7 @@ describe("program build: the engine starts a transpiled copy of the sources whil
     fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace(/\nexport \{ gone \}.*\n/, "\n"));
     const { dir: built } = buildProgram(dir);
     fs.rmSync(path.join(built, manifestName));
-    assert.equal(prebuiltProgram(dir), undefined);
+    assert.equal(prebuiltModule(dir, "programs/index"), undefined);
   });
 
   it("keeps the four newest older builds", () => {
