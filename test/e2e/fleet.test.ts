@@ -5,7 +5,7 @@
  * by their shard: fleet-b and fleet-d in shard 0, fleet-a, fleet-c and fleet-f in shard 1.
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -199,8 +199,16 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     });
   });
 
-  it("3. onboarding a client changes its shard's stack only", () => {
+  it("3. onboarding a client previews as creates in its shard only, and changes its shard's stack only", () => {
     writeRegistry(["fleet-a", "fleet-b", "fleet-c", "fleet-d"]);
+    // The preview a pull request gets: the new client's SCRAM password does not exist yet.
+    const preview = fleet("preview");
+    assert.equal(preview.status, 0, preview.output.slice(-5000));
+    const previewed = summary(preview.output);
+    assert.deepEqual(previewed.fleet, unchanged());
+    assert.deepEqual(previewed["fleet-tenants-1"], unchanged());
+    assert.ok((previewed["fleet-tenants-0"]?.create ?? 0) >= 10, JSON.stringify(previewed));
+    assert.doesNotMatch(preview.output, /value is unknown|panic/);
     const { status, output } = fleet("up");
     assert.equal(status, 0, output.slice(-5000));
     const rows = summary(output);
@@ -212,25 +220,42 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
 
   it("4. an onboarding proceeds while an update holds the platform stack's lock", async () => {
     const locks = path.join(stack.dir, "backend", ".pulumi", "locks", "organization", "kg-rca-server", env);
-    fs.mkdirSync(locks, { recursive: true });
-    const lock = path.join(locks, "held-by-fleet-test.json");
-    // What the CLI writes while an update runs: who holds the stack.
-    fs.writeFileSync(
-      lock,
-      JSON.stringify({ pid: process.pid, username: "fleet-test", hostname: "ci", timestamp: new Date().toISOString() }),
-    );
+    // A real update of the platform stack, held in the middle: the CLI is stopped once its lock
+    // is taken, as a broker roll would hold it for minutes.
+    const update = spawn("pulumi", ["up", "--yes", "--skip-preview", "--stack", env, "--non-interactive"], {
+      cwd: workDir,
+      env: stack.environment,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let updateOutput = "";
+    update.stdout.on("data", (chunk: Buffer) => (updateOutput += chunk.toString()));
+    update.stderr.on("data", (chunk: Buffer) => (updateOutput += chunk.toString()));
+    const finished = new Promise<number>((resolve) => {
+      update.on("exit", (code) => {
+        resolve(code ?? -1);
+      });
+    });
+    const pid = update.pid as number;
     try {
-      const platform = pulumi("up", "--yes", "--skip-preview", "--stack", env);
-      assert.notEqual(platform.status, 0);
-      assert.match(platform.output, /locked by/, "the platform stack is really locked");
+      const deadline = Date.now() + 60000;
+      while (!(fs.existsSync(locks) && fs.readdirSync(locks).length > 0)) {
+        assert.ok(Date.now() < deadline, `the update took no lock within a minute:\n${updateOutput}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      process.kill(pid, "SIGSTOP");
+      const second = pulumi("up", "--yes", "--skip-preview", "--stack", env);
+      assert.notEqual(second.status, 0);
+      assert.match(second.output, /locked by/, "the platform stack is really locked");
       writeRegistry(["fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-f"]);
       const { status, output } = fleet("up", "--shard", "1");
       assert.equal(status, 0, output.slice(-5000));
       assert.deepEqual(Object.keys(summary(output)), ["fleet-tenants-1"]);
       assert.ok((await topics()).includes("fleet-f.events.normalized"));
     } finally {
-      fs.rmSync(lock);
+      process.kill(pid, "SIGCONT");
     }
+    assert.equal(await finished, 0, `the held platform update, resumed, completes:\n${updateOutput.slice(-3000)}`);
+    assert.deepEqual(fs.readdirSync(locks), [], "and releases its lock");
   });
 
   it("5. removing a client is refused in its shard, the other stacks run, and nothing is deleted", async () => {
