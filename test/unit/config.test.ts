@@ -341,7 +341,8 @@ describe("stack config", () => {
       assert.equal(parse({ backupNeo4jSchedule: "@daily" }).config.backups.neo4jSchedule, "@daily");
     });
     it("tenant shards: the count follows capacityMaxClients over tenantShardSize; a size that is not a positive integer is refused", () => {
-      assert.deepEqual([parse({}).config.tenants.shardSize, parse({}).config.tenants.shards], [50, 4]);
+      // The default from bench:engine (README): shards of 5, 40 at the guide's 200 clients.
+      assert.deepEqual([parse({}).config.tenants.shardSize, parse({}).config.tenants.shards], [5, 40]);
       assert.equal(parse({ capacityMaxClients: "120", tenantShardSize: "25" }).config.tenants.shards, 5);
       assertRefused({ tenantShardSize: "0" }, "tenantShardSize", "positive integer");
       assertRefused({ tenantShardSize: "ten" }, "tenantShardSize", "positive integer");

@@ -160,8 +160,15 @@ describe("ops capacity arithmetic", () => {
   });
 
   it("reports the prod stack from its config and registry, with the policy pack's ceiling", () => {
-    // The guide's figures over whatever Pulumi.prod.yaml holds: the arithmetic below is for them.
-    const context = loadOpsContext({ projectDir, stack: "prod", overrides: guideFigures, env: {}, timeoutMs: 1000 });
+    // The guide's figures over whatever Pulumi.prod.yaml holds: the arithmetic below is for them
+    // (and shards of 50: four, so each shard's row can be written out).
+    const context = loadOpsContext({
+      projectDir,
+      stack: "prod",
+      overrides: { ...guideFigures, tenantShardSize: "50" },
+      env: {},
+      timeoutMs: 1000,
+    });
     const report = capacityReport(context, { value: 4000, source: "policies/config.prod.json" }, 10);
     // prod: enterprise 48 + basic 9 + pro 18 = 75 partitions × 3 replicas over 5 brokers.
     assert.deepEqual(

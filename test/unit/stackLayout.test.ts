@@ -38,7 +38,13 @@ describe("stack layout: whole, platform and tenants stacks of one environment", 
   let outputs: StackOutputs;
   before(async () => {
     whole = await runUnderMocks(program(), stackConfig("prod"), "prod");
-    platform = await runUnderMocks(program(), stackConfig("prod", { stackRole: "platform" }), "prod");
+    // Shards of 50 (four at prod's capacity) keep the tenants programs' runs few; the default
+    // count is checked with the config (config.test.ts).
+    platform = await runUnderMocks(
+      program(),
+      stackConfig("prod", { stackRole: "platform", tenantShardSize: "50" }),
+      "prod",
+    );
     outputs = { [platformStackName]: platform.outputs };
   });
 
