@@ -631,7 +631,12 @@ describe("policy pack", () => {
     let shard: MockRun;
     before(async () => {
       const program = freshProgram(path.join(projectDir, "index.ts"));
-      const platform = await runUnderMocks(program, stackConfig("prod", { stackRole: "platform" }), "prod");
+      // Shards of 50: four at prod's capacity, as the shard index below assumes.
+      const platform = await runUnderMocks(
+        program,
+        stackConfig("prod", { stackRole: "platform", tenantShardSize: "50" }),
+        "prod",
+      );
       const index = clientsByShard(prodClients, 4).findIndex((clients) => clients.length > 0);
       shard = await runUnderMocks(
         freshProgram(path.join(projectDir, "index.ts")),

@@ -55,7 +55,7 @@ describe("command lines (node:util parseArgs, strict)", () => {
       "scripts/planGuard.ts": "known: --registry, --allow\nusage: npm run plan:guard",
       "scripts/clientsDiff.ts": "known: --registry, --out, --repo\nusage: npm run clients:diff",
       "scripts/benchSynth.ts": "known: --sizes\nusage: npm run bench:synth",
-      "scripts/benchEngine.ts": "known: --sizes\nusage: npm run bench:engine",
+      "scripts/benchEngine.ts": "known: --layout, --sizes, --shard-size, --fixed-cost\nusage: npm run bench:engine",
       "scripts/ops.ts": "known: --stack, --config-file, --set, --json, --timeout, --growth\nusage:\n  npm run ops",
       "scripts/localVolumes.ts": "known: --count, --root\nusage: npx ts-node --transpile-only scripts/localVolumes.ts",
     };
