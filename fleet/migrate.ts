@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "child_process";
 
-import { shardOf } from "../clients/shards";
+import { clientsByShard } from "../clients/shards";
 import { EnvironmentStacks, tenantsStackConfig } from "./environment";
 import { openFleetWorkspace } from "./workspace";
 
@@ -20,12 +20,12 @@ export interface MovePlan {
 
 /** Which ClientTenant of the whole stack's state goes to which shard. */
 export function planMove(urns: readonly string[], shards: number): MovePlan {
-  const byShard = new Map<number, { id: string; urn: string }[]>();
-  for (const urn of urns) {
-    const id = urn.split("::").pop() ?? urn;
-    const shard = shardOf(id, shards);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), { id, urn }]);
-  }
+  const clients = urns.map((urn) => ({ id: urn.split("::").pop() ?? urn, urn }));
+  const byShard = new Map(
+    clientsByShard(clients, shards)
+      .map((members, shard) => [shard, members] as const)
+      .filter(([, members]) => members.length > 0),
+  );
   return { byShard };
 }
 

@@ -1,16 +1,15 @@
 /**
  * Builds the program and the policy pack (programs/prebuilt.ts): every module programs/index.ts
  * and policies/pack.ts reach by relative imports, transpiled with the project's compiler settings
- * into bin/<digest>/. Type-checking is
- * npm test's job, as it is for the engine's own transpile-only runs. Builds that run at once (the
- * suites start several stacks together) never see each other's half-written files: each writes a
- * folder of its own and renames it into place.
+ * into bin/<digest>/. Type-checking is npm test's job, as it is for the engine's own
+ * transpile-only runs. Builds that run at once (the suites start several stacks together) never
+ * see each other's half-written files: each writes a folder of its own and renames it into place.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 
-import { buildDigest, buildsFolder, manifestName, prebuiltModule } from "../programs/prebuilt";
+import { buildDigest, buildsFolder, freshBuild, isBuildName, manifestName } from "../programs/prebuilt";
 
 /** What index.ts and policies/index.ts load from a build. */
 const entries = ["programs/index.ts", "policies/pack.ts"] as const;
@@ -75,7 +74,7 @@ export interface ProgramBuild {
 function prune(builds: string, current: string): void {
   const others = fs
     .readdirSync(builds)
-    .filter((name) => name !== path.basename(current) && /^[0-9a-f]{16}$/.test(name))
+    .filter((name) => name !== path.basename(current) && isBuildName(name))
     .map((name) => ({ name, time: fs.statSync(path.join(builds, name)).mtimeMs }))
     .sort((a, b) => b.time - a.time);
   for (const old of others.slice(keptBuilds)) {
@@ -85,9 +84,9 @@ function prune(builds: string, current: string): void {
 
 /** Makes a build of the sources as they are, unless one exists; returns where it is. */
 export function buildProgram(projectDir: string): ProgramBuild {
-  const existing = prebuiltModule(projectDir, "programs/index");
-  if (existing !== undefined && prebuiltModule(projectDir, "policies/pack") !== undefined) {
-    return { dir: path.dirname(path.dirname(existing)), built: false };
+  const existing = freshBuild(projectDir, entries);
+  if (existing !== undefined) {
+    return { dir: existing, built: false };
   }
   const sources = programModules(projectDir);
   const builds = path.join(projectDir, buildsFolder);

@@ -9,7 +9,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 
 import { ClientEntry } from "../../clients";
-import { shardOf } from "../../clients/shards";
+import { clientsByShard, shardOf } from "../../clients/shards";
 import { environmentStacks } from "../../fleet/environment";
 import { Operation, runFleet, StackOutcome } from "../../fleet/run";
 import { openFleetWorkspace } from "../../fleet/workspace";
@@ -40,12 +40,9 @@ export type ShardKind = "fullest" | "median";
  * what its shard holds. Its last client, so a smaller size's target is never the same entry.
  */
 export function targetClient(clients: readonly ClientEntry[], shards: number, kind: ShardKind): ClientEntry {
-  const byShard = new Map<number, ClientEntry[]>();
-  for (const client of clients) {
-    const shard = shardOf(client.id, shards);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), client]);
-  }
-  const occupied = [...byShard.values()].sort((a, b) => a.length - b.length);
+  const occupied = clientsByShard(clients, shards)
+    .filter((members) => members.length > 0)
+    .sort((a, b) => a.length - b.length);
   const members = kind === "fullest" ? occupied[occupied.length - 1] : occupied[Math.floor(occupied.length / 2)];
   const target = members?.[members.length - 1];
   if (target === undefined) {

@@ -28,6 +28,17 @@ const clients: ClientEntry[] = [
   client("gone-one", "enterprise", "offboarded"),
 ];
 
+/** The prod stack's ops context with the guide's figures and `overrides` over Pulumi.prod.yaml. */
+function prodContext(overrides: Record<string, string>): ReturnType<typeof loadOpsContext> {
+  return loadOpsContext({
+    projectDir,
+    stack: "prod",
+    overrides: { ...guideFigures, ...overrides },
+    env: {},
+    timeoutMs: 1000,
+  });
+}
+
 describe("ops capacity arithmetic", () => {
   it("counts clients by plan and status, every plan listed, offboarded ones left out", () => {
     assert.deepEqual(clientsByPlan(clients), [
@@ -127,13 +138,7 @@ describe("ops capacity arithmetic", () => {
   });
 
   it("reports an excess as an error where kafka-storage-bound is mandatory, a warning where advisory", () => {
-    const context = loadOpsContext({
-      projectDir,
-      stack: "prod",
-      overrides: { ...guideFigures, kafkaVolumeSize: "10Gi" },
-      env: {},
-      timeoutMs: 1000,
-    });
+    const context = prodContext({ kafkaVolumeSize: "10Gi" });
     const storage = (level: string) =>
       capacityReport(context, { value: 4000, source: "test" }, 10, level).checks.find((c) => c.name === "storage");
     assert.deepEqual([storage("mandatory")?.status, storage("mandatory")?.figure], ["error", "65.1 GiB of 45 GiB"]);
@@ -143,13 +148,7 @@ describe("ops capacity arithmetic", () => {
 
   it("warns when a shard holds more live clients than tenantShardSize", () => {
     // Two shards of one client each: acme-abc123 and smallco-q1w2e3 both hash to shard 0.
-    const context = loadOpsContext({
-      projectDir,
-      stack: "prod",
-      overrides: { ...guideFigures, capacityMaxClients: "2", tenantShardSize: "1" },
-      env: {},
-      timeoutMs: 1000,
-    });
+    const context = prodContext({ capacityMaxClients: "2", tenantShardSize: "1" });
     const shards = capacityReport(context, { value: 4000, source: "test" }, 0).checks.find((c) => c.name === "shards");
     assert.deepEqual([shards?.status, shards?.figure], ["warning", "2/1 in shard 0"]);
     assert.match(shards?.reason ?? "", /^shard\(s\) 0 hold more live clients than kg-rca-server:tenantShardSize/);
@@ -162,13 +161,7 @@ describe("ops capacity arithmetic", () => {
   it("reports the prod stack from its config and registry, with the policy pack's ceiling", () => {
     // The guide's figures over whatever Pulumi.prod.yaml holds: the arithmetic below is for them
     // (and shards of 50: four, so each shard's row can be written out).
-    const context = loadOpsContext({
-      projectDir,
-      stack: "prod",
-      overrides: { ...guideFigures, tenantShardSize: "50" },
-      env: {},
-      timeoutMs: 1000,
-    });
+    const context = prodContext({ tenantShardSize: "50" });
     const report = capacityReport(context, { value: 4000, source: "policies/config.prod.json" }, 10);
     // prod: enterprise 48 + basic 9 + pro 18 = 75 partitions × 3 replicas over 5 brokers.
     assert.deepEqual(

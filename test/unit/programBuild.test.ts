@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { manifestName, prebuiltModule } from "../../programs/prebuilt";
+import { freshBuild, manifestName } from "../../programs/prebuilt";
 import { freshProgram, MockRun, runUnderMocks } from "../../tools/mockEngine";
 import { buildProgram, programModules } from "../../tools/programBuild";
 import { projectDir, stackConfig } from "./helpers/synthesize";
@@ -51,9 +51,9 @@ describe("program build: the engine and the policy analyzer start a transpiled c
     for (const source of sources) {
       assert.ok(fs.existsSync(path.join(first, source.replace(/\.ts$/, ".js"))), `${source} built`);
     }
-    assert.equal(prebuiltModule(dir, "programs/index"), path.join(first, "programs", "index.js"));
-    assert.equal(prebuiltModule(dir, "policies/pack"), path.join(first, "policies", "pack.js"));
-    assert.equal(prebuiltModule(dir, "policies/absent"), undefined, "a module the build does not hold");
+    assert.equal(freshBuild(dir, ["programs/index.ts"]), first);
+    assert.equal(freshBuild(dir, ["programs/index.ts", "policies/pack.ts"]), first);
+    assert.equal(freshBuild(dir, ["policies/absent.ts"]), undefined, "a module the build does not hold");
     assert.deepEqual(buildProgram(dir), { dir: first, built: false }, "nothing to do while the sources are unchanged");
   });
 
@@ -89,7 +89,7 @@ describe("program build: the engine and the policy analyzer start a transpiled c
   it("is stale once a source changes: index.ts compiles the sources until the next build", () => {
     const file = path.join(dir, "components", "kafka", "brokersReady.ts");
     fs.appendFileSync(file, "\n// edited\n");
-    assert.equal(prebuiltModule(dir, "programs/index"), undefined);
+    assert.equal(freshBuild(dir, ["programs/index.ts"]), undefined);
     const next = buildProgram(dir);
     assert.equal(next.built, true);
     assert.notEqual(next.dir, first);
@@ -99,7 +99,7 @@ describe("program build: the engine and the policy analyzer start a transpiled c
   it("follows a new import into a new module", () => {
     fs.writeFileSync(path.join(dir, "programs", "addedModule.ts"), "export const added = 1;\n");
     fs.appendFileSync(path.join(dir, "programs", "index.ts"), '\nexport { added } from "./addedModule";\n');
-    assert.equal(prebuiltModule(dir, "programs/index"), undefined);
+    assert.equal(freshBuild(dir, ["programs/index.ts"]), undefined);
     const build = buildProgram(dir);
     assert.ok(fs.existsSync(path.join(build.dir, "programs", "addedModule.js")));
   });
@@ -125,7 +125,7 @@ describe("program build: the engine and the policy analyzer start a transpiled c
     fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace(/\nexport \{ gone \}.*\n/, "\n"));
     const { dir: built } = buildProgram(dir);
     fs.rmSync(path.join(built, manifestName));
-    assert.equal(prebuiltModule(dir, "programs/index"), undefined);
+    assert.equal(freshBuild(dir, ["programs/index.ts"]), undefined);
   });
 
   it("keeps the four newest older builds", () => {
