@@ -6,10 +6,11 @@
  * reviewed change that sets the environment's stackRole to "platform", before its first update.
  */
 import { spawnSync } from "child_process";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 
 import { clientsByShard } from "../clients/shards";
 import { EnvironmentStacks, tenantsStackConfig } from "./environment";
-import { openFleetWorkspace } from "./workspace";
+import { FleetWorkspace } from "./workspace";
 
 const clientTenantType = "kg-rca:tenants:ClientTenant";
 
@@ -29,9 +30,15 @@ export function planMove(urns: readonly string[], shards: number): MovePlan {
   return { byShard };
 }
 
+/** The URNs of the ClientTenant components a stack's state holds. */
+export async function clientTenantsIn(workspace: LocalWorkspace, stack: string): Promise<string[]> {
+  const state = await workspace.exportStack(stack);
+  const resources = (state.deployment as { resources?: { type: string; urn: string }[] }).resources ?? [];
+  return resources.filter((r) => r.type === clientTenantType).map((r) => r.urn);
+}
+
 export async function migrateToTenantsStacks(
-  projectDir: string,
-  workDir: string,
+  fleet: FleetWorkspace,
   environment: EnvironmentStacks,
   log: (line: string) => void,
 ): Promise<MovePlan> {
@@ -40,13 +47,8 @@ export async function migrateToTenantsStacks(
       `--env ${environment.env}: its stack file says stackRole "whole". Set kg-rca-server:stackRole to "platform" in a reviewed change first; the migration then moves its clients out before the platform stack's next update.`,
     );
   }
-  const { pulumiCommand, workspace, stack } = await openFleetWorkspace(projectDir, workDir);
-  const state = await workspace.exportStack(environment.platform);
-  const resources = (state.deployment as { resources?: { type: string; urn: string }[] }).resources ?? [];
-  const plan = planMove(
-    resources.filter((r) => r.type === clientTenantType).map((r) => r.urn),
-    environment.config.tenants.shards,
-  );
+  const { pulumiCommand, workspace, stack, workDir } = fleet;
+  const plan = planMove(await clientTenantsIn(workspace, environment.platform), environment.config.tenants.shards);
   if (plan.byShard.size === 0) {
     log(`${environment.platform}: no client in its state, nothing to move`);
     return plan;

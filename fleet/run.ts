@@ -13,15 +13,14 @@ import { guardPlan, PreviewStep } from "../scripts/planGuard/guardPlan";
 import { changesOf } from "../tools/engineResults";
 import { EnvironmentStacks, tenantsStackConfig } from "./environment";
 import { TouchedStacks } from "./touchedStacks";
-import { FleetWorkspace, openFleetWorkspace } from "./workspace";
+import { FleetWorkspace } from "./workspace";
 
 export type Operation = "preview" | "up";
 
 export interface FleetOptions {
   readonly operation: Operation;
-  readonly projectDir: string;
-  /** Where the stack files are (the project, or the local stack's state folder). */
-  readonly workDir: string;
+  /** Opened once per command (fleet/workspace.ts). */
+  readonly workspace: FleetWorkspace;
   readonly environment: EnvironmentStacks;
   readonly touched: TouchedStacks;
   /** Tenants stacks run at once. */
@@ -75,12 +74,7 @@ function describeSteps(steps: readonly StepEventMetadata[]): string[] {
     .map((step) => `${step.op} ${step.type} ${step.urn.split("::").pop() ?? step.urn}`);
 }
 
-async function runStack(
-  options: FleetOptions,
-  workspace: FleetWorkspace,
-  name: string,
-  config?: Record<string, string>,
-): Promise<StackOutcome> {
+async function runStack(options: FleetOptions, name: string, config?: Record<string, string>): Promise<StackOutcome> {
   const started = Date.now();
   const steps: StepEventMetadata[] = [];
   const problems: string[] = [];
@@ -94,16 +88,17 @@ async function runStack(
       problems.push(`policy ${policy.policyName}: ${policy.message.trim()}`);
     }
   };
+  const { projectDir } = options.workspace;
   const policies = {
-    policyPacks: [path.join(options.projectDir, "policies")],
+    policyPacks: [path.join(projectDir, "policies")],
     // Per kind of environment (prod, staging, local), as the workflows pick it.
     policyPackConfigs: [
-      path.join(options.projectDir, "policies", `config.${options.environment.config.environment}.json`),
+      path.join(projectDir, "policies", `config.${options.environment.config.environment}.json`),
     ].filter((file) => fs.existsSync(file)),
   };
   const seconds = (): number => Math.round((Date.now() - started) / 100) / 10;
   try {
-    const stack = await workspace.stack(name, config);
+    const stack = await options.workspace.stack(name, config);
     let changes: OpMap;
     if (options.operation === "preview") {
       const result = await stack.preview({
@@ -149,11 +144,10 @@ async function bounded<T, R>(items: readonly T[], limit: number, work: (item: T)
 
 export async function runFleet(options: FleetOptions): Promise<StackOutcome[]> {
   const { environment, touched } = options;
-  const workspace = await openFleetWorkspace(options.projectDir, options.workDir);
   const outcomes: StackOutcome[] = [];
   if (touched.platform) {
     options.log(`${options.operation} ${environment.platform} (${environment.role} stack)`);
-    outcomes.push(await runStack(options, workspace, environment.platform));
+    outcomes.push(await runStack(options, environment.platform));
   }
   const platformFailed = outcomes.some((o) => o.status === "failed");
   const shards = touched.shards.filter((shard) => shard < environment.tenants.length);
@@ -171,7 +165,7 @@ export async function runFleet(options: FleetOptions): Promise<StackOutcome[]> {
       return skipped;
     }
     options.log(`${options.operation} ${name}`);
-    return runStack(options, workspace, name, tenantsStackConfig(environment.env, shard));
+    return runStack(options, name, tenantsStackConfig(environment.env, shard));
   });
   return [...outcomes, ...tenants];
 }

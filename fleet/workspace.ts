@@ -2,13 +2,19 @@
  * The fleet's way to its stacks: the CLI and the project's settings, found once per command, and
  * each stack opened in the folder of its stack files with the program at the project.
  */
+import * as fs from "fs";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { LocalWorkspace, ProjectSettings, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 import { cliRoot } from "../tools/localStack";
 import { buildProgram } from "../tools/programBuild";
 
 export interface FleetWorkspace {
+  /** The project: its program, policy pack and registry. */
+  readonly projectDir: string;
+  /** Where the stack files are (the project, or the local stack's state folder). */
+  readonly workDir: string;
   readonly pulumiCommand: PulumiCommand;
   /** The workspace of `workDir`, for reading stacks (outputs, state, the list). */
   readonly workspace: LocalWorkspace;
@@ -31,6 +37,15 @@ export function projectSettingsFor(
     : { projectSettings: { ...project, main: projectDir } };
 }
 
+/** Whether a stack file already sets each of `config`'s keys to its value (a CLI call saved per run). */
+export function fileHolds(file: string, config: Readonly<Record<string, string>>): boolean {
+  if (!fs.existsSync(file)) {
+    return false;
+  }
+  const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return Object.entries(config).every(([key, value]) => String(parsed?.config?.[key]) === value);
+}
+
 export async function openFleetWorkspace(projectDir: string, workDir: string): Promise<FleetWorkspace> {
   const pulumiCommand = await PulumiCommand.get({ root: cliRoot(process.env.PATH ?? "") });
   const project = await (await LocalWorkspace.create({ workDir: projectDir, pulumiCommand })).projectSettings();
@@ -46,13 +61,15 @@ export async function openFleetWorkspace(projectDir: string, workDir: string): P
   };
   const workspace = await LocalWorkspace.create({ workDir, ...options });
   return {
+    projectDir,
+    workDir,
     pulumiCommand,
     workspace,
     stack: async (name, config) => {
       // Through the one workspace: a workspace per stack would write Pulumi.yaml again each time,
       // and a stack opened meanwhile read it half-written ("expected project to be an object").
       const stack = await Stack.createOrSelect(name, workspace);
-      if (config !== undefined) {
+      if (config !== undefined && !fileHolds(path.join(workDir, `Pulumi.${name}.yaml`), config)) {
         await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
       }
       return stack;

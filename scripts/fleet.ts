@@ -19,28 +19,44 @@ import * as path from "path";
 import { loadRegistry } from "../clients";
 import { changesSince } from "../fleet/changes";
 import { environmentStacks, EnvironmentStacks } from "../fleet/environment";
-import { migrateToTenantsStacks } from "../fleet/migrate";
+import { clientTenantsIn, migrateToTenantsStacks } from "../fleet/migrate";
 import { Operation, renderReport, renderSummary, runFleet } from "../fleet/run";
 import { touchedStacks, TouchedStacks } from "../fleet/touchedStacks";
-import { openFleetWorkspace } from "../fleet/workspace";
+import { FleetWorkspace, openFleetWorkspace } from "../fleet/workspace";
 import { commandLineOrExit, UsageError } from "./commandLine";
 
 const projectDir = path.resolve(__dirname, "..");
 const usage = "usage: npm run fleet -- preview|up --env NAME [--changed BASE_REF] [--work-dir DIR] [--parallel N]";
 
 /**
- * The shard count the platform stack last applied (its tenantPlatform output), if it has one:
- * a different count in the config would move clients between stacks, and is refused here before
- * any stack is created or run (the guards refuse it too).
+ * What the platform stack's last update left: undefined when it does not exist yet; else the
+ * shard count it applied (its tenantPlatform output), undefined while it has not been updated as
+ * a platform stack. A different count in the config would move clients between stacks, and is
+ * refused here before any stack is created or run (the guards refuse it too).
  */
-async function appliedShards(workDir: string, stack: string): Promise<number | undefined> {
-  const { workspace } = await openFleetWorkspace(projectDir, workDir);
+async function platformStackState(
+  { workspace }: FleetWorkspace,
+  stack: string,
+): Promise<{ readonly appliedShards: number | undefined } | undefined> {
   if (!(await workspace.listStacks()).some((s) => s.name === stack)) {
     return undefined;
   }
   const outputs = await workspace.stackOutputs(stack);
   const value = outputs.tenantPlatform?.value as { tenantShards?: unknown } | undefined;
-  return typeof value?.tenantShards === "number" ? value.tenantShards : undefined;
+  return { appliedShards: typeof value?.tenantShards === "number" ? value.tenantShards : undefined };
+}
+
+/**
+ * Refuses to run a platform stack that was whole until now and still holds clients: the platform
+ * program declares none, so its update would delete every client's resources.
+ */
+async function refuseUnmovedClients(fleet: FleetWorkspace, environment: EnvironmentStacks): Promise<void> {
+  const held = await clientTenantsIn(fleet.workspace, environment.platform);
+  if (held.length > 0) {
+    throw new Error(
+      `kg-rca-server:stackRole (Pulumi.${environment.env}.yaml) is "platform", and stack ${environment.platform} still holds ${String(held.length)} client(s) from when it was whole: run it as a platform stack and it would delete them. Move them first: npm run fleet -- migrate --env ${environment.env} (the deploy workflow does, before its update). Nothing was run.`,
+    );
+  }
 }
 
 function everyStack(environment: EnvironmentStacks): TouchedStacks {
@@ -82,8 +98,11 @@ async function main(): Promise<number> {
   const workDir = path.resolve(args["work-dir"] ?? projectDir);
   const environment = environmentStacks(projectDir, workDir, args.env);
   const { config } = environment;
-  if (environment.role === "platform") {
-    const applied = await appliedShards(workDir, environment.platform);
+  const workspace = await openFleetWorkspace(projectDir, workDir);
+  const platform =
+    environment.role === "platform" ? await platformStackState(workspace, environment.platform) : undefined;
+  if (platform !== undefined) {
+    const applied = platform.appliedShards;
     if (applied !== undefined && applied !== config.tenants.shards) {
       throw new Error(
         `kg-rca-server:tenantShardSize, kg-rca-server:capacityMaxClients (${path.join(workDir, `Pulumi.${args.env}.yaml`)}): they make ${String(config.tenants.shards)} tenant shards, and environment ${args.env} was created with ${String(applied)}. The count is fixed; nothing was run.`,
@@ -91,13 +110,16 @@ async function main(): Promise<number> {
     }
   }
   if (operation === "migrate") {
-    await migrateToTenantsStacks(projectDir, workDir, environment, (line) => {
+    await migrateToTenantsStacks(workspace, environment, (line) => {
       console.log(line);
     });
     console.log(
       `moved: now run npm run fleet -- preview --env ${args.env}: no client resource may be created, deleted or replaced`,
     );
     return 0;
+  }
+  if (platform !== undefined && platform.appliedShards === undefined) {
+    await refuseUnmovedClients(workspace, environment);
   }
   const clients = loadRegistry(config.tenants.registry);
   let touched = everyStack(environment);
@@ -134,8 +156,7 @@ async function main(): Promise<number> {
   );
   const outcomes = await runFleet({
     operation: operation as Operation,
-    projectDir,
-    workDir,
+    workspace,
     environment,
     touched,
     parallel,

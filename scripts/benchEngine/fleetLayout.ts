@@ -12,7 +12,7 @@ import { ClientEntry } from "../../clients";
 import { clientsByShard, shardOf } from "../../clients/shards";
 import { environmentStacks } from "../../fleet/environment";
 import { Operation, runFleet, StackOutcome } from "../../fleet/run";
-import { openFleetWorkspace } from "../../fleet/workspace";
+import { FleetWorkspace, openFleetWorkspace } from "../../fleet/workspace";
 import { LocalStack, projectDir } from "../../tools/localStack";
 import { progress } from "./timing";
 
@@ -54,6 +54,7 @@ export function targetClient(clients: readonly ClientEntry[], shards: number, ki
 export class BenchEnvironment {
   private readonly workDir: string;
   private readonly registryFile: string;
+  private opened: Promise<FleetWorkspace> | undefined;
 
   constructor(
     private readonly stack: LocalStack,
@@ -87,6 +88,12 @@ export class BenchEnvironment {
     fs.writeFileSync(path.join(this.workDir, `Pulumi.${env}.yaml`), yaml.dump(local));
   }
 
+  /** Opened once, after the stack file is written: as `npm run fleet` opens it once per command. */
+  private workspace(): Promise<FleetWorkspace> {
+    this.opened ??= openFleetWorkspace(projectDir, this.workDir);
+    return this.opened;
+  }
+
   private async fleet(
     operation: Operation,
     clients: readonly ClientEntry[],
@@ -96,8 +103,7 @@ export class BenchEnvironment {
     const environment = environmentStacks(projectDir, this.workDir, env);
     const outcomes = await runFleet({
       operation,
-      projectDir,
-      workDir: this.workDir,
+      workspace: await this.workspace(),
       environment,
       touched: { platform: shards === undefined, shards: shards ?? environment.tenants.map((_, i) => i) },
       parallel: 2,
@@ -149,7 +155,7 @@ export class BenchEnvironment {
       previews.push(preview.seconds);
       ups.push(up.seconds);
     }
-    const { workspace } = await openFleetWorkspace(projectDir, this.workDir);
+    const { workspace } = await this.workspace();
     const state = await workspace.exportStack(`${env}-tenants-${String(shard)}`);
     return {
       shardKind,

@@ -15,8 +15,10 @@ import { Client } from "pg";
 import { ClientEntry } from "../../clients/types";
 import { shardOf } from "../../clients/shards";
 import { LocalStack, projectDir } from "./localStack";
+import { produceAs, readEvery } from "./tenantMessages";
 
 const env = "fleet";
+const fleetNamespace = "kg-rca-fleet";
 const entry = (id: string): ClientEntry => ({
   id,
   name: id,
@@ -107,17 +109,50 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
       .sort();
   };
 
-  const allTopics = async (): Promise<string[]> => {
-    const admin = new Kafka({
+  /** A Kafka client of a SCRAM user, on the bare broker's listener. */
+  const kafkaAs = (username: string, password: string): Kafka =>
+    new Kafka({
       brokers: ["127.0.0.1:19092"],
-      sasl: { mechanism: "scram-sha-512", username: "admin", password: String(stack.environment.KAFKA_ADMIN_PASSWORD) },
+      sasl: { mechanism: "scram-sha-512", username, password },
+      connectionTimeout: 5000,
+      retry: { retries: 3, initialRetryTime: 300 },
       logLevel: logLevel.NOTHING,
-    }).admin();
+    });
+  const adminKafka = (): Kafka => kafkaAs("admin", String(stack.environment.KAFKA_ADMIN_PASSWORD));
+
+  /** A client's Kafka client, with the credentials its stack wrote into its Secret. */
+  const tenantKafka = async (clientId: string): Promise<Kafka> => {
+    const secret = await stack.kube.mustGet(
+      "kubernetes:core/v1:Secret",
+      fleetNamespace,
+      `${clientId}-kafka-credentials`,
+    );
+    const field = (key: string): string => Buffer.from(String(secret.data[key]), "base64").toString("utf8");
+    return kafkaAs(field("username"), field("password"));
+  };
+
+  const allTopics = async (): Promise<string[]> => {
+    const admin = adminKafka().admin();
     await admin.connect();
     try {
       return (await admin.listTopics()).sort();
     } finally {
       await admin.disconnect();
+    }
+  };
+
+  /** A client's billing row as plan:status. */
+  const billingOf = async (clientId: string): Promise<string[]> => {
+    const billing = new Client({ connectionString: String(stack.environment.KG_RCA_BILLING_DATABASE_URL) });
+    await billing.connect();
+    try {
+      const { rows } = await billing.query<{ row: string }>(
+        "SELECT plan || ':' || status AS row FROM clients WHERE id = $1",
+        [clientId],
+      );
+      return rows.map((r) => r.row);
+    } finally {
+      await billing.end();
     }
   };
 
@@ -138,7 +173,7 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     local.config = {
       ...local.config,
       "kg-rca-server:stackRole": "platform",
-      "kg-rca-server:namespace": "kg-rca-fleet",
+      "kg-rca-server:namespace": fleetNamespace,
       "kg-rca-server:storageClassProvisioner": "",
       // The local stack holds 31090-31091.
       "kg-rca-server:kafkaExternalBootstrapAddress": "172.31.254.2:31190",
@@ -307,7 +342,66 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     assert.match(shard.output, /--shard must be one of environment fleet's shards, 0 to 1; got "2"/);
   });
 
-  it("7. migrate: the local whole stack's clients move to their shards by state, with nothing created, deleted or replaced, and nothing lost", async () => {
+  it("7. the tenant scenarios through fleet: own topics only, plan upgrade in place, suspension and reactivation, offboarding in two steps, each in its shard's stack only", async () => {
+    const others = ["fleet-a", "fleet-b", "fleet-c", "fleet-f"].map(entry);
+    const events = "fleet-d.events.normalized";
+    /** fleet-d's entry changed, the others as they are; `fleet up`, which changes fleet-d's shard alone. */
+    const upWithD = (change: Partial<ClientEntry>): SummaryRow => {
+      fs.writeFileSync(registryFile, JSON.stringify([...others, { ...entry("fleet-d"), ...change }], null, 2));
+      const { status, output } = fleet("up");
+      assert.equal(status, 0, output.slice(-5000));
+      const rows = summary(output);
+      assert.deepEqual(rows.fleet, unchanged(), "the platform stack is untouched");
+      assert.deepEqual(rows["fleet-tenants-1"], unchanged(), "the other shard is untouched");
+      const changed = rows["fleet-tenants-0"] as SummaryRow;
+      assert.equal(changed.delete, 0, JSON.stringify(changed));
+      return changed;
+    };
+    const d = await tenantKafka("fleet-d");
+    await produceAs(d, events, "d-1");
+    assert.deepEqual(await readEvery(d, `fleet-d.e2e-${Date.now()}`, events, 1), ["d-1"]);
+    await assert.rejects(produceAs(d, "fleet-b.events.normalized", "sneaky"), /authoriz/i);
+
+    assert.ok(upWithD({ plan: "pro" }).update > 0);
+    const admin = adminKafka().admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [events] });
+      assert.equal(metadata.topics[0]?.partitions.length, 12, "pro's partitions, added in place");
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: events, configNames: ["retention.ms"] }],
+      });
+      assert.equal(configs.resources[0]?.configEntries[0]?.configValue, String(168 * 3600000));
+    } finally {
+      await admin.disconnect();
+    }
+    assert.deepEqual(await billingOf("fleet-d"), ["pro:active"]);
+
+    upWithD({ plan: "pro", status: "suspended" });
+    await assert.rejects(produceAs(d, events, "while-suspended"), /authoriz/i);
+    assert.deepEqual(await billingOf("fleet-d"), ["pro:suspended"]);
+    upWithD({ plan: "pro" });
+    await produceAs(d, events, "d-2");
+    assert.deepEqual(await readEvery(d, `fleet-d.e2e-${Date.now()}`, events, 2), ["d-1", "d-2"], "nothing lost");
+
+    upWithD({ plan: "pro", status: "offboarding" });
+    assert.ok((await topics()).includes(events), "the first step keeps the data");
+    upWithD({ plan: "pro", status: "offboarded" });
+    assert.deepEqual(
+      (await topics()).filter((t) => t.startsWith("fleet-d.")),
+      [],
+    );
+    assert.deepEqual(await billingOf("fleet-d"), ["pro:deleted"]);
+    assert.equal(
+      await stack.kube.get("kubernetes:core/v1:Secret", fleetNamespace, "fleet-d-kafka-credentials"),
+      undefined,
+    );
+    await assert.rejects(produceAs(d, events, "gone"), /authentication|SASL/i);
+    assert.deepEqual(clientsInState("fleet-tenants-0"), ["fleet-b", "fleet-d"], "the tombstone stays in its stack");
+  });
+
+  it("8. migrate: the local whole stack's clients move to their shards by state, with nothing created, deleted or replaced, and nothing lost", async () => {
     const localEnv = (...args: string[]): { status: number; output: string } => fleetIn("local", stack.dir, ...args);
     const billing = new Client({ connectionString: String(stack.environment.KG_RCA_BILLING_DATABASE_URL) });
     await billing.connect();
@@ -332,7 +426,15 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
         /its stack file says stackRole "whole"\. Set kg-rca-server:stackRole to "platform" in a reviewed change first/,
       );
 
-      await stack.setConfig({ stackRole: "platform" });
+      // Five shards (the default's 40 would make this suite preview 41 stacks three times): tenant-a
+      // and tenant-b in two of them, for test 9.
+      await stack.setConfig({ stackRole: "platform", tenantShardSize: "40" });
+      const unmoved = localEnv("preview");
+      assert.equal(unmoved.status, 1, unmoved.output);
+      assert.match(
+        unmoved.output,
+        /stack local still holds 2 client\(s\) from when it was whole: run it as a platform stack and it would delete them\. Move them first: npm run fleet -- migrate --env local/,
+      );
       const migrated = localEnv("migrate");
       assert.equal(migrated.status, 0, migrated.output);
       const report = path.join(workDir, "migrated.md");
@@ -366,5 +468,79 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     } finally {
       await billing.end();
     }
+  });
+  it("9. --changed: one client's change previews its shard only; a plan definition change previews the shards holding a client on that plan, and nothing else", () => {
+    // A pull request's change, in a clone of the project: its base commit holds the local
+    // environment's stack file as the migration left it, its working tree the change.
+    const clone = path.join(stack.dir, "repository");
+    const git = (...args: string[]): void => {
+      const result = spawnSync(
+        "git",
+        ["-C", clone, "-c", "user.name=e2e", "-c", "user.email=e2e@example.com", ...args],
+        {
+          encoding: "utf8",
+        },
+      );
+      assert.equal(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`);
+    };
+    const cloned = spawnSync("git", ["clone", "--quiet", "--shared", projectDir, clone], { encoding: "utf8" });
+    assert.equal(cloned.status, 0, cloned.stderr);
+    fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(clone, "node_modules"));
+    fs.copyFileSync(stack.configFile, path.join(clone, "Pulumi.local.yaml"));
+    git("commit", "--quiet", "--all", "--message", "the local environment, split into five shards");
+    const previewChanged = (): { status: number; output: string } => {
+      const result = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          "scripts/fleet.ts",
+          "preview",
+          "--env",
+          "local",
+          "--work-dir",
+          stack.dir,
+          "--changed",
+          "HEAD",
+        ],
+        { cwd: clone, env: stack.environment, encoding: "utf8", timeout: 10 * 60 * 1000 },
+      );
+      return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    };
+    const edit = (file: string, from: string, to: string): void => {
+      const text = fs.readFileSync(path.join(clone, file), "utf8");
+      assert.ok(text.includes(from), `${file} holds ${from}`);
+      fs.writeFileSync(path.join(clone, file), text.replace(from, to));
+    };
+    const onlyChanged = (output: string, expected: string): void => {
+      const rows = summary(output);
+      assert.deepEqual(Object.keys(rows), [expected], output.slice(-3000));
+      const row = rows[expected] as SummaryRow;
+      assert.ok(row.update > 0, JSON.stringify(row));
+      assert.deepEqual([row.create, row.delete, row.replace], [0, 0, 0], JSON.stringify(row));
+    };
+
+    // tenant-a's events topic keeps two days instead of its plan's three.
+    edit(
+      "clients/registries/local.ts",
+      'plan: "basic", status: "active" },',
+      'plan: "basic", status: "active", overrides: { retentionHours: { events: 48 } } },',
+    );
+    const client = previewChanged();
+    assert.equal(client.status, 0, client.output.slice(-5000));
+    assert.match(client.output, /: registry tenant-a\n/);
+    onlyChanged(client.output, `local-tenants-${String(shardOf("tenant-a", 5))}`);
+
+    // The pro plan's events keep six days instead of seven: tenant-b is its only client here.
+    git("checkout", "--quiet", "--", "clients/registries/local.ts");
+    edit(
+      "clients/plans.ts",
+      "events: { partitions: 12, retentionHours: 168,",
+      "events: { partitions: 12, retentionHours: 144,",
+    );
+    const plan = previewChanged();
+    assert.equal(plan.status, 0, plan.output.slice(-5000));
+    assert.match(plan.output, /: registry tenant-b\n/);
+    onlyChanged(plan.output, `local-tenants-${String(shardOf("tenant-b", 5))}`);
   });
 });

@@ -20,6 +20,7 @@ import { neo4jPorts } from "../../components/neo4j/neo4jSettings";
 import { forwardPort } from "../../components/shared/portForward";
 import { stackConfigFromFile } from "../../config/configFiles";
 import { LocalStack, projectDir } from "./localStack";
+import { readEvery } from "./tenantMessages";
 
 export const namespace = "kg-rca-server";
 
@@ -245,22 +246,7 @@ export class NodeCluster {
   /** Every message of a topic, sorted, read from the start by a fresh consumer group of the client. */
   async readAll(clientId: string, topic: string): Promise<string[]> {
     const expected = await this.messageCount(topic);
-    const consumer = (await this.tenantKafka(clientId)).consumer({ groupId: `${clientId}.e2e-${Date.now()}` });
-    const seen: string[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: ({ message }) => {
-          seen.push(message.value?.toString() ?? "");
-          return Promise.resolve();
-        },
-      });
-      await this.waitFor(`${expected} messages of ${topic}`, () => Promise.resolve(seen.length >= expected), 60000);
-    } finally {
-      await consumer.disconnect();
-    }
-    return seen.sort();
+    return readEvery(await this.tenantKafka(clientId), `${clientId}.e2e-${Date.now()}`, topic, expected);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 } from "../../tools/engineResults";
 import { ErrorSink, namespace, NodeCluster } from "./nodeCluster";
 import { registryFile, serveRegistry, sharedNode, stack } from "./sharedNode";
+import { produceAs, readEvery } from "./tenantMessages";
 
 const entries = {
   a: { id: "tenant-a", name: "Tenant A", email: "a@tenant-a.example.com", plan: "basic", status: "active" },
@@ -43,13 +44,7 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
   }
 
   async function produce(clientId: string, topic: string, value: string): Promise<void> {
-    const producer = (await cluster.tenantKafka(clientId)).producer();
-    await producer.connect();
-    try {
-      await producer.send({ topic, messages: [{ value }] });
-    } finally {
-      await producer.disconnect();
-    }
+    await produceAs(await cluster.tenantKafka(clientId), topic, value);
   }
 
   /** Every value on a topic, read as `clientId` in consumer group `group`. */
@@ -60,35 +55,7 @@ describe("tenants on the node: Kafka isolation and lifecycle through the real en
     expected: number,
     errors?: ErrorSink,
   ): Promise<string[]> {
-    const consumer = (await cluster.tenantKafka(clientId, errors)).consumer({ groupId: group });
-    const values: string[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          reject(new Error(`read ${values.length} of ${expected} messages from ${topic}`));
-        }, 30000);
-        consumer.on(consumer.events.CRASH, (event) => {
-          clearTimeout(timer);
-          reject(event.payload.error);
-        });
-        void consumer.run({
-          eachMessage: ({ message }) => {
-            values.push(message.value?.toString() ?? "");
-            if (values.length >= expected) {
-              clearTimeout(timer);
-              resolve();
-            }
-            return Promise.resolve();
-          },
-        });
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    // Partitions interleave: the order across them is not the broker's to keep.
-    return values.sort();
+    return readEvery(await cluster.tenantKafka(clientId, errors), group, topic, expected, 30000);
   }
 
   /** The broker's quota settings of a user, as the Kafka CLI in the broker pod describes them. */

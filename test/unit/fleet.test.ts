@@ -7,7 +7,7 @@ import { changedClients, changedConfigKeys, classifyFile } from "../../fleet/cha
 import { environmentStacks, knownEnvironments, tenantsStackConfig } from "../../fleet/environment";
 import { previewStep, renderReport, renderSummary, StackOutcome } from "../../fleet/run";
 import { touchedStacks } from "../../fleet/touchedStacks";
-import { projectSettingsFor } from "../../fleet/workspace";
+import { fileHolds, projectSettingsFor } from "../../fleet/workspace";
 import { programModules } from "../../tools/programBuild";
 import { ProjectSettings, StepEventMetadata } from "@pulumi/pulumi/automation";
 
@@ -167,6 +167,25 @@ describe("fleet", () => {
         "kg-rca-server:platformStack": "prod",
         "kg-rca-server:tenantShard": "3",
       });
+    });
+
+    it("writes a tenants stack's place only when its file does not already hold it", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kg-rca-fleet-file-"));
+      try {
+        const file = path.join(dir, "Pulumi.prod-tenants-3.yaml");
+        const place = tenantsStackConfig("prod", 3);
+        assert.equal(fileHolds(file, place), false, "no file yet");
+        fs.writeFileSync(
+          file,
+          "config:\n  kg-rca-server:stackRole: tenants\n  kg-rca-server:platformStack: prod\n  kg-rca-server:tenantShard: 3\n",
+        );
+        assert.equal(fileHolds(file, place), true, "a number in the file is the same value");
+        assert.equal(fileHolds(file, tenantsStackConfig("prod", 2)), false, "another shard");
+        fs.writeFileSync(file, "config:\n  kg-rca-server:stackRole: tenants\n");
+        assert.equal(fileHolds(file, place), false, "a key missing");
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

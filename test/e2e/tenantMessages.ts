@@ -1,0 +1,53 @@
+/** Producing and reading a tenant's messages as the tenant, through any Kafka client of its SCRAM user. */
+import { Kafka } from "kafkajs";
+
+export async function produceAs(kafka: Kafka, topic: string, value: string): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages: [{ value }] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/**
+ * Every message of a topic, sorted (partitions interleave), read from the start by consumer group
+ * `group` until `expected` have come; an error after `timeoutMs` says how many did.
+ */
+export async function readEvery(
+  kafka: Kafka,
+  group: string,
+  topic: string,
+  expected: number,
+  timeoutMs = 60000,
+): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: group });
+  const seen: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`read ${seen.length} of ${expected} messages from ${topic}`));
+      }, timeoutMs);
+      consumer.on(consumer.events.CRASH, (event) => {
+        clearTimeout(timer);
+        reject(event.payload.error);
+      });
+      void consumer.run({
+        eachMessage: ({ message }) => {
+          seen.push(message.value?.toString() ?? "");
+          if (seen.length >= expected) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen.sort();
+}
