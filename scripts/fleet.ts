@@ -31,7 +31,7 @@ const usage = "usage: npm run fleet -- preview|up --env NAME [--changed BASE_REF
 /**
  * What the platform stack's last update left: undefined when it does not exist yet; else the
  * shard count it applied (its tenantPlatform output), undefined while it has not been updated as
- * a platform stack. A different count in the config would move clients between stacks, and is
+ * a platform stack (a whole stack's output carries a count it never fixed). A different count in the config would move clients between stacks, and is
  * refused here before any stack is created or run (the guards refuse it too).
  */
 async function platformStackState(
@@ -42,8 +42,10 @@ async function platformStackState(
     return undefined;
   }
   const outputs = await workspace.stackOutputs(stack);
+  // A whole stack exports its clients' ids and a shard count nothing has fixed yet.
+  const wasWhole = outputs.clientIds !== undefined;
   const value = outputs.tenantPlatform?.value as { tenantShards?: unknown } | undefined;
-  return { appliedShards: typeof value?.tenantShards === "number" ? value.tenantShards : undefined };
+  return { appliedShards: !wasWhole && typeof value?.tenantShards === "number" ? value.tenantShards : undefined };
 }
 
 /**
