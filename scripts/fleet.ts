@@ -31,8 +31,9 @@ const usage = "usage: npm run fleet -- preview|up --env NAME [--changed BASE_REF
 /**
  * What the platform stack's last update left: undefined when it does not exist yet; else the
  * shard count it applied (its tenantPlatform output), undefined while it has not been updated as
- * a platform stack (a whole stack's output carries a count it never fixed). A different count in the config would move clients between stacks, and is
- * refused here before any stack is created or run (the guards refuse it too).
+ * a platform stack (a whole stack's output carries a count it never fixed). A different count in
+ * the config would move clients between stacks, and is refused here before any stack is created or
+ * run (the guards refuse it too).
  */
 async function platformStackState(
   { workspace }: FleetWorkspace,
