@@ -54,6 +54,7 @@ export const resourceTypes = {
   brokersReady: dynamic(dynamicTypeNames.brokersReady),
   neo4jDatabase: dynamic(dynamicTypeNames.neo4jDatabase),
   platformGuard: dynamic(dynamicTypeNames.platformGuard),
+  guardRecord: "kg-rca:platform:GuardRecord",
   randomValue: dynamic(dynamicTypeNames.randomValue),
 } as const;
 

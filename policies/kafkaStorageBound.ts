@@ -12,7 +12,7 @@ import { formatBytes } from "../config/byteUnits";
 import { parseQuantity } from "../config/quantity";
 import { clientOf, kafkaBrokersLabel, resourceTypes } from "../components/resourceKinds";
 import { platformKafkaOf } from "./partitionsPerBroker";
-import { Props } from "./policyTypes";
+import { guardRecords, Props } from "./policyTypes";
 
 /** One client's share of the bound, for the message. */
 export interface ClientShare {
@@ -73,8 +73,7 @@ function brokerVolumes(resources: readonly PolicyResource[]): { brokers: number;
  * whose size is not bounded at all.
  */
 export function declaredStorage(resources: readonly PolicyResource[]): { shares: ClientShare[]; problems: string[] } {
-  const guard = ofType(resources, resourceTypes.platformGuard)[0];
-  const ids = Object.keys((guard?.clients ?? {}) as Props);
+  const ids = guardRecords(resources).flatMap((record) => Object.keys(record.clients ?? {}));
   const plans = new Map(ofType(resources, resourceTypes.billingRow).map((r) => [String(r.clientId), String(r.plan)]));
   const rates = new Map(
     ofType(resources, resourceTypes.kafkaQuota).map((q) => [
@@ -161,8 +160,7 @@ export function kafkaStorageBound(enforcementLevel: EnforcementLevel = "mandator
         // No topics, or no (single) broker StatefulSet: partitions-per-broker reports the latter.
         return;
       }
-      const guard = ofType(args.resources, resourceTypes.platformGuard)[0];
-      const recorded = Number(guard?.kafkaDiskUsageRatio);
+      const recorded = Number(guardRecords(args.resources)[0]?.kafkaDiskUsageRatio);
       const ratio = recorded > 0 && recorded <= 1 ? recorded : defaultDiskUsageRatio;
       const capacity = brokerStorageCapacityBytes(1, volumes.bytes, ratio);
       const total = shares.reduce((sum, s) => sum + s.bytes, 0) + others;

@@ -2,7 +2,7 @@ import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi
 
 import { kafkaBrokersLabel, resourceTypes } from "../components/resourceKinds";
 import type { PlatformKafkaFacts } from "../components/platform/platformGuard";
-import { configOf, guardrailConfigSchema, Props } from "./policyTypes";
+import { configOf, guardRecords, guardrailConfigSchema, Props } from "./policyTypes";
 
 /** Partition replicas each broker would carry if the stack's topics were spread evenly. */
 export function partitionReplicasPerBroker(topics: readonly Props[], brokers: number): number {
@@ -20,20 +20,18 @@ function brokerStatefulSets(resources: readonly PolicyResource[]): PolicyResourc
 
 /** The broker count the platform guard was given (kg-rca-server:kafkaBrokers); 0 without a guard. */
 function declaredBrokers(resources: readonly PolicyResource[]): number {
-  const counts = resources
-    .filter((r) => r.type === resourceTypes.platformGuard)
-    .map((r) => Number((r.props as Props).kafkaBrokers))
+  const counts = guardRecords(resources)
+    .map((record) => Number(record.kafkaBrokers))
     .filter((count) => count > 0);
   return Math.max(0, ...counts);
 }
 
 const brokerLabel = `${kafkaBrokersLabel.key}=${kafkaBrokersLabel.value}`;
 
-/** A tenants stack's record of its platform's brokers (on its guard); undefined in a stack that declares brokers. */
+/** A tenants stack's record of its platform's brokers (on its GuardRecord); undefined in a stack that declares brokers. */
 export function platformKafkaOf(resources: readonly PolicyResource[]): PlatformKafkaFacts | undefined {
-  const facts = resources
-    .filter((r) => r.type === resourceTypes.platformGuard)
-    .map((r) => (r.props as Props).platformKafka as PlatformKafkaFacts | undefined)
+  const facts = guardRecords(resources)
+    .map((record) => record.platformKafka)
     .find((f) => f !== undefined);
   return facts !== undefined && facts.brokers > 0 ? facts : undefined;
 }

@@ -1,6 +1,9 @@
 /** Settings and small helpers shared by the policies (type tokens: components/resourceKinds.ts). */
 import { PolicyResource } from "@pulumi/policy";
 
+import type { RecordedGuardInputs } from "../components/platform/guardRecord";
+import { resourceTypes } from "../components/resourceKinds";
+
 /** Inputs as a loose tree: policies read Kubernetes specs whose shape the provider defines. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Props = Record<string, any>;
@@ -42,4 +45,15 @@ export function configOf(args: { getConfig<T extends object>(): T }): GuardrailC
 /** The logical name a resource is known by in messages. */
 export function describe(resource: Pick<PolicyResource, "type" | "name">): string {
   return `${resource.name} (${resource.type})`;
+}
+
+/**
+ * What the stack's guards were given in the run being checked, from their GuardRecords (a
+ * component's outputs, set on every run; the guard's own outputs are those of its last update).
+ * Empty when the stack declares no guard.
+ */
+export function guardRecords(resources: readonly PolicyResource[]): Partial<RecordedGuardInputs>[] {
+  return resources
+    .filter((r) => r.type === resourceTypes.guardRecord)
+    .map((r) => r.props as Partial<RecordedGuardInputs>);
 }

@@ -2,20 +2,20 @@ import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi
 
 import { isClientStatus, isReleasable } from "../clients/lifecycle";
 import { clientDataTypes, clientOf, resourceTypes } from "../components/resourceKinds";
-import { Props } from "./policyTypes";
+import { guardRecords, Props } from "./policyTypes";
 
 /**
- * Client statuses as the platform guard records them in its inputs (the
+ * Client statuses as the platform guard was given them in this run (the
  * registry snapshot the preview applies), so the policy judges the very
  * registry the update uses; undefined when the stack declares no guard.
  */
 function guardedStatuses(resources: readonly PolicyResource[]): ReadonlyMap<string, string> | undefined {
-  const guards = resources.filter((r) => r.type === resourceTypes.platformGuard);
-  if (guards.length === 0) {
+  const records = guardRecords(resources);
+  if (records.length === 0) {
     return undefined;
   }
-  const statuses = guards.flatMap((guard) => Object.entries(((guard.props as Props).clients ?? {}) as Props));
-  return new Map(statuses.map(([id, status]) => [id, String(status)]));
+  const statuses = records.flatMap((record) => Object.entries(record.clients ?? {}));
+  return new Map(statuses);
 }
 
 /** Why a client's topic or database may not be unprotected, for the violation's message. */

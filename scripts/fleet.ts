@@ -11,7 +11,8 @@
  * line. --work-dir holds the stack files when they are not the project's (the local stack's copy).
  * --refresh and --expect-no-changes make the drift check; --out writes the summary and every
  * stack's steps as Markdown (the pull request comment). `migrate` moves a whole stack's clients
- * into their tenants stacks by moving state (fleet/migrate.ts); a preview follows it.
+ * into their tenants stacks by moving state (fleet/migrate.ts), then updates the platform stack,
+ * which no longer holds them; a preview follows it.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -112,12 +113,34 @@ async function main(): Promise<number> {
       );
     }
   }
+  const log = (line: string): void => {
+    console.log(line);
+  };
   if (operation === "migrate") {
-    await migrateToTenantsStacks(workspace, environment, (line) => {
-      console.log(line);
+    const moved = await migrateToTenantsStacks(workspace, environment, log);
+    if (moved.byShard.size === 0) {
+      return 0;
+    }
+    // The platform stack's first update as one, now that it holds no client: until then its
+    // outputs are the whole stack's, whose shard count the tenants stacks' previews would read
+    // (a count changed with the split would show them deleting the clients just moved in).
+    const outcomes = await runFleet({
+      operation: "up",
+      workspace,
+      environment,
+      touched: { platform: true, shards: [] },
+      parallel,
+      clients: loadRegistry(config.tenants.registry),
+      refresh: false,
+      expectNoChanges: false,
+      log,
     });
+    console.log(renderSummary("up", outcomes));
+    if (outcomes.some((o) => o.status !== "ok")) {
+      return 1;
+    }
     console.log(
-      `moved: now run npm run fleet -- preview --env ${args.env}: no client resource may be created, deleted or replaced`,
+      `moved, and ${environment.platform} updated as a platform stack: now run npm run fleet -- preview --env ${args.env}: no client resource may be created, deleted or replaced`,
     );
     return 0;
   }
@@ -166,9 +189,7 @@ async function main(): Promise<number> {
     clients,
     refresh: args.refresh,
     expectNoChanges: args["expect-no-changes"],
-    log: (line) => {
-      console.log(line);
-    },
+    log,
   });
   console.log(renderSummary(operation as Operation, outcomes));
   if (args.out !== undefined) {

@@ -23,6 +23,11 @@ export interface DeclaredResource {
   readonly deleteBeforeReplace: boolean;
   /** Earlier identities the resource keeps (`aliases`): a renamed type or moved parent keeps its URN through them. */
   readonly aliases: readonly unknown[];
+  /**
+   * A component's registered outputs (`registerOutputs`), with secrets masked: what the engine
+   * records as its outputs, and a stack policy sees. Absent for custom resources.
+   */
+  readonly registeredOutputs?: Record<string, unknown>;
 }
 
 export interface MockRun {
@@ -178,14 +183,48 @@ export async function runUnderMocks(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> }).waitForRPCs();
   current = undefined;
+  const registered = componentOutputs();
   const resources = [...recorder.declared.entries()]
-    .map(([k, decl]) => ({ ...decl, inputs: maskSecrets(recorder.inputs.get(k) ?? {}) as Record<string, unknown> }))
+    .map(([k, decl]) => ({
+      ...decl,
+      inputs: maskSecrets(recorder.inputs.get(k) ?? {}) as Record<string, unknown>,
+      ...(decl.custom ? {} : { registeredOutputs: maskSecrets(registered.get(k) ?? {}) as Record<string, unknown> }),
+    }))
     .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
   const secret = await secretOutputNames(returnedOutputs);
   const recorded = Object.fromEntries(
     Object.entries(outputs).map(([name, value]) => [name, secret.has(name) ? secretPlaceholder : value]),
   );
   return { resources, outputs: maskSecrets(recorded) as Record<string, unknown> };
+}
+
+/** The mock monitor's record of one resource: its state is what the resource registered last. */
+interface MonitorRecord {
+  readonly urn: string;
+  readonly state: unknown;
+}
+
+/**
+ * What each component registered as its outputs, by type and name, from the SDK's mock monitor
+ * (which keeps every registration, and a `registerOutputs` call's Struct as the state).
+ */
+function componentOutputs(): Map<string, Record<string, unknown>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor: () => unknown };
+  const monitor = settings.getMonitor() as { getRegisteredResources?: () => Map<string, MonitorRecord> };
+  const outputs = new Map<string, Record<string, unknown>>();
+  for (const { urn, state } of monitor.getRegisteredResources?.().values() ?? []) {
+    if (typeof (state as { toJavaScript?: unknown } | null)?.toJavaScript !== "function") {
+      continue;
+    }
+    // urn:pulumi:STACK::PROJECT::[PARENT_TYPE$]TYPE::NAME
+    const [, , qualifiedType = "", ...name] = urn.split("::");
+    const type = qualifiedType.split("$").pop() ?? "";
+    // As the wire carries them, not deserialized: that would rebuild the resources an output
+    // refers to, and each rebuilt resource would go through the recording transformation again.
+    outputs.set(key(type, name.join("::")), (state as { toJavaScript: () => Record<string, unknown> }).toJavaScript());
+  }
+  return outputs;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { canChange, nextStatuses } from "../../clients/lifecycle";
 import { parseQuantity } from "../../config/quantity";
 import { dynamicModule, dynamicTypeNames } from "../resourceKinds";
+import { GuardRecord } from "./guardRecord";
 
 /**
  * A guard that refuses, before anything changes, config changes that would
@@ -35,7 +36,7 @@ export interface GuardInputs {
   readonly clientRegistry?: string;
   /**
    * alertDiskUsageRatio: not the guard's concern, recorded here for the policy pack's
-   * kafka-storage-bound, which reads the stack's facts from the guard's inputs.
+   * kafka-storage-bound, which reads the stack's facts from the guard's GuardRecord.
    */
   readonly kafkaDiskUsageRatio?: number;
   /**
@@ -140,9 +141,11 @@ export class PlatformGuardProvider implements pulumi.dynamic.ResourceProvider<Gu
   }
 
   /**
-   * The registry snapshot (and the disk ratio recorded for the policy pack) is not a change of the guard: adding a client must preview as that
-   * client's creates only. The engine still records the new inputs on an unchanged ("same")
-   * step, so the next `check` compares with the registry last applied.
+   * The registry snapshot (and the facts recorded for the policy pack) is not a change of the
+   * guard: adding a client must preview as that client's creates only. The engine still records
+   * the new inputs on an unchanged ("same") step, so the next `check` compares with the registry
+   * last applied; its outputs stay those of its last update, so the policy pack reads its
+   * GuardRecord instead.
    */
   diff(_id: string, olds: GuardInputs, news: GuardInputs): Promise<pulumi.dynamic.DiffResult> {
     const settings = (inputs: GuardInputs): string =>
@@ -174,5 +177,7 @@ export class PlatformGuard extends pulumi.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(platformGuardProvider, name, args, opts, dynamicModule, dynamicTypeNames.platformGuard);
+    // Beside the guard, under the same parent: what the policy pack reads (see GuardRecord).
+    new GuardRecord(`${name}-record`, args, { parent: opts?.parent });
   }
 }

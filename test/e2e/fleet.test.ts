@@ -342,7 +342,7 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     assert.match(shard.output, /--shard must be one of environment fleet's shards, 0 to 1; got "2"/);
   });
 
-  it("7. the tenant scenarios through fleet: own topics only, plan upgrade in place, suspension and reactivation, the first step of offboarding, in its shard's stack alone", async () => {
+  it("7. the tenant scenarios through fleet: own topics only, plan upgrade in place, suspension and reactivation, offboarding in two steps, in its shard's stack alone", async () => {
     const others = ["fleet-a", "fleet-b", "fleet-c", "fleet-f"].map(entry);
     const events = "fleet-d.events.normalized";
     /**
@@ -393,9 +393,20 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
 
     upWithD({ plan: "pro", status: "offboarding" });
     assert.ok((await topics()).includes(events), "the first step keeps the data");
-    // The second step (offboarded) is refused by the policy pack's stateful-resources-protected
-    // ("its client (unknown) is not in the registry"), found by this suite and not fixed yet:
-    // README, "Not verified". The node's whole-stack suite runs it without the policy pack.
+    // The policy pack releases the topics by the status this run gives the guard: fleet-d joined
+    // shard 0 after its guard's last update, so the guard's own outputs do not list it.
+    upWithD({ plan: "pro", status: "offboarded" });
+    assert.deepEqual(
+      (await topics()).filter((t) => t.startsWith("fleet-d.")),
+      [],
+    );
+    assert.deepEqual(await billingOf("fleet-d"), ["pro:deleted"]);
+    assert.equal(
+      await stack.kube.get("kubernetes:core/v1:Secret", fleetNamespace, "fleet-d-kafka-credentials"),
+      undefined,
+    );
+    await assert.rejects(produceAs(d, events, "gone"), /authentication|SASL/i);
+    assert.deepEqual(clientsInState("fleet-tenants-0"), ["fleet-b", "fleet-d"], "the tombstone stays in its stack");
   });
 
   it("8. migrate: the local whole stack's clients move to their shards by state, with nothing created, deleted or replaced, and nothing lost", async () => {
@@ -423,7 +434,8 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
         /its stack file says stackRole "whole"\. Set kg-rca-server:stackRole to "platform" in a reviewed change first/,
       );
 
-      // Five shards: the default's 40 would make this suite preview 41 stacks three times.
+      // Five shards (the default's 40 would make this suite preview 41 stacks three times): tenant-a
+      // and tenant-b in two of them, for test 9.
       await stack.setConfig({ stackRole: "platform", tenantShardSize: "40" });
       const unmoved = localEnv("preview");
       assert.equal(unmoved.status, 1, unmoved.output);
@@ -440,10 +452,13 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
         .readFileSync(report, "utf8")
         .split("\n")
         .filter((line) => /^(create|delete|replace|create-replacement|delete-replaced|update) /.test(line));
-      // What may change: the tenants stacks' own guard and providers (adopted under aliases); no client resource.
+      // What may change: the tenants stacks' own guard, its record and providers (adopted under
+      // aliases); no client resource.
       const clientSteps = steps.filter(
         (line) =>
-          !/ (pulumi-nodejs:dynamic\/kg-rca:PlatformGuard|pulumi:providers:[\w-]+|pulumi:pulumi:Stack) /.test(line),
+          !/ (pulumi-nodejs:dynamic\/kg-rca:PlatformGuard|kg-rca:platform:GuardRecord|pulumi:providers:[\w-]+|pulumi:pulumi:Stack) /.test(
+            line,
+          ),
       );
       assert.deepEqual(
         clientSteps.filter((line) => !line.startsWith("update ")),
@@ -464,5 +479,78 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
     } finally {
       await billing.end();
     }
+  });
+  it("9. --changed: one client's change previews its shard only; a plan definition change previews the shards holding a client on that plan, and nothing else", () => {
+    // A pull request's change, in a clone of the project: its base commit holds the local
+    // environment's stack file as the migration left it, its working tree the change.
+    const clone = path.join(stack.dir, "repository");
+    const git = (...args: string[]): void => {
+      const result = spawnSync(
+        "git",
+        ["-C", clone, "-c", "user.name=e2e", "-c", "user.email=e2e@example.com", ...args],
+        {
+          encoding: "utf8",
+        },
+      );
+      assert.equal(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`);
+    };
+    const cloned = spawnSync("git", ["clone", "--quiet", "--shared", projectDir, clone], { encoding: "utf8" });
+    assert.equal(cloned.status, 0, cloned.stderr);
+    fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(clone, "node_modules"));
+    fs.copyFileSync(stack.configFile, path.join(clone, "Pulumi.local.yaml"));
+    git("commit", "--quiet", "--all", "--message", "the local environment, split into five shards");
+    const previewChanged = (): { status: number; output: string } => {
+      const result = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          "scripts/fleet.ts",
+          "preview",
+          "--env",
+          "local",
+          "--work-dir",
+          stack.dir,
+          "--changed",
+          "HEAD",
+        ],
+        { cwd: clone, env: stack.environment, encoding: "utf8", timeout: 10 * 60 * 1000 },
+      );
+      return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    };
+    const edit = (file: string, from: string, to: string): void => {
+      const text = fs.readFileSync(path.join(clone, file), "utf8");
+      assert.ok(text.includes(from), `${file} holds ${from}`);
+      fs.writeFileSync(path.join(clone, file), text.replace(from, to));
+    };
+    /** The edit in the clone previews the shard of `clientId` alone, as updates only. */
+    const previewsOnlyShardOf = (clientId: string): void => {
+      const { status, output } = previewChanged();
+      assert.equal(status, 0, output.slice(-5000));
+      assert.match(output, new RegExp(`: registry ${clientId}\\n`));
+      const expected = `local-tenants-${String(shardOf(clientId, 5))}`;
+      const rows = summary(output);
+      assert.deepEqual(Object.keys(rows), [expected], output.slice(-3000));
+      const row = rows[expected] as SummaryRow;
+      assert.ok(row.update > 0, JSON.stringify(row));
+      assert.deepEqual([row.create, row.delete, row.replace], [0, 0, 0], JSON.stringify(row));
+    };
+
+    // tenant-a's events topic keeps two days instead of its plan's three.
+    edit(
+      "clients/registries/local.ts",
+      'plan: "basic", status: "active" },',
+      'plan: "basic", status: "active", overrides: { retentionHours: { events: 48 } } },',
+    );
+    previewsOnlyShardOf("tenant-a");
+
+    // The pro plan's events keep six days instead of seven: tenant-b is its only client here.
+    git("checkout", "--quiet", "--", "clients/registries/local.ts");
+    edit(
+      "clients/plans.ts",
+      "events: { partitions: 12, retentionHours: 168,",
+      "events: { partitions: 12, retentionHours: 144,",
+    );
+    previewsOnlyShardOf("tenant-b");
   });
 });

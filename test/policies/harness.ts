@@ -19,7 +19,10 @@ function urnOf(r: Pick<DeclaredResource, "type" | "name">): string {
   return `urn:pulumi:prod::kg-rca-server::${r.type}::${r.name}`;
 }
 
-/** The declared resources as the policy engine presents them to a stack policy. */
+/**
+ * The declared resources as the policy engine presents them to a stack policy: with their
+ * outputs, which are a custom resource's inputs once created and what a component registered.
+ */
 export function policyResources(resources: readonly DeclaredResource[]): PolicyResource[] {
   const byName = new Map<string, PolicyResource>();
   const converted = resources.map((r) => {
@@ -27,7 +30,7 @@ export function policyResources(resources: readonly DeclaredResource[]): PolicyR
       type: r.type,
       name: r.name,
       urn: urnOf(r),
-      props: r.inputs,
+      props: r.custom ? r.inputs : (r.registeredOutputs ?? {}),
       opts: {
         protect: r.protect,
         ignoreChanges: [],
@@ -106,12 +109,20 @@ export async function stackViolations(
   return violations;
 }
 
+/** What a test may change of a declared resource. */
+interface Changeable {
+  name: string;
+  inputs: Record<string, unknown>;
+  registeredOutputs: Record<string, unknown>;
+  protect: boolean;
+}
+
 /** A deep copy of the run's resources (or of a changed copy) with one resource's name, inputs or options changed. */
 export function withChange(
   source: MockRun | readonly DeclaredResource[],
   type: string,
   name: string,
-  change: (resource: { name: string; inputs: Record<string, unknown>; protect: boolean }) => void,
+  change: (resource: Changeable) => void,
 ): DeclaredResource[] {
   const resources = "resources" in source ? source.resources : source;
   const copy = JSON.parse(JSON.stringify(resources)) as DeclaredResource[];
@@ -119,7 +130,7 @@ export function withChange(
   if (target === undefined) {
     throw new Error(`fixture has no ${type} named ${name}`);
   }
-  change(target as { name: string; inputs: Record<string, unknown>; protect: boolean });
+  change(target as Changeable);
   return copy;
 }
 

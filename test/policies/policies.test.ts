@@ -490,14 +490,14 @@ describe("policy pack", () => {
       const { registryFile, client } = await import("../unit/helpers/registryFile");
       const registry = registryFile([client("leaving-1", { status: "offboarding" })]);
       const run = await synthesize("prod", { clientRegistry: registry });
-      // No policy setting names the registry: the guard's inputs carry the one the stack applies.
+      // No policy setting names the registry: the guard's record carries the one the stack applies.
       assert.deepEqual(await violations(policy, run.resources), []);
       assert.ok(run.resources.some((r) => r.type === topic && !r.protect));
     });
-    it("reads statuses from the platform guard's inputs: a client it records as offboarding has its topic released", async () => {
+    it("reads statuses from the guard's record: a client it records as offboarding has its topic released", async () => {
       const name = "client-acme-abc123-events-topic";
-      const offboarding = withChange(prod, resourceTypes.platformGuard, "platform-guard", (r) => {
-        (r.inputs.clients as Tree)["client-acme-abc123"] = "offboarding";
+      const offboarding = withChange(prod, resourceTypes.guardRecord, "platform-guard-record", (r) => {
+        (r.registeredOutputs.clients as Tree)["client-acme-abc123"] = "offboarding";
       });
       const released = withChange(offboarding, topic, name, (r) => (r.protect = false));
       assert.deepEqual(await violations(policy, released), []);
@@ -506,7 +506,7 @@ describe("policy pack", () => {
     });
     it("refuses unprotected client data when no platform guard records the statuses", async () => {
       const unguarded = withChange(
-        without(prod, resourceTypes.platformGuard, "platform-guard"),
+        without(prod, resourceTypes.guardRecord, "platform-guard-record"),
         topic,
         "client-acme-abc123-events-topic",
         (r) => (r.protect = false),
@@ -662,8 +662,8 @@ describe("policy pack", () => {
     });
 
     it("counts the other shards' storage bound against the platform's volumes", async () => {
-      const small = withChange(shard, resourceTypes.platformGuard, "tenants-guard", (r) => {
-        (r.inputs as Tree).platformKafka.volumeBytes = 2 ** 30;
+      const small = withChange(shard, resourceTypes.guardRecord, "tenants-guard-record", (r) => {
+        (r.registeredOutputs as Tree).platformKafka.volumeBytes = 2 ** 30;
       });
       const found = await violations(kafkaStorageBound(), small);
       assert.equal(found.length, 1);

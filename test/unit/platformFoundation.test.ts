@@ -47,10 +47,20 @@ describe("PlatformFoundation", () => {
         // The cluster's StorageClass, read (storageClassProvisioner is empty).
         ["kubernetes:storage.k8s.io/v1:StorageClass", "platform-storage-class", "platform"],
         ["pulumi-nodejs:dynamic/kg-rca:PlatformGuard", "platform-guard", "platform"],
+        ["kg-rca:platform:GuardRecord", "platform-guard-record", "platform"],
         ["pulumi:providers:kubernetes", "platform-kubernetes", "platform"],
         ["pulumi:providers:kubernetes", "platform-reader", "platform"],
       ].sort(),
     );
+  });
+
+  it("records what the guard is given as its GuardRecord's outputs, which the policy pack reads", () => {
+    const guard = run.resources.find((r) => r.name === "platform-guard");
+    const record = run.resources.find((r) => r.name === "platform-guard-record");
+    assert.equal(record?.custom, false);
+    const { clients, kafkaBrokers, kafkaDiskUsageRatio } = guard?.inputs ?? {};
+    assert.deepEqual(record.registeredOutputs, { clients, kafkaBrokers, kafkaDiskUsageRatio });
+    assert.deepEqual(clients, { acme: "active" });
   });
 
   it("gives the namespace's clients the servers' CA in ConfigMap tls-ca, and none without a CA", async () => {

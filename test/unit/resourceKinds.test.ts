@@ -53,11 +53,18 @@ describe("resource kinds", () => {
       row: "pulumi-nodejs:dynamic/kg-rca:BillingRow",
       database: "pulumi-nodejs:dynamic/kg-rca:Neo4jDatabase",
       guard: "pulumi-nodejs:dynamic/kg-rca:PlatformGuard",
+      "guard-record": "kg-rca:platform:GuardRecord",
       value: "pulumi-nodejs:dynamic/kg-rca:RandomValue",
     });
-    const { billingRow, neo4jDatabase, platformGuard, randomValue } = resourceTypes;
+    const { billingRow, neo4jDatabase, platformGuard, guardRecord, randomValue } = resourceTypes;
     assert.deepEqual(
-      { row: billingRow, database: neo4jDatabase, guard: platformGuard, value: randomValue },
+      {
+        row: billingRow,
+        database: neo4jDatabase,
+        guard: platformGuard,
+        "guard-record": guardRecord,
+        value: randomValue,
+      },
       registered,
     );
   });
