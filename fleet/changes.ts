@@ -88,6 +88,11 @@ export function changedClients(base: RegistrySnapshot | undefined, head: Registr
   return [...ids].filter((id) => entry(base, id) !== entry(head, id)).sort();
 }
 
+/** Whether a snapshot derived every entry's tenant (it derives none when it cannot read the config). */
+function derivesEveryTenant(snapshot: RegistrySnapshot | undefined): boolean {
+  return snapshot !== undefined && snapshot.entries.every((entry) => entry.id in snapshot.tenants);
+}
+
 export interface ChangeSet {
   readonly baseCommit: string;
   readonly files: readonly string[];
@@ -113,8 +118,8 @@ export async function changesSince(
   const files = changedFiles(repo, baseCommit);
   const changes: Change[] = [];
   const program = new Set(programModules(repo));
-  for (const file of files) {
-    const kind = classifyFile(file, program);
+  const kinds = files.map((file) => classifyFile(file, program));
+  for (const kind of kinds) {
     if (typeof kind === "object") {
       changes.push(kind);
     }
@@ -135,6 +140,14 @@ export async function changesSince(
     ]);
     for (const clientId of changedClients(base.registries[registry], head.registries[registry])) {
       changes.push({ kind: "registry", clientId });
+    }
+    if (
+      kinds.includes("registry") &&
+      !(derivesEveryTenant(base.registries[registry]) && derivesEveryTenant(head.registries[registry]))
+    ) {
+      // What the plans imply for the clients could not be worked out on one side (an invalid
+      // registry, a stack file that does not parse): a plan change would touch nobody, so every shard.
+      changes.push({ kind: "tenantCode" });
     }
     return {
       baseCommit,

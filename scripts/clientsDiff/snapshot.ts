@@ -65,14 +65,22 @@ function stackSettings(
     }
   }
   const stacks: StackSettings[] = [];
-  const stackNames = fs
+  const stackFiles = fs
     .readdirSync(tree)
-    .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
-    .filter((stack): stack is string => stack !== undefined)
-    .sort();
-  for (const stack of stackNames) {
+    .map((file) => ({ file, stack: /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1] }))
+    .filter((found): found is { file: string; stack: string } => found.stack !== undefined)
+    .sort((a, b) => a.stack.localeCompare(b.stack));
+  // A deployed stack's file holds encrypted values (its secrets): nothing read here needs them,
+  // and refusing the file would leave its registry without tenants, so no plan change would show.
+  // Trees older than stackConfigFromFile read the file whole.
+  const skippingEncrypted = (files as Partial<typeof ConfigFilesModule>).stackConfigFromFile;
+  const readStackConfig = (file: string, stack: string): Record<string, string> =>
+    skippingEncrypted === undefined
+      ? files.stackConfigFromFiles(tree, stack)
+      : skippingEncrypted(tree, path.join(tree, file), "skip");
+  for (const { file, stack } of stackFiles) {
     try {
-      const raw = files.rawConfigOf(files.stackConfigFromFiles(tree, stack));
+      const raw = files.rawConfigOf(readStackConfig(file, stack));
       stacks.push({ stack, config: parseStackConfig(raw, `stack ${stack}`).config });
     } catch (err) {
       warnings.push(`Pulumi.${stack}.yaml: ${err instanceof Error ? err.message : String(err)}`);

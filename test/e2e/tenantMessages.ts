@@ -32,6 +32,11 @@ export async function readEvery(
         reject(new Error(`read ${seen.length} of ${expected} messages from ${topic}`));
       }, timeoutMs);
       consumer.on(consumer.events.CRASH, (event) => {
+        if (event.payload.restart) {
+          // A retriable error, which the consumer restarts after (a fresh broker's group
+          // coordinator still loading its partition of __consumer_offsets, say).
+          return;
+        }
         clearTimeout(timer);
         reject(event.payload.error);
       });

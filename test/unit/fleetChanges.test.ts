@@ -87,4 +87,27 @@ describe("fleet: the changes since a git ref", function () {
       shards: [shardOf("client-smallco-q1w2e3", 4)],
     });
   });
+
+  /** Commits an edit of the stack file, as the base a pull request starts from. */
+  const commitStackFile = (from: string, to: string): void => {
+    edit("Pulumi.prod.yaml", from, to);
+    git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qam", "the stack file");
+  };
+
+  it("finds a plan change in a stack whose file holds encrypted values, as a deployed stack's does", async () => {
+    commitStackFile("config:\n", "config:\n  kg-rca-server:kafkaAdminPassword:\n    secure: v1:c2FsdA==:Y2lwaGVy\n");
+    edit("clients/plans.ts", /partitions: 12,/, "partitions: 16,");
+    const found = await changes();
+    assert.deepEqual(found.changes, [{ kind: "registry", clientId: "client-smallco-q1w2e3" }]);
+  });
+
+  it("touches every shard on a plan change when what the plans imply cannot be worked out", async () => {
+    // A value the config validation refuses: neither tree derives a tenant for any client.
+    commitStackFile("kg-rca-server:kafkaBrokers: 5", "kg-rca-server:kafkaBrokers: many");
+    edit("clients/plans.ts", /partitions: 12,/, "partitions: 16,");
+    const found = await changes();
+    assert.deepEqual(found.changes, [{ kind: "tenantCode" }]);
+    const layout = { shards: 4, baseClients: found.baseClients, headClients: found.headClients };
+    assert.deepEqual(touchedStacks(found.changes, layout), { platform: false, shards: [0, 1, 2, 3] });
+  });
 });
