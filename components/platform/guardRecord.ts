@@ -17,17 +17,24 @@ export type RecordedGuardInputs = Pick<
  * every run, previews included, so this record always holds the inputs of the run being checked.
  */
 export class GuardRecord extends pulumi.ComponentResource {
+  /**
+   * @param guard the guard whose inputs these are: each output waits for its registration, so
+   * when the guard refuses a change the record is never rewritten and the state stays as it was.
+   */
   constructor(
     name: string,
+    guard: pulumi.Resource,
     inputs: { [K in keyof RecordedGuardInputs]: pulumi.Input<RecordedGuardInputs[K]> },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("kg-rca:platform:GuardRecord", name, {}, opts);
+    const accepted = <T>(value: pulumi.Input<T>): pulumi.Output<T> =>
+      pulumi.all([guard.urn, value]).apply(([, resolved]) => resolved as T);
     this.registerOutputs({
-      clients: inputs.clients,
-      kafkaBrokers: inputs.kafkaBrokers,
-      kafkaDiskUsageRatio: inputs.kafkaDiskUsageRatio,
-      platformKafka: inputs.platformKafka,
+      clients: accepted(inputs.clients),
+      kafkaBrokers: accepted(inputs.kafkaBrokers),
+      kafkaDiskUsageRatio: accepted(inputs.kafkaDiskUsageRatio),
+      platformKafka: accepted(inputs.platformKafka),
     });
   }
 }

@@ -178,6 +178,6 @@ export class PlatformGuard extends pulumi.dynamic.Resource {
   ) {
     super(platformGuardProvider, name, args, opts, dynamicModule, dynamicTypeNames.platformGuard);
     // Beside the guard, under the same parent: what the policy pack reads (see GuardRecord).
-    new GuardRecord(`${name}-record`, args, { parent: opts?.parent });
+    new GuardRecord(`${name}-record`, this, args, { parent: opts?.parent });
   }
 }
