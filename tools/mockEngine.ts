@@ -9,6 +9,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 import { resourceTypes } from "../components/resourceKinds";
+import { typeOfUrn } from "../scripts/planGuard/guardPlan";
 import { projectName } from "../config";
 
 export interface DeclaredResource {
@@ -217,12 +218,10 @@ function componentOutputs(): Map<string, Record<string, unknown>> {
     if (typeof (state as { toJavaScript?: unknown } | null)?.toJavaScript !== "function") {
       continue;
     }
-    // urn:pulumi:STACK::PROJECT::[PARENT_TYPE$]TYPE::NAME
-    const [, , qualifiedType = "", ...name] = urn.split("::");
-    const type = qualifiedType.split("$").pop() ?? "";
+    const name = urn.split("::").pop() ?? urn;
     // As the wire carries them, not deserialized: that would rebuild the resources an output
     // refers to, and each rebuilt resource would go through the recording transformation again.
-    outputs.set(key(type, name.join("::")), (state as { toJavaScript: () => Record<string, unknown> }).toJavaScript());
+    outputs.set(key(typeOfUrn(urn), name), (state as { toJavaScript: () => Record<string, unknown> }).toJavaScript());
   }
   return outputs;
 }
