@@ -117,13 +117,14 @@ async function main(): Promise<number> {
     console.log(line);
   };
   if (operation === "migrate") {
-    const moved = await migrateToTenantsStacks(workspace, environment, log);
-    if (moved.byShard.size === 0) {
+    await migrateToTenantsStacks(workspace, environment, log);
+    if (platform === undefined || platform.appliedShards !== undefined) {
       return 0;
     }
     // The platform stack's first update as one, now that it holds no client: until then its
     // outputs are the whole stack's, whose shard count the tenants stacks' previews would read
-    // (a count changed with the split would show them deleting the clients just moved in).
+    // (a count changed with the split would show them deleting the clients just moved in). Read
+    // from its state, not from this run's moves, so a rerun after a failed update completes it.
     const outcomes = await runFleet({
       operation: "up",
       workspace,
