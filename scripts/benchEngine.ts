@@ -1,5 +1,6 @@
 /**
  * npm run bench:engine [-- --layout fleet|whole] [--sizes 10,50,200] [--shard-size N] [--fixed-cost]
+ * (--shard-size: by default Pulumi.yaml's tenantShardSize)
  *
  * On a local stack of its own (real engine, API server, Kafka, PostgreSQL; started and discarded
  * here), in one run so the figures share the machine's load:
@@ -13,6 +14,8 @@
 import * as path from "path";
 
 import { ClientEntry, loadRegistry } from "../clients";
+import { projectDefaults } from "../config/configFiles";
+import { projectRoot } from "../config/projectRoot";
 import { LocalStack } from "../tools/localStack";
 import { BenchEnvironment, ShardRow, shardTable } from "./benchEngine/fleetLayout";
 import { fixedCostTable, measureFixedCost } from "./benchEngine/fixedCost";
@@ -37,7 +40,7 @@ function parseArgs(): BenchArgs {
     options: {
       layout: { type: "string", default: "fleet" },
       sizes: { type: "string", default: "10,50,200" },
-      "shard-size": { type: "string", default: "10" },
+      "shard-size": { type: "string" },
       "fixed-cost": { type: "boolean", default: false },
     },
   });
@@ -48,9 +51,11 @@ function parseArgs(): BenchArgs {
   if (args.layout !== "fleet" && args.layout !== "whole") {
     throw new UsageError(`--layout: fleet or whole; got ${args.layout}`);
   }
-  const shardSize = Number(args["shard-size"]);
+  // By default the environment's own shard size, so the bench measures the layout that deploys.
+  const shardSizeText = args["shard-size"] ?? projectDefaults(projectRoot(__dirname)).tenantShardSize ?? "";
+  const shardSize = Number(shardSizeText);
   if (!Number.isInteger(shardSize) || shardSize < 1 || shardSize > capacity) {
-    throw new UsageError(`--shard-size: a whole number from 1 to ${String(capacity)}; got ${args["shard-size"]}`);
+    throw new UsageError(`--shard-size: a whole number from 1 to ${String(capacity)}; got ${shardSizeText}`);
   }
   if (args.layout === "fleet" && (sizes[sizes.length - 1] ?? 0) > capacity) {
     throw new UsageError(`--sizes: an environment holds at most ${String(capacity)} clients; got ${args.sizes}`);

@@ -72,6 +72,7 @@ GOBUILD=(nice -n 10 go build -trimpath)
 current_step="start"
 on_exit() {
   local rc=$?
+  stop_prefetch
   if [ "$rc" -ne 0 ]; then
     echo "toolchain: FAILED in step: $current_step (exit $rc)" >&2
   fi
@@ -161,25 +162,59 @@ new_wrapper() {
   go mod init "kgrca.local/toolchain/$2" >/dev/null 2>&1
 }
 
+# ---- where each build lives -------------------------------------------------------
+PULUMI_DIR=$cache/pulumi-$PULUMI_VERSION
+LANGUAGE_NODEJS_DIR=$cache/pulumi-language-nodejs-$PULUMI_VERSION-kgrca
+K8S_PROVIDER_DIR=$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION
+KUBE_DIR=$cache/kubernetes-$KUBERNETES_VERSION
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+KUBE_PACKAGES=("${KUBE_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}")
+COREDNS_PACKAGE=github.com/coredns/coredns@$COREDNS_VERSION
+METRICS_SERVER_PACKAGE=sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION
+
+language_nodejs_key() { checksum "$tc/language-nodejs/main.go"; }
+kubernetes_provider_key() { checksum "$tc/kubernetes-provider/main.go"; }
+
+# built COMPONENT: the component's binaries are in the cache, built by this recipe
+# (and from our current sources, for the components that compile some).
+built() {
+  case $1 in
+    pulumi) is_cached "$PULUMI_DIR" "" pulumi ;;
+    language-nodejs) is_cached "$LANGUAGE_NODEJS_DIR" "$(language_nodejs_key)" pulumi-language-nodejs ;;
+    kubernetes-provider) is_cached "$K8S_PROVIDER_DIR" "$(kubernetes_provider_key)" pulumi-resource-kubernetes ;;
+    kafka-provider) bash "$tc/kafka-provider.sh" --check ;;
+    kube) is_cached "$KUBE_DIR" "" "${KUBE_COMMANDS[@]}" ;;
+    coredns) is_cached "$cache/coredns-$COREDNS_VERSION" "" coredns ;;
+    metrics-server) is_cached "$cache/metrics-server-$METRICS_SERVER_VERSION" "" metrics-server ;;
+    *) return 1 ;;
+  esac
+}
+
 # ---- 1. Pulumi CLI ----------------------------------------------------------------
-build_pulumi() {
-  local dir=$cache/pulumi-$PULUMI_VERSION
-  if is_cached "$dir" "" pulumi; then
-    echo "toolchain: pulumi CLI $PULUMI_VERSION is cached in $dir/bin"
-    return
-  fi
-  local t0 log=$dir/build.log pkg
-  t0=$(date +%s)
-  step "building pulumi CLI $PULUMI_VERSION (cold build takes ~6-10 min)"
-  new_wrapper "$dir" pulumi-cli
+# resolve_pulumi DIR LOG: the CLI's wrapper module in DIR/src, its modules downloaded.
+resolve_pulumi() {
+  local pkg
+  new_wrapper "$1" pulumi-cli
   step "pulumi CLI: reading the replace directives of pkg/v3@$PULUMI_VERSION"
   pkg=$(module_info "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" Dir)
   # pkg/v3 replaces sdk/v3 with ../sdk; we require sdk/v3 at the same tag instead
   # and repeat its other replaces.
   go_mod_edit "$(module_replaces "$pkg/go.mod")"
   step "pulumi CLI: resolving dependencies"
-  run_logged "$log" go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" \
+  run_logged "$2" go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" \
     "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
+}
+
+build_pulumi() {
+  local dir=$PULUMI_DIR
+  if built pulumi; then
+    echo "toolchain: pulumi CLI $PULUMI_VERSION is cached in $dir/bin"
+    return
+  fi
+  local t0 log=$dir/build.log
+  t0=$(date +%s)
+  step "building pulumi CLI $PULUMI_VERSION (cold build takes ~6-10 min)"
+  resolve_pulumi "$dir" "$log"
   step "pulumi CLI: compiling"
   # Pulumi's release build stamps the version the same way; the CLI checks plugins'
   # and projects' version requirements against it.
@@ -191,47 +226,43 @@ build_pulumi() {
 }
 
 # ---- 2. Node.js language host -----------------------------------------------------
+resolve_language_nodejs() {
+  new_wrapper "$1" pulumi-language-nodejs
+  cp "$tc/language-nodejs/main.go" .
+  step "pulumi-language-nodejs: resolving dependencies"
+  run_logged "$2" go get "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
+  run_logged "$2" go mod tidy
+}
+
 build_language_nodejs() {
-  local dir=$cache/pulumi-language-nodejs-$PULUMI_VERSION-kgrca key
-  key=$(checksum "$tc/language-nodejs/main.go")
-  if is_cached "$dir" "$key" pulumi-language-nodejs; then
+  local dir=$LANGUAGE_NODEJS_DIR
+  if built language-nodejs; then
     echo "toolchain: pulumi-language-nodejs $PULUMI_VERSION is cached in $dir/bin"
   else
     local t0 log=$dir/build.log
     t0=$(date +%s)
     step "building pulumi-language-nodejs for $PULUMI_VERSION (cold build takes ~1 min after the CLI)"
-    new_wrapper "$dir" pulumi-language-nodejs
-    cp "$tc/language-nodejs/main.go" .
-    step "pulumi-language-nodejs: resolving dependencies"
-    run_logged "$log" go get "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
-    run_logged "$log" go mod tidy
+    resolve_language_nodejs "$dir" "$log"
     step "pulumi-language-nodejs: compiling"
     run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-language-nodejs" \
       -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" .
-    mark_built "$dir" "$key"
+    mark_built "$dir" "$(language_nodejs_key)"
     echo "toolchain: built pulumi-language-nodejs in $(elapsed "$t0")"
   fi
   # The CLI looks for its language hosts next to its own executable first and
   # warns on every command when it has to take one from elsewhere on PATH, so the
   # host is linked in beside it (as Pulumi's own distribution ships them).
-  mkdir -p "$cache/pulumi-$PULUMI_VERSION/bin"
-  ln -sfn "$dir/bin/pulumi-language-nodejs" "$cache/pulumi-$PULUMI_VERSION/bin/pulumi-language-nodejs"
+  mkdir -p "$PULUMI_DIR/bin"
+  ln -sfn "$dir/bin/pulumi-language-nodejs" "$PULUMI_DIR/bin/pulumi-language-nodejs"
 }
 
 # ---- 3. Kubernetes resource provider ----------------------------------------------
-build_kubernetes_provider() {
-  local dir=$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION key
-  key=$(checksum "$tc/kubernetes-provider/main.go")
-  if is_cached "$dir" "$key" pulumi-resource-kubernetes; then
-    echo "toolchain: pulumi-resource-kubernetes $K8S_PROVIDER_VERSION is cached in $dir/bin"
-    return
-  fi
-  local t0 log=$dir/build.log mod
-  local module=github.com/pulumi/pulumi-kubernetes/provider/v4
-  t0=$(date +%s)
-  step "building pulumi-resource-kubernetes $K8S_PROVIDER_VERSION (cold build takes ~10-15 min)"
-  new_wrapper "$dir" pulumi-resource-kubernetes
-  mod=$(module_info "$module@$K8S_PROVIDER_VERSION" Dir)
+K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
+
+resolve_kubernetes_provider() {
+  local mod
+  new_wrapper "$1" pulumi-resource-kubernetes
+  mod=$(module_info "$K8S_PROVIDER_MODULE@$K8S_PROVIDER_VERSION" Dir)
   # Its only local replace is sdk/v4 => ../sdk; the sdk/v4 version it requires is served.
   go_mod_edit "$(module_replaces "$mod/go.mod")"
   step "pulumi-resource-kubernetes: writing the embedded schema and terraform mapping"
@@ -248,12 +279,24 @@ build_kubernetes_provider() {
     fs.writeFileSync("terraform-mapping-embed.json", JSON.stringify(mapping));
   ' "$mod" "${K8S_PROVIDER_VERSION#v}"
   step "pulumi-resource-kubernetes: resolving dependencies"
-  run_logged "$log" go get "$module@$K8S_PROVIDER_VERSION"
-  run_logged "$log" go mod tidy
+  run_logged "$2" go get "$K8S_PROVIDER_MODULE@$K8S_PROVIDER_VERSION"
+  run_logged "$2" go mod tidy
+}
+
+build_kubernetes_provider() {
+  local dir=$K8S_PROVIDER_DIR
+  if built kubernetes-provider; then
+    echo "toolchain: pulumi-resource-kubernetes $K8S_PROVIDER_VERSION is cached in $dir/bin"
+    return
+  fi
+  local t0 log=$dir/build.log
+  t0=$(date +%s)
+  step "building pulumi-resource-kubernetes $K8S_PROVIDER_VERSION (cold build takes ~10-15 min)"
+  resolve_kubernetes_provider "$dir" "$log"
   step "pulumi-resource-kubernetes: compiling"
   run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-resource-kubernetes" \
-    -ldflags "-s -w -X $module/pkg/version.Version=${K8S_PROVIDER_VERSION#v}" .
-  mark_built "$dir" "$key"
+    -ldflags "-s -w -X $K8S_PROVIDER_MODULE/pkg/version.Version=${K8S_PROVIDER_VERSION#v}" .
+  mark_built "$dir" "$(kubernetes_provider_key)"
   echo "toolchain: built pulumi-resource-kubernetes in $(elapsed "$t0")"
 }
 
@@ -262,25 +305,16 @@ build_kubernetes_provider() {
 # node (kubelet, kube-proxy) and kubectl (exec, logs and port-forward for operators
 # and tests), all from one wrapper module so that they share one build cache: the
 # second and later binaries cost little after the first.
-KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
-build_kube() {
-  local dir=$cache/kubernetes-$KUBERNETES_VERSION
-  if is_cached "$dir" "" "${KUBE_COMMANDS[@]}"; then
-    echo "toolchain: ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION are cached in $dir/bin"
-    return
-  fi
-  local t0 log=$dir/build.log mod
+resolve_kube() {
+  local mod edits
   # Staging modules are published as v0.MINOR.PATCH for Kubernetes v1.MINOR.PATCH.
   local staging=v0.${KUBERNETES_VERSION#v1.}
-  t0=$(date +%s)
-  step "building ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION (cold build takes ~11-14 min)"
-  new_wrapper "$dir" kubernetes
+  new_wrapper "$1" kubernetes
   mod=$(module_info "k8s.io/kubernetes@$KUBERNETES_VERSION" GoMod)
   step "kubernetes: replacing the staging modules with their published $staging"
   # k8s.io/kubernetes requires each staging module as v0.0.0 and replaces it with
   # ./staging/src/k8s.io/NAME; we point each of those at the published version.
   # Its godebug settings are repeated too: they only take effect in the main module.
-  local edits
   edits=$(go mod edit -json "$mod" | node -e '
     const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
     const staging = process.argv[1];
@@ -292,10 +326,19 @@ build_kube() {
   ' "$staging")
   go_mod_edit "$edits"
   step "kubernetes: resolving dependencies"
-  local c
-  local -a packages=()
-  for c in "${KUBE_COMMANDS[@]}"; do packages+=("k8s.io/kubernetes/cmd/$c"); done
-  run_logged "$log" go get "k8s.io/kubernetes@$KUBERNETES_VERSION" "${packages[@]/%/@$KUBERNETES_VERSION}"
+  run_logged "$2" go get "k8s.io/kubernetes@$KUBERNETES_VERSION" "${KUBE_PACKAGES[@]/%/@$KUBERNETES_VERSION}"
+}
+
+build_kube() {
+  local dir=$KUBE_DIR
+  if built kube; then
+    echo "toolchain: ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION are cached in $dir/bin"
+    return
+  fi
+  local t0 log=$dir/build.log
+  t0=$(date +%s)
+  step "building ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION (cold build takes ~11-14 min)"
+  resolve_kube "$dir" "$log"
   step "kubernetes: compiling ${KUBE_COMMANDS[*]}"
   # Kubernetes' own build stamps these; clients (and the pulumi provider) read the
   # server version from /version.
@@ -303,7 +346,7 @@ build_kube() {
   minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
   run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/" \
     -ldflags "-s -w -X $v.gitVersion=$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean" \
-    "${packages[@]}"
+    "${KUBE_PACKAGES[@]}"
   mark_built "$dir" ""
   echo "toolchain: built ${KUBE_COMMANDS[*]} in $(elapsed "$t0")"
 }
@@ -313,7 +356,7 @@ build_kube() {
 go_binary() {
   local name=$1 version=$2 cold_time=$3 ldflags=$4 package=$5
   local dir=$cache/$name-$version
-  if is_cached "$dir" "" "$name"; then
+  if built "$name"; then
     echo "toolchain: $name $version is cached in $dir/bin"
     return
   fi
@@ -328,7 +371,7 @@ go_binary() {
 
 # ---- 5. CoreDNS ---------------------------------------------------------------------
 build_coredns() {
-  go_binary coredns "$COREDNS_VERSION" "~3-4 min" "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION"
+  go_binary coredns "$COREDNS_VERSION" "~3-4 min" "-s -w" "$COREDNS_PACKAGE"
 }
 
 # ---- 6. metrics-server ------------------------------------------------------------
@@ -336,7 +379,7 @@ build_metrics_server() {
   # Its release build stamps the version into client-go's version package, which it reports.
   go_binary metrics-server "$METRICS_SERVER_VERSION" "~4-9 min" \
     "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" \
-    "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
+    "$METRICS_SERVER_PACKAGE"
 }
 
 # ---- 7. etcd and openssl (Debian) -------------------------------------------------
@@ -359,7 +402,7 @@ install_debian_tools() {
 # ---- 8. env.sh --------------------------------------------------------------------
 write_env() {
   step "writing $cache/env.sh"
-  local sdk=$repo/node_modules/@pulumi/pulumi cli_bin=$cache/pulumi-$PULUMI_VERSION/bin
+  local sdk=$repo/node_modules/@pulumi/pulumi cli_bin=$PULUMI_DIR/bin
   # The dynamic-provider plugin (pulumi-resource-pulumi-nodejs) is a shell script
   # shipped at the top of @pulumi/pulumi, which the engine runs from PATH. It finds
   # @pulumi/pulumi from the program's directory, so one copy serves any project.
@@ -374,13 +417,84 @@ write_env() {
   fi
   {
     echo "# Written by $repo/scripts/toolchain.sh; source it to use the toolchain."
-    echo "export PATH=\"$cli_bin:$cache/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION/bin:$cache/kafka-provider-v$KAFKA_PROVIDER_VERSION/bin:$cache/kubernetes-$KUBERNETES_VERSION/bin:$cache/coredns-$COREDNS_VERSION/bin:$cache/metrics-server-$METRICS_SERVER_VERSION/bin\${PATH:+:\$PATH}\""
+    echo "export PATH=\"$cli_bin:$K8S_PROVIDER_DIR/bin:$cache/kafka-provider-v$KAFKA_PROVIDER_VERSION/bin:$KUBE_DIR/bin:$cache/coredns-$COREDNS_VERSION/bin:$cache/metrics-server-$METRICS_SERVER_VERSION/bin\${PATH:+:\$PATH}\""
     if [ -n "$shim" ]; then echo "export PATH=\"\$PATH:$shim\""; fi
     # Policy packs need no pulumi-analyzer-policy shim: with a Node.js language
     # host present, the CLI runs them through its RunPlugin call.
     echo "export PULUMI_SKIP_UPDATE_CHECK=true"
     echo "export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
   } >"$cache/env.sh"
+}
+
+# ---- module prefetch --------------------------------------------------------------
+# A component's build first downloads its Go modules (1-2 min each from the proxy,
+# mostly waiting on the network), then compiles them (minutes of both cores). On a
+# cold machine a background job downloads the later components' modules while the
+# current one compiles; each build's own `go get` then finds them in the shared
+# module cache (the go command locks it, so the two never write one module at once).
+# The prefetch only fills that cache: where one fails, its build downloads for
+# itself and reports any error there.
+
+# prefetch COMPONENT: downloads the modules of COMPONENT's build, in a scratch
+# wrapper under $cache/prefetch (never in the build's own directory).
+prefetch() {
+  local scratch=$cache/prefetch/$1
+  case $1 in
+    pulumi) resolve_pulumi "$scratch" "$scratch.log" ;;
+    language-nodejs) resolve_language_nodejs "$scratch" "$scratch.log" ;;
+    kubernetes-provider) resolve_kubernetes_provider "$scratch" "$scratch.log" ;;
+    kafka-provider) bash "$tc/kafka-provider.sh" --download ;;
+    kube) resolve_kube "$scratch" "$scratch.log" ;;
+    # -n: resolves the package graph (so downloads its modules) and compiles nothing.
+    coredns) go install -n -trimpath "$COREDNS_PACKAGE" 2>/dev/null ;;
+    metrics-server) go install -n -trimpath "$METRICS_SERVER_PACKAGE" 2>/dev/null ;;
+  esac
+}
+
+GO_COMPONENTS=(pulumi language-nodejs kubernetes-provider kafka-provider kube coredns metrics-server)
+prefetch_pid=""
+
+# start_prefetch COMPONENT...: prefetches, one after another in the background, the
+# components among these that are not built yet, except the first such (its build
+# downloads at once). Its log is $cache/prefetch/log.
+start_prefetch() {
+  local c
+  local -a pending=()
+  for c in "$@"; do
+    case " ${GO_COMPONENTS[*]} " in
+      *" $c "*) built "$c" || pending+=("$c") ;;
+    esac
+  done
+  [ "${#pending[@]}" -gt 1 ] || return 0
+  rm -rf "$cache/prefetch" && mkdir -p "$cache/prefetch"
+  echo "toolchain: downloading the modules of ${pending[*]:1} in the background ($cache/prefetch/log)"
+  (
+    for c in "${pending[@]:1}"; do
+      if (prefetch "$c") >>"$cache/prefetch/log" 2>&1; then
+        echo "prefetch: $c done" >>"$cache/prefetch/log"
+      else
+        echo "prefetch: $c failed; its build downloads for itself" >>"$cache/prefetch/log"
+      fi
+    done
+  ) &
+  prefetch_pid=$!
+}
+
+# kill_tree PID: PID and every process below it.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+# stop_prefetch: ends the prefetch (it may still be running after a failed build, or
+# after builds that downloaded for themselves first) and removes its scratch.
+stop_prefetch() {
+  [ -n "$prefetch_pid" ] || return 0
+  kill_tree "$prefetch_pid"
+  wait "$prefetch_pid" 2>/dev/null || true
+  prefetch_pid=""
+  rm -rf "$cache/prefetch"
 }
 
 # ---- prune ------------------------------------------------------------------------
@@ -400,6 +514,7 @@ main() {
   [ "${#what[@]}" -gt 0 ] || what=(etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns metrics-server env)
   local c t0
   t0=$(date +%s)
+  start_prefetch "${what[@]}"
   for c in "${what[@]}"; do
     case $c in
       pulumi) build_pulumi ;;
@@ -418,6 +533,7 @@ main() {
         ;;
     esac
   done
+  stop_prefetch
   current_step="finished"
   echo "toolchain: ready in $(elapsed "$t0"); cache uses $(du -sh "$cache" | cut -f1)"
   echo "toolchain: to use it: source $cache/env.sh"

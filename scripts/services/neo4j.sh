@@ -7,6 +7,7 @@
 #   scripts/services/neo4j.sh start DIR    # set the initial password (first time), start, wait for a Bolt login
 #   scripts/services/neo4j.sh stop DIR     # stop the server recorded in DIR/neo4j.pid
 #   scripts/services/neo4j.sh status DIR   # exit 0 when running
+#   scripts/services/neo4j.sh jars DIR     # only resolve the jars into the cache (DIR unused); print their folder
 #
 # Environment (defaults in brackets):
 #   NEO4J_VERSION        org.neo4j:neo4j version [5.26.30]
@@ -35,7 +36,7 @@ LIB="$CACHE/lib"
 log() { echo "[neo4j] $*" >&2; }
 die() { echo "[neo4j] ERROR: $*" >&2; exit 1; }
 
-usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|status|jars DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 CMD="$1"
 DIR="$2"
@@ -45,18 +46,24 @@ PID_FILE="$DIR/neo4j.pid"
 source "$HERE/pidfile.sh"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Resolve org.neo4j:neo4j and its runtime dependencies into the cache once.
+# Resolve org.neo4j:neo4j and its runtime dependencies into the cache once. The
+# .complete marker keeps a half-finished download from being used; the lock keeps two
+# callers (a start, the build's pre-resolve) from resolving at once.
 ensure_jars() {
-  [ -f "$LIB/.complete" ] && return 0
-  command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Neo4j jars)"
-  log "resolving org.neo4j:neo4j:$NEO4J_VERSION from Maven Central into $LIB"
-  rm -rf "$LIB"
-  mkdir -p "$LIB"
-  nice -n 10 mvn -B -Dstyle.color=never -f "$HERE/neo4j/pom.xml" dependency:copy-dependencies \
-    -Dneo4j.version="$NEO4J_VERSION" -DincludeScope=runtime -DoutputDirectory="$LIB" \
-    >"$CACHE/mvn.log" 2>&1 || { tail -n 30 "$CACHE/mvn.log" >&2; die "Maven could not resolve Neo4j $NEO4J_VERSION (log: $CACHE/mvn.log)"; }
-  ls "$LIB"/neo4j-java-driver-*.jar >/dev/null 2>&1 || die "no neo4j-java-driver jar in $LIB (needed by the login check)"
-  touch "$LIB/.complete"
+  mkdir -p "$CACHE"
+  (
+    flock 9
+    [ -f "$LIB/.complete" ] && exit 0
+    command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Neo4j jars)"
+    log "resolving org.neo4j:neo4j:$NEO4J_VERSION from Maven Central into $LIB"
+    rm -rf "$LIB"
+    mkdir -p "$LIB"
+    nice -n 10 mvn -B -Dstyle.color=never -f "$HERE/neo4j/pom.xml" dependency:copy-dependencies \
+      -Dneo4j.version="$NEO4J_VERSION" -DincludeScope=runtime -DoutputDirectory="$LIB" \
+      >"$CACHE/mvn.log" 2>&1 || { tail -n 30 "$CACHE/mvn.log" >&2; die "Maven could not resolve Neo4j $NEO4J_VERSION (log: $CACHE/mvn.log)"; }
+    ls "$LIB"/neo4j-java-driver-*.jar >/dev/null 2>&1 || die "no neo4j-java-driver jar in $LIB (needed by the login check)"
+    touch "$LIB/.complete"
+  ) 9>"$CACHE/.lock" || exit 1
 }
 
 write_config() {
@@ -142,5 +149,6 @@ case "$CMD" in
   start) start ;;
   stop) stop ;;
   status) print_status ;;
+  jars) ensure_jars && echo "$LIB" ;;
   *) usage ;;
 esac

@@ -16,9 +16,13 @@
 #   2. run it with --emit-schema to produce the real schema,
 #   3. build again so the plugin embeds (and serves) that schema.
 #
-# Usage: scripts/toolchain/kafka-provider.sh [--force]
+# Usage: scripts/toolchain/kafka-provider.sh [--force | --check | --download]
 # Idempotent: does nothing when the plugin was built from the same wrapper
 # sources with the same Go. Build output never goes into the repository.
+#   --force     build even when up to date
+#   --check     exit 0 when up to date, 1 otherwise; prints nothing
+#   --download  when not up to date, only download the wrapper's modules into the
+#               module cache (scripts/toolchain.sh does so while it compiles another piece)
 set -euo pipefail
 
 VERSION=3.13.2
@@ -31,11 +35,11 @@ PLUGIN="$BIN_DIR/pulumi-resource-kafka"
 STAMP="$CACHE/build.stamp"
 LOG_DIR="$CACHE/logs"
 
-force=0
+mode=build
 case "${1:-}" in
-  --force) force=1 ;;
+  --force | --check | --download) mode=${1#--} ;;
   "") ;;
-  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--force | --check | --download]" >&2; exit 2 ;;
 esac
 
 STEP="start"
@@ -60,7 +64,7 @@ run_logged() {
   (cd "$WORK" && exec "$@") >"$STEP_LOG" 2>&1
 }
 
-step "check prerequisites"
+[ "$mode" = check ] || step "check prerequisites"
 command -v go >/dev/null || { echo "go not found on PATH" >&2; false; }
 for f in go.mod go.sum main.go provider.go; do
   [ -f "$SRC_DIR/$f" ] || { echo "missing $SRC_DIR/$f" >&2; false; }
@@ -72,9 +76,28 @@ export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
 # The stamp ties the binary to the wrapper sources and the Go version.
 fingerprint="$( (cd "$SRC_DIR" && cat go.mod go.sum main.go provider.go; go version) | sha256sum | cut -d' ' -f1)"
-if [ "$force" = 0 ] && [ -x "$PLUGIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] \
+up_to_date=0
+if [ -x "$PLUGIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] \
    && [ "$("$PLUGIN" --version 2>/dev/null)" = "$VERSION" ]; then
-  log "up to date: $PLUGIN ($VERSION)"
+  up_to_date=1
+fi
+case "$mode" in
+  check) if [ "$up_to_date" = 1 ]; then exit 0; else exit 1; fi ;;
+  force) ;;
+  *)
+    if [ "$up_to_date" = 1 ]; then
+      log "up to date: $PLUGIN ($VERSION)"
+      exit 0
+    fi
+    ;;
+esac
+if [ "$mode" = download ]; then
+  # go.mod alone names every module; a scratch copy keeps the repository's files untouched.
+  scratch=$(mktemp -d)
+  cp "$SRC_DIR/go.mod" "$SRC_DIR/go.sum" "$scratch/"
+  (cd "$scratch" && go mod download)
+  rm -rf "$scratch"
+  log "downloaded the wrapper's modules"
   exit 0
 fi
 
