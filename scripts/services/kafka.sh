@@ -48,25 +48,11 @@ case "$CMD" in tool) [ $# -ge 1 ] || usage ;; *) [ $# -eq 0 ] || usage ;; esac
 PID_FILE="$DIR/kafka.pid"
 # shellcheck source=scripts/services/pidfile.sh
 source "$HERE/pidfile.sh"
+# shellcheck source=scripts/services/mavenJars.sh
+source "$HERE/mavenJars.sh"
 
-# Resolve kafka_2.13 + kafka-tools and their runtime dependencies into the cache
-# once. The .complete marker keeps a half-finished download from being used; the
-# lock keeps two callers (a broker's start, a test's Java client) from resolving at once.
-ensure_jars() {
-  mkdir -p "$CACHE"
-  (
-    flock 9
-    [ -f "$LIB/.complete" ] && exit 0
-    command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Kafka jars)"
-    log "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central into $LIB"
-    rm -rf "$LIB"
-    mkdir -p "$LIB"
-    nice -n 10 mvn -B -Dstyle.color=never -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
-      -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$LIB" \
-      >"$CACHE/mvn.log" 2>&1 || { tail -n 30 "$CACHE/mvn.log" >&2; die "Maven could not resolve Kafka $KAFKA_VERSION (log: $CACHE/mvn.log)"; }
-    touch "$LIB/.complete"
-  ) 9>"$CACHE/.lock" || exit 1
-}
+# Resolve kafka_2.13 + kafka-tools and their runtime dependencies into the cache once.
+ensure_jars() { resolve_jars "Kafka" "$HERE/kafka/pom.xml" "kafka.version=$KAFKA_VERSION"; }
 
 kjava() { java -cp "$LIB/*" "$@"; }
 # A Kafka CLI class (TopicCommand, AclCommand, ...) with the tools log config.

@@ -44,27 +44,13 @@ DIR="$2"
 PID_FILE="$DIR/neo4j.pid"
 # shellcheck source=scripts/services/pidfile.sh
 source "$HERE/pidfile.sh"
+# shellcheck source=scripts/services/mavenJars.sh
+source "$HERE/mavenJars.sh"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Resolve org.neo4j:neo4j and its runtime dependencies into the cache once. The
-# .complete marker keeps a half-finished download from being used; the lock keeps two
-# callers (a start, the build's pre-resolve) from resolving at once.
-ensure_jars() {
-  mkdir -p "$CACHE"
-  (
-    flock 9
-    [ -f "$LIB/.complete" ] && exit 0
-    command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Neo4j jars)"
-    log "resolving org.neo4j:neo4j:$NEO4J_VERSION from Maven Central into $LIB"
-    rm -rf "$LIB"
-    mkdir -p "$LIB"
-    nice -n 10 mvn -B -Dstyle.color=never -f "$HERE/neo4j/pom.xml" dependency:copy-dependencies \
-      -Dneo4j.version="$NEO4J_VERSION" -DincludeScope=runtime -DoutputDirectory="$LIB" \
-      >"$CACHE/mvn.log" 2>&1 || { tail -n 30 "$CACHE/mvn.log" >&2; die "Maven could not resolve Neo4j $NEO4J_VERSION (log: $CACHE/mvn.log)"; }
-    ls "$LIB"/neo4j-java-driver-*.jar >/dev/null 2>&1 || die "no neo4j-java-driver jar in $LIB (needed by the login check)"
-    touch "$LIB/.complete"
-  ) 9>"$CACHE/.lock" || exit 1
-}
+# Resolve org.neo4j:neo4j and its runtime dependencies into the cache once; the login check needs
+# the Java driver among them.
+ensure_jars() { resolve_jars "Neo4j" "$HERE/neo4j/pom.xml" "neo4j.version=$NEO4J_VERSION" "neo4j-java-driver-*.jar"; }
 
 write_config() {
   mkdir -p "$DIR/conf" "$DIR/logs"
