@@ -172,22 +172,55 @@ KUBE_PACKAGES=("${KUBE_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}")
 COREDNS_PACKAGE=github.com/coredns/coredns@$COREDNS_VERSION
 METRICS_SERVER_PACKAGE=sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION
 
-language_nodejs_key() { checksum "$tc/language-nodejs/main.go"; }
-kubernetes_provider_key() { checksum "$tc/kubernetes-provider/main.go"; }
+# piece_dir / piece_key COMPONENT: the folder of a piece built in a wrapper module of ours, and the
+# key of our sources it compiles ("" for none).
+piece_dir() {
+  case $1 in
+    pulumi) echo "$PULUMI_DIR" ;;
+    language-nodejs) echo "$LANGUAGE_NODEJS_DIR" ;;
+    kubernetes-provider) echo "$K8S_PROVIDER_DIR" ;;
+    kube) echo "$KUBE_DIR" ;;
+  esac
+}
+piece_key() {
+  case $1 in
+    language-nodejs) checksum "$tc/language-nodejs/main.go" ;;
+    kubernetes-provider) checksum "$tc/kubernetes-provider/main.go" ;;
+  esac
+}
 
 # built COMPONENT: the component's binaries are in the cache, built by this recipe
 # (and from our current sources, for the components that compile some).
 built() {
   case $1 in
     pulumi) is_cached "$PULUMI_DIR" "" pulumi ;;
-    language-nodejs) is_cached "$LANGUAGE_NODEJS_DIR" "$(language_nodejs_key)" pulumi-language-nodejs ;;
-    kubernetes-provider) is_cached "$K8S_PROVIDER_DIR" "$(kubernetes_provider_key)" pulumi-resource-kubernetes ;;
+    language-nodejs) is_cached "$LANGUAGE_NODEJS_DIR" "$(piece_key "$1")" pulumi-language-nodejs ;;
+    kubernetes-provider) is_cached "$K8S_PROVIDER_DIR" "$(piece_key "$1")" pulumi-resource-kubernetes ;;
     kafka-provider) bash "$tc/kafka-provider.sh" --check ;;
     kube) is_cached "$KUBE_DIR" "" "${KUBE_COMMANDS[@]}" ;;
     coredns) is_cached "$cache/coredns-$COREDNS_VERSION" "" coredns ;;
     metrics-server) is_cached "$cache/metrics-server-$METRICS_SERVER_VERSION" "" metrics-server ;;
     *) return 1 ;;
   esac
+}
+
+# build_piece COMPONENT LABEL COLD_TIME: unless the piece is built, makes its wrapper module
+# (resolve_COMPONENT), compiles it (compile_COMPONENT), both given its folder and build log and run
+# in the module's folder, and records the build; timed. Dashes in COMPONENT become underscores.
+build_piece() {
+  local fn=${1//-/_} label=$2 cold_time=$3 dir t0
+  dir=$(piece_dir "$1")
+  if built "$1"; then
+    echo "toolchain: $label is cached in $dir/bin"
+    return
+  fi
+  t0=$(date +%s)
+  step "building $label (cold build takes $cold_time)"
+  "resolve_$fn" "$dir" "$dir/build.log"
+  step "$label: compiling"
+  "compile_$fn" "$dir" "$dir/build.log"
+  mark_built "$dir" "$(piece_key "$1")"
+  echo "toolchain: built $label in $(elapsed "$t0")"
 }
 
 # ---- 1. Pulumi CLI ----------------------------------------------------------------
@@ -205,24 +238,16 @@ resolve_pulumi() {
     "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
 }
 
-build_pulumi() {
-  local dir=$PULUMI_DIR
-  if built pulumi; then
-    echo "toolchain: pulumi CLI $PULUMI_VERSION is cached in $dir/bin"
-    return
-  fi
-  local t0 log=$dir/build.log
-  t0=$(date +%s)
-  step "building pulumi CLI $PULUMI_VERSION (cold build takes ~6-10 min)"
-  resolve_pulumi "$dir" "$log"
-  step "pulumi CLI: compiling"
+compile_pulumi() {
   # Pulumi's release build stamps the version the same way; the CLI checks plugins'
   # and projects' version requirements against it.
-  run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi" \
+  run_logged "$2" "${GOBUILD[@]}" -o "$1/bin/pulumi" \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-  mark_built "$dir" ""
-  echo "toolchain: built pulumi CLI $PULUMI_VERSION in $(elapsed "$t0")"
+}
+
+build_pulumi() {
+  build_piece pulumi "pulumi CLI $PULUMI_VERSION" "~9-11 min"
 }
 
 # ---- 2. Node.js language host -----------------------------------------------------
@@ -234,26 +259,18 @@ resolve_language_nodejs() {
   run_logged "$2" go mod tidy
 }
 
+compile_language_nodejs() {
+  run_logged "$2" "${GOBUILD[@]}" -o "$1/bin/pulumi-language-nodejs" \
+    -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" .
+}
+
 build_language_nodejs() {
-  local dir=$LANGUAGE_NODEJS_DIR
-  if built language-nodejs; then
-    echo "toolchain: pulumi-language-nodejs $PULUMI_VERSION is cached in $dir/bin"
-  else
-    local t0 log=$dir/build.log
-    t0=$(date +%s)
-    step "building pulumi-language-nodejs for $PULUMI_VERSION (cold build takes ~1 min after the CLI)"
-    resolve_language_nodejs "$dir" "$log"
-    step "pulumi-language-nodejs: compiling"
-    run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-language-nodejs" \
-      -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" .
-    mark_built "$dir" "$(language_nodejs_key)"
-    echo "toolchain: built pulumi-language-nodejs in $(elapsed "$t0")"
-  fi
+  build_piece language-nodejs "pulumi-language-nodejs $PULUMI_VERSION" "~1 min after the CLI"
   # The CLI looks for its language hosts next to its own executable first and
   # warns on every command when it has to take one from elsewhere on PATH, so the
   # host is linked in beside it (as Pulumi's own distribution ships them).
   mkdir -p "$PULUMI_DIR/bin"
-  ln -sfn "$dir/bin/pulumi-language-nodejs" "$PULUMI_DIR/bin/pulumi-language-nodejs"
+  ln -sfn "$LANGUAGE_NODEJS_DIR/bin/pulumi-language-nodejs" "$PULUMI_DIR/bin/pulumi-language-nodejs"
 }
 
 # ---- 3. Kubernetes resource provider ----------------------------------------------
@@ -283,21 +300,13 @@ resolve_kubernetes_provider() {
   run_logged "$2" go mod tidy
 }
 
-build_kubernetes_provider() {
-  local dir=$K8S_PROVIDER_DIR
-  if built kubernetes-provider; then
-    echo "toolchain: pulumi-resource-kubernetes $K8S_PROVIDER_VERSION is cached in $dir/bin"
-    return
-  fi
-  local t0 log=$dir/build.log
-  t0=$(date +%s)
-  step "building pulumi-resource-kubernetes $K8S_PROVIDER_VERSION (cold build takes ~10-15 min)"
-  resolve_kubernetes_provider "$dir" "$log"
-  step "pulumi-resource-kubernetes: compiling"
-  run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/pulumi-resource-kubernetes" \
+compile_kubernetes_provider() {
+  run_logged "$2" "${GOBUILD[@]}" -o "$1/bin/pulumi-resource-kubernetes" \
     -ldflags "-s -w -X $K8S_PROVIDER_MODULE/pkg/version.Version=${K8S_PROVIDER_VERSION#v}" .
-  mark_built "$dir" "$(kubernetes_provider_key)"
-  echo "toolchain: built pulumi-resource-kubernetes in $(elapsed "$t0")"
+}
+
+build_kubernetes_provider() {
+  build_piece kubernetes-provider "pulumi-resource-kubernetes $K8S_PROVIDER_VERSION" "~13-16 min"
 }
 
 # ---- 4. Kubernetes: control plane and one node ----------------------------------
@@ -329,26 +338,18 @@ resolve_kube() {
   run_logged "$2" go get "k8s.io/kubernetes@$KUBERNETES_VERSION" "${KUBE_PACKAGES[@]/%/@$KUBERNETES_VERSION}"
 }
 
-build_kube() {
-  local dir=$KUBE_DIR
-  if built kube; then
-    echo "toolchain: ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION are cached in $dir/bin"
-    return
-  fi
-  local t0 log=$dir/build.log
-  t0=$(date +%s)
-  step "building ${KUBE_COMMANDS[*]} $KUBERNETES_VERSION (cold build takes ~11-14 min)"
-  resolve_kube "$dir" "$log"
-  step "kubernetes: compiling ${KUBE_COMMANDS[*]}"
+compile_kube() {
   # Kubernetes' own build stamps these; clients (and the pulumi provider) read the
   # server version from /version.
   local v=k8s.io/component-base/version minor
   minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
-  run_logged "$log" "${GOBUILD[@]}" -o "$dir/bin/" \
+  run_logged "$2" "${GOBUILD[@]}" -o "$1/bin/" \
     -ldflags "-s -w -X $v.gitVersion=$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean" \
     "${KUBE_PACKAGES[@]}"
-  mark_built "$dir" ""
-  echo "toolchain: built ${KUBE_COMMANDS[*]} in $(elapsed "$t0")"
+}
+
+build_kube() {
+  build_piece kube "${KUBE_COMMANDS[*]} $KUBERNETES_VERSION" "~10-14 min"
 }
 
 # go_binary NAME VERSION COLD_TIME LDFLAGS PACKAGE@VERSION: `go install` of one binary into
