@@ -39,9 +39,18 @@ find_binaries() {
   done
 }
 
+# free_port [TAKEN...]: a port nothing listens on, other than the TAKEN ones.
+# Picked below the ephemeral range (32768-60999), where outgoing connections
+# take their local ports and can grab a picked port before the server binds
+# it; the same band as test/support/freePort.ts, clear of NodePorts.
 free_port() {
-  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
-    console.log(s.address().port); s.close(); });'
+  local port tries=0
+  while [ $((tries += 1)) -le 50 ]; do
+    port=$((20000 + RANDOM % 10000))
+    case " $* " in *" $port "*) continue ;; esac
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+  done
+  die "no free port in 20000-29999 after 50 tries"
 }
 
 # alive NAME: the process in DIR/NAME.pid is still the NAME we started.
@@ -99,8 +108,8 @@ start() {
   token=$(cat "$dir/token")
   printf '%s,admin,admin,system:masters\n' "$token" >"$pki/tokens.csv"
   etcd_port=$(free_port)
-  peer_port=$(free_port)
-  api_port=$(free_port)
+  peer_port=$(free_port "$etcd_port")
+  api_port=$(free_port "$etcd_port" "$peer_port")
 
   cat >"$dir/kubeconfig" <<EOF
 apiVersion: v1

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { Neo4jDatabaseProvider, neo4jConnectionVariables } from "../../components/tenants/neo4jDatabase";
-import { freePort } from "../support/postgresServer";
+import { freePort } from "../support/freePort";
 import { projectDir } from "./localStack";
 
 describe("Neo4j database provider against a real Neo4j 5 (Community) server", function () {

@@ -24,7 +24,8 @@ import { runHealth } from "../../ops/health";
 import { silentProgress } from "../../ops/progress";
 import { loadOpsContext } from "../../ops/stack";
 import { openMetricsText, SeriesSpec } from "../support/openMetrics";
-import { freePort, PostgresServer } from "../support/postgresServer";
+import { freePort } from "../support/freePort";
+import { PostgresServer } from "../support/postgresServer";
 import { projectDir, run, ScriptedServer, workload } from "./opsServers";
 
 const namespace = "kg-rca-ops";

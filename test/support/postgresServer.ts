@@ -5,9 +5,9 @@
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { freePort } from "./freePort";
 
 export function postgresBinDir(): string {
   const root = "/usr/lib/postgresql";
@@ -19,19 +19,6 @@ export function postgresBinDir(): string {
     );
   }
   return dir;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 export class PostgresServer {

@@ -8,7 +8,7 @@ import {
   quotedDatabaseName,
 } from "../../components/tenants/neo4jDatabase";
 import { databaseName } from "../../clients";
-import { freePort } from "../support/postgresServer";
+import { freePort } from "../support/freePort";
 
 describe("Neo4j database provider: Cypher and naming", () => {
   it("names a client's database by its id, which is a valid Neo4j 5 name (unlike the guide's client_<id>_kg)", () => {
