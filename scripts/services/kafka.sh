@@ -50,6 +50,8 @@ PID_FILE="$DIR/kafka.pid"
 source "$HERE/pidfile.sh"
 # shellcheck source=scripts/services/mavenJars.sh
 source "$HERE/mavenJars.sh"
+# shellcheck source=scripts/lib/ports.sh
+source "$HERE/../lib/ports.sh"
 
 # Resolve kafka_2.13 + kafka-tools and their runtime dependencies into the cache once.
 ensure_jars() { resolve_jars "Kafka" "$HERE/kafka/pom.xml" "kafka.version=$KAFKA_VERSION"; }
@@ -171,7 +173,6 @@ format_storage() {
     >"$DIR/logs/format.log" 2>&1 || { cat "$DIR/logs/format.log" >&2; die "storage format failed"; }
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
   command -v java >/dev/null || die "java not found"

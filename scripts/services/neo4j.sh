@@ -46,7 +46,8 @@ PID_FILE="$DIR/neo4j.pid"
 source "$HERE/pidfile.sh"
 # shellcheck source=scripts/services/mavenJars.sh
 source "$HERE/mavenJars.sh"
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=scripts/lib/ports.sh
+source "$HERE/../lib/ports.sh"
 
 # Resolve org.neo4j:neo4j and its runtime dependencies into the cache once; the login check needs
 # the Java driver among them.

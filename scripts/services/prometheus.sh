@@ -33,7 +33,8 @@ url() { echo "http://127.0.0.1:$PROMETHEUS_PORT"; }
 PID_FILE="$DIR/prometheus.pid"
 # shellcheck source=scripts/services/pidfile.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pidfile.sh"
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=scripts/lib/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
 need() { command -v "$1" >/dev/null || die "$1 not found: run scripts/setup.sh (Debian package prometheus)"; }
 
 backfill() {
