@@ -193,11 +193,11 @@ piece_key() {
 # (and from our current sources, for the components that compile some).
 built() {
   case $1 in
-    pulumi) is_cached "$PULUMI_DIR" "" pulumi ;;
-    language-nodejs) is_cached "$LANGUAGE_NODEJS_DIR" "$(piece_key "$1")" pulumi-language-nodejs ;;
-    kubernetes-provider) is_cached "$K8S_PROVIDER_DIR" "$(piece_key "$1")" pulumi-resource-kubernetes ;;
+    pulumi) is_cached "$(piece_dir "$1")" "$(piece_key "$1")" pulumi ;;
+    language-nodejs) is_cached "$(piece_dir "$1")" "$(piece_key "$1")" pulumi-language-nodejs ;;
+    kubernetes-provider) is_cached "$(piece_dir "$1")" "$(piece_key "$1")" pulumi-resource-kubernetes ;;
     kafka-provider) bash "$tc/kafka-provider.sh" --check ;;
-    kube) is_cached "$KUBE_DIR" "" "${KUBE_COMMANDS[@]}" ;;
+    kube) is_cached "$(piece_dir "$1")" "$(piece_key "$1")" "${KUBE_COMMANDS[@]}" ;;
     coredns) is_cached "$cache/coredns-$COREDNS_VERSION" "" coredns ;;
     metrics-server) is_cached "$cache/metrics-server-$METRICS_SERVER_VERSION" "" metrics-server ;;
     *) return 1 ;;
