@@ -12,6 +12,7 @@ import { ClientEntry } from "../clients/types";
 import { guardPlan, PreviewStep } from "../scripts/planGuard/guardPlan";
 import { changesOf } from "../tools/engineResults";
 import { EnvironmentStacks, tenantsStackConfig } from "./environment";
+import { errorText } from "./errorText";
 import { TouchedStacks } from "./touchedStacks";
 import { FleetWorkspace } from "./workspace";
 
@@ -58,13 +59,6 @@ export function previewStep(step: StepEventMetadata): PreviewStep {
     ...(oldState === undefined ? {} : { oldState }),
     ...(newState === undefined ? {} : { newState }),
   };
-}
-
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  // The CLI's own error lines, not its whole transcript.
-  const lines = text.split("\n").filter((line) => /error:|failed|refused|violation|mandatory/i.test(line));
-  return (lines.length > 0 ? lines.slice(0, 12) : text.split("\n").slice(-12)).join("\n").trim();
 }
 
 /** The steps that change something, as reviewers read them: op, type, name. */

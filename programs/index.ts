@@ -1,5 +1,6 @@
 import { loadStackConfig, loadStackLayout } from "../config";
 import { platformStack } from "./platformStack";
+import { reportingRefusals } from "./refusals";
 import { tenantStack } from "./tenantStack";
 
 /**
@@ -7,10 +8,12 @@ import { tenantStack } from "./tenantStack";
  * whole stack, an environment's platform stack, or one of its tenants stacks. Config is validated
  * before any resource is declared: bad input changes nothing.
  */
-export async function stackProgram(): Promise<Record<string, unknown>> {
-  const layout = loadStackLayout();
-  if (layout.role === "tenants") {
-    return tenantStack(layout);
-  }
-  return Promise.resolve(platformStack(loadStackConfig(), layout.role));
+export function stackProgram(): Promise<Record<string, unknown>> {
+  return reportingRefusals(async () => {
+    const layout = loadStackLayout();
+    if (layout.role === "tenants") {
+      return tenantStack(layout);
+    }
+    return platformStack(loadStackConfig(), layout.role);
+  });
 }
