@@ -4,7 +4,8 @@
  *
  * Drives an environment's stacks (fleet/environment.ts): its platform stack and its tenants
  * stacks, one per shard of the registry. Without --changed every stack; with it, the stacks the
- * change since BASE_REF touches (fleet/changes.ts, fleet/touchedStacks.ts). The platform stack runs
+ * change since BASE_REF touches (fleet/changes.ts, fleet/touchedStacks.ts). A shard that no registry
+ * entry hashes to has no stack until its first client (shardsWithStacks). The platform stack runs
  * first, then the tenants stacks, --parallel at a time (default 2); --shard N runs that tenants
  * stack alone (a rerun after a failure, or while the platform stack is busy); previews run the policy pack
  * and the plan guard. Prints one summary and exits 1 when any stack failed; 2 on a bad command
@@ -18,11 +19,13 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { loadRegistry } from "../clients";
+import { shardOf } from "../clients/shards";
+import { ClientEntry } from "../clients/types";
 import { changesSince } from "../fleet/changes";
 import { environmentStacks, EnvironmentStacks } from "../fleet/environment";
 import { clientTenantsIn, migrateToTenantsStacks } from "../fleet/migrate";
 import { Operation, renderReport, renderSummary, runFleet } from "../fleet/run";
-import { touchedStacks, TouchedStacks } from "../fleet/touchedStacks";
+import { shardsWithStacks, touchedStacks, TouchedStacks } from "../fleet/touchedStacks";
 import { FleetWorkspace, openFleetWorkspace } from "../fleet/workspace";
 import { commandLineOrExit, UsageError } from "./commandLine";
 
@@ -61,6 +64,12 @@ async function refuseUnmovedClients(fleet: FleetWorkspace, environment: Environm
       `kg-rca-server:stackRole (Pulumi.${environment.env}.yaml) is "platform", and stack ${environment.platform} still holds ${String(held.length)} client(s) from when it was whole: run it as a platform stack and it would delete them. Move them first: npm run fleet -- migrate --env ${environment.env} (the deploy workflow does, before its update). Nothing was run.`,
     );
   }
+}
+
+/** The shards of the environment whose tenants stack exists. */
+async function existingShards(fleet: FleetWorkspace, environment: EnvironmentStacks): Promise<Set<number>> {
+  const names = new Set((await fleet.workspace.listStacks()).map((stack) => stack.name));
+  return new Set(environment.tenants.flatMap((name, shard) => (names.has(name) ? [shard] : [])));
 }
 
 function everyStack(environment: EnvironmentStacks): TouchedStacks {
@@ -150,6 +159,9 @@ async function main(): Promise<number> {
   }
   const clients = loadRegistry(config.tenants.registry);
   let touched = everyStack(environment);
+  // Every entry of the registry, and at the base of a change those it may remove (refused, but
+  // previewed in their shard).
+  let entries: readonly ClientEntry[] = clients;
   if (args.changed !== undefined) {
     const stackFile = path.join(workDir, `Pulumi.${args.env}.yaml`);
     const changeSet = await changesSince(projectDir, args.changed, args.env, config.tenants.registry, stackFile);
@@ -158,6 +170,7 @@ async function main(): Promise<number> {
       baseClients: changeSet.baseClients,
       headClients: changeSet.headClients,
     });
+    entries = [...clients, ...changeSet.baseClients];
     console.log(
       `changes since ${args.changed} (${changeSet.baseCommit.slice(0, 12)}): ${changeSet.changes.map((c) => ("clientId" in c ? `${c.kind} ${c.clientId}` : "key" in c ? `${c.kind} ${c.key}` : "plan" in c ? `plan ${c.plan}` : c.kind)).join(", ") || "none"}`,
     );
@@ -177,6 +190,19 @@ async function main(): Promise<number> {
   if (environment.role === "whole") {
     // One stack holds everything: any touched shard is that stack.
     touched = { platform: touched.platform || touched.shards.length > 0, shards: [] };
+  } else if (args.shard === undefined) {
+    const withStacks = shardsWithStacks(
+      touched,
+      new Set(entries.map((client) => shardOf(client.id, config.tenants.shards))),
+      await existingShards(workspace, environment),
+    );
+    const skipped = touched.shards.length - withStacks.shards.length;
+    if (skipped > 0) {
+      console.log(
+        `${String(skipped)} touched shard(s) hold no client and have no stack yet: none to run (each is created with its first client)`,
+      );
+    }
+    touched = withStacks;
   }
   console.log(
     `stacks: ${[...(touched.platform ? [environment.platform] : []), ...touched.shards.map((s) => environment.tenants[s])].join(", ") || "none"}`,

@@ -434,8 +434,8 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
         /its stack file says stackRole "whole"\. Set kg-rca-server:stackRole to "platform" in a reviewed change first/,
       );
 
-      // Five shards (the default's 40 would make this suite preview 41 stacks three times): tenant-a
-      // and tenant-b in two of them, for test 9.
+      // Five shards, the fewest that put tenant-a and tenant-b in two (for test 9); three hold no
+      // client, and get no stack.
       await stack.setConfig({ stackRole: "platform", tenantShardSize: "40" });
       const unmoved = localEnv("preview");
       assert.equal(unmoved.status, 1, unmoved.output);
@@ -470,6 +470,10 @@ describe("fleet: a platform stack and tenants stacks driven by one command", fun
       assert.equal(up.status, 0, up.output.slice(-5000));
       const after = localEnv("preview");
       assert.equal(after.status, 0, after.output.slice(-5000));
+      // The three shards no client hashes to have no stack: none is created for them.
+      const held = [...new Set(["tenant-a", "tenant-b"].map((id) => `local-tenants-${String(shardOf(id, 5))}`))].sort();
+      assert.deepEqual(Object.keys(summary(after.output)), ["local", ...held]);
+      assert.match(after.output, /3 touched shard\(s\) hold no client and have no stack yet/);
       for (const [name, row] of Object.entries(summary(after.output))) {
         assert.deepEqual(row, unchanged(), name);
       }

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 
 import { shardOf } from "../../clients/shards";
 import { ClientEntry } from "../../clients/types";
-import { Change, configScope, registryChanges, touchedStacks } from "../../fleet/touchedStacks";
+import { Change, configScope, registryChanges, shardsWithStacks, touchedStacks } from "../../fleet/touchedStacks";
 
 const client = (id: string, plan: ClientEntry["plan"], status: ClientEntry["status"] = "active"): ClientEntry => ({
   id,
@@ -96,5 +96,32 @@ describe("stacks a change touches", () => {
       ]),
       { platform: true, shards: [0, 1] },
     );
+  });
+
+  describe("which touched shards have a stack to run", () => {
+    const populated = new Set(base.map((c) => shardOf(c.id, 4)));
+
+    it("a change every shard follows runs the shards that hold a client, not the empty ones", () => {
+      assert.deepEqual(shardsWithStacks(touched([{ kind: "tenantCode" }]), populated, new Set()), {
+        platform: false,
+        shards: [1, 3],
+      });
+    });
+
+    it("an empty shard whose stack exists still runs (a drift check covers it)", () => {
+      assert.deepEqual(shardsWithStacks(touched([{ kind: "config", key: "namespace" }]), populated, new Set([2])), {
+        platform: true,
+        shards: [1, 2, 3],
+      });
+    });
+
+    it("an onboarding into an empty shard runs it: the new entry populates it, and its stack is created", () => {
+      const head = [...base, client("tenant-c", "basic")];
+      const withNew = new Set(head.map((c) => shardOf(c.id, 4)));
+      assert.deepEqual(shardsWithStacks(touched(registryChanges(base, head), head), withNew, new Set()), {
+        platform: false,
+        shards: [0],
+      });
+    });
   });
 });
