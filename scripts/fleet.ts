@@ -42,8 +42,9 @@ const usage = "usage: npm run fleet -- preview|up --env NAME [--changed BASE_REF
 async function platformStackState(
   { workspace }: FleetWorkspace,
   stack: string,
+  stackNames: ReadonlySet<string>,
 ): Promise<{ readonly appliedShards: number | undefined } | undefined> {
-  if (!(await workspace.listStacks()).some((s) => s.name === stack)) {
+  if (!stackNames.has(stack)) {
     return undefined;
   }
   const outputs = await workspace.stackOutputs(stack);
@@ -67,9 +68,8 @@ async function refuseUnmovedClients(fleet: FleetWorkspace, environment: Environm
 }
 
 /** The shards of the environment whose tenants stack exists. */
-async function existingShards(fleet: FleetWorkspace, environment: EnvironmentStacks): Promise<Set<number>> {
-  const names = new Set((await fleet.workspace.listStacks()).map((stack) => stack.name));
-  return new Set(environment.tenants.flatMap((name, shard) => (names.has(name) ? [shard] : [])));
+function existingShards(environment: EnvironmentStacks, stackNames: ReadonlySet<string>): Set<number> {
+  return new Set(environment.tenants.flatMap((name, shard) => (stackNames.has(name) ? [shard] : [])));
 }
 
 function everyStack(environment: EnvironmentStacks): TouchedStacks {
@@ -112,8 +112,14 @@ async function main(): Promise<number> {
   const environment = environmentStacks(projectDir, workDir, args.env);
   const { config } = environment;
   const workspace = await openFleetWorkspace(projectDir, workDir);
+  // Listed once, for the platform stack's state and for the tenants stacks that exist: nothing
+  // creates a stack before the stacks run (migrate, which does, returns first).
+  const stackNames =
+    environment.role === "platform"
+      ? new Set((await workspace.workspace.listStacks()).map((stack) => stack.name))
+      : new Set<string>();
   const platform =
-    environment.role === "platform" ? await platformStackState(workspace, environment.platform) : undefined;
+    environment.role === "platform" ? await platformStackState(workspace, environment.platform, stackNames) : undefined;
   if (platform !== undefined) {
     const applied = platform.appliedShards;
     if (applied !== undefined && applied !== config.tenants.shards) {
@@ -194,7 +200,7 @@ async function main(): Promise<number> {
     const withStacks = shardsWithStacks(
       touched,
       new Set(entries.map((client) => shardOf(client.id, config.tenants.shards))),
-      await existingShards(workspace, environment),
+      existingShards(environment, stackNames),
     );
     const skipped = touched.shards.length - withStacks.shards.length;
     if (skipped > 0) {
