@@ -27,10 +27,10 @@ export function errorText(error: unknown, maxLines = 24): string {
     blocks.push(block.join("\n"));
   }
   const kept = blocks.filter(
-    (block, index) => !blocks.some((other, at) => at !== index && other !== block && other.startsWith(block)),
+    (block, index) =>
+      blocks.indexOf(block) === index && !blocks.some((other) => other !== block && other.startsWith(block)),
   );
-  const unique = kept.filter((block, index) => kept.indexOf(block) === index);
-  const shown = unique.length > 0 ? unique.join("\n").split("\n") : lines.slice(-12);
+  const shown = kept.length > 0 ? kept.join("\n").split("\n") : lines.slice(-12);
   return shown.slice(0, maxLines).join("\n").trim();
 }
 
