@@ -173,7 +173,6 @@ format_storage() {
     >"$DIR/logs/format.log" 2>&1 || { cat "$DIR/logs/format.log" >&2; die "storage format failed"; }
 }
 
-
 start() {
   command -v java >/dev/null || die "java not found"
   if pid_alive; then log "already running (pid $(cat "$PID_FILE"))"; return 0; fi
