@@ -11,7 +11,7 @@ import * as ts from "typescript";
 
 import { buildDigest, buildsFolder, freshBuild, isBuildName, manifestName } from "../programs/prebuilt";
 
-/** What index.ts and policies/index.ts load from a build. */
+/** What index.ts and policies/policyPack.ts load from a build. */
 const entries = ["programs/index.ts", "policies/pack.ts"] as const;
 /** Older builds kept: a stack still running one of them keeps its files. */
 const keptBuilds = 4;
