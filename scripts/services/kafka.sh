@@ -56,7 +56,9 @@ source "$HERE/../lib/ports.sh"
 # Resolve kafka_2.13 + kafka-tools and their runtime dependencies into the cache once.
 ensure_jars() { resolve_jars "Kafka" "$HERE/kafka/pom.xml" "kafka.version=$KAFKA_VERSION"; }
 
-kjava() { java -cp "$LIB/*" "$@"; }
+# Every kjava is a short-lived command-line tool (the broker starts with flags of its own): the
+# client compiler alone and the serial collector take a TopicCommand run from 3.4 to 1.9 s of CPU.
+kjava() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$LIB/*" "$@"; }
 # A Kafka CLI class (TopicCommand, AclCommand, ...) with the tools log config.
 ktool() { kjava -Dlog4j2.configurationFile="$DIR/tools-log4j2.properties" "$@"; }
 
