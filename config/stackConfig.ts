@@ -185,6 +185,13 @@ function readKafka(reader: ConfigReader, environment: string): KafkaConfig {
     controllers: reader.positiveInteger("kafkaControllers"),
     volumeSize: reader.quantity("kafkaVolumeSize", "storage"),
     heapSize: reader.neo4jSize("kafkaHeapSize"),
+    // Only -XX: flags: the heap has its own key, and the image's start script splits the value
+    // into words unquoted, so nothing a shell would expand may reach it.
+    jvmPerformanceOptions: reader.optionalMatching(
+      "kafkaJvmPerformanceOptions",
+      /^-XX:[A-Za-z0-9+=.:_-]+( -XX:[A-Za-z0-9+=.:_-]+)*$/,
+      `JVM flags of the form -XX:..., separated by single spaces (the heap is kafkaHeapSize), e.g. "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"`,
+    ),
     resources: readResources(reader, "kafka"),
     settings: {
       defaultReplicationFactor: reader.positiveInteger("kafkaReplicationFactor"),

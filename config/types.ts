@@ -92,6 +92,8 @@ export interface KafkaConfig {
   readonly controllers: number;
   readonly volumeSize: string;
   readonly heapSize: string;
+  /** KAFKA_JVM_PERFORMANCE_OPTS of the brokers and the program's Kafka tools; undefined for the image's defaults. */
+  readonly jvmPerformanceOptions: string | undefined;
   readonly resources: ComputeResources;
   readonly settings: KafkaBrokerSettings;
 }

@@ -65,6 +65,16 @@ const brokerScratch = scratchVolumes({ tmp: "/tmp", "kafka-logs": "/opt/kafka/lo
 /** The rebalance Job's admin properties and plans. */
 const toolScratch = scratchVolumes({ tmp: "/tmp" });
 
+/**
+ * The configured JVM flags of a container of the Kafka image: its scripts pass
+ * KAFKA_JVM_PERFORMANCE_OPTS to every JVM they start, the broker's and the tools'. A `kubectl exec`
+ * into the broker inherits it too. None: the image's defaults.
+ */
+function jvmPerformanceEnv(kafka: KafkaConfig): k8s.types.input.core.v1.EnvVar[] {
+  const options = kafka.jvmPerformanceOptions;
+  return options === undefined ? [] : plainEnv({ KAFKA_JVM_PERFORMANCE_OPTS: options });
+}
+
 /** A caller's dependsOn as a list: the components are given a list or one resource. */
 function dependencyList(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
   if (dependsOn === undefined) {
@@ -320,7 +330,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
                       protocol: args.kafka.listenerProtocol,
                     }),
                   ],
-                  env: [secretEnv("KAFKA_ADMIN_PASSWORD", adminSecretName, "password")],
+                  env: [
+                    secretEnv("KAFKA_ADMIN_PASSWORD", adminSecretName, "password"),
+                    ...jvmPerformanceEnv(args.kafka),
+                  ],
                   resources: resourceRequirements({
                     requests: { cpu: "100m", memory: "512Mi" },
                     limits: { cpu: "1", memory: "1Gi" },
@@ -414,6 +427,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     secretEnv("KAFKA_ADMIN_PASSWORD", refs.adminSecretName, "password"),
                     { name: "KAFKA_CLUSTER_ID", value: refs.clusterId },
                     ...plainEnv({ KAFKA_HEAP_OPTS: `-Xms${args.kafka.heapSize} -Xmx${args.kafka.heapSize}` }),
+                    ...jvmPerformanceEnv(args.kafka),
                   ],
                   resources: resourceRequirements(args.kafka.resources),
                   startupProbe: { tcpSocket: { port: kafkaPorts.client }, periodSeconds: 10, failureThreshold: 60 },

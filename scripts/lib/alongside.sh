@@ -3,15 +3,20 @@
 # foreground, keeping the background one's output until the end so the two do
 # not interleave (scripts/test-all.sh, scripts/test-e2e.sh).
 #
-#   alongside_start CMD...    start CMD at a lower CPU priority, its output kept in a log
+#   alongside_start CMD...    start CMD (a command or a shell function) at a lower CPU priority,
+#                             its output kept in a log
 #   alongside_finish TITLE    wait for it, print its output under TITLE, return its status
 
 alongside_start() {
   alongside_log=$(mktemp -t kg-rca-alongside-XXXXXX.log)
   # At a lower CPU priority: the foreground command is the longer one (the node suites), and on
   # two cores an equal share would stretch it by what the background one uses. The background
-  # command still finishes well before it.
-  nice -n 5 "$@" >"$alongside_log" 2>&1 &
+  # command still finishes before it. A subshell lowered by renice, not `nice`, so CMD may be a
+  # function; what it starts inherits the priority.
+  (
+    renice -n 5 -p "$BASHPID" >/dev/null
+    "$@"
+  ) >"$alongside_log" 2>&1 &
   alongside_pid=$!
 }
 

@@ -134,6 +134,21 @@ describe("a real node: the program's own pods run in the local stack", function 
     assert.match(meta, /^node\.id=0$/m);
   });
 
+  it("1. the broker's JVM starts with the stack's kafkaJvmPerformanceOptions, through the image's scripts", async () => {
+    const configured = (await stack.engine.getConfig("kg-rca-server:kafkaJvmPerformanceOptions")).value;
+    assert.notEqual(configured, "", "Pulumi.local.yaml sets the flags");
+    const commandLines = cluster.kubectl(
+      "exec",
+      "kafka-0",
+      "--",
+      "bash",
+      "-c",
+      `for p in /proc/[0-9]*; do tr '\\0' ' ' < "$p/cmdline" 2>/dev/null; echo; done`,
+    );
+    const broker = commandLines.split("\n").find((line) => / kafka\.Kafka /.test(line));
+    assert.ok(broker?.includes(` ${configured} `), `the broker's command line: ${broker ?? "(none)"}`);
+  });
+
   it("1. the billing schema exists in the program's PostgreSQL pod, with a row for every registry entry", async () => {
     const tables = await cluster.billing(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",

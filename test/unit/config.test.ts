@@ -163,6 +163,11 @@ describe("stack config", () => {
     it("a Neo4j size in the wrong syntax", () => {
       assertRefused({ neo4jPageCacheSize: "32GB" }, "neo4jPageCacheSize", "Neo4j memory size");
     });
+    for (const bad of ["-Xmx2g", "-XX:+UseSerialGC  -XX:+AlwaysPreTouch", "-XX:+UseSerialGC $(id)", "-XX:*"]) {
+      it(`Kafka JVM flags that are not -XX: flags split by single spaces: "${bad}"`, () => {
+        assertRefused({ kafkaJvmPerformanceOptions: bad }, "kafkaJvmPerformanceOptions", "JVM flags of the form -XX:");
+      });
+    }
     it("an initial heap above the maximum heap", () => {
       assertRefused({ neo4jHeapInitialSize: "128G" }, "neo4jHeapInitialSize", "must not exceed neo4jHeapMaxSize");
     });

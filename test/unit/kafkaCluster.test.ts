@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 
 import { KafkaCluster } from "../../components";
 import { MockRun } from "../../tools/mockEngine";
-import { kafkaClusterArgs } from "./fixtures/componentArgs";
+import { kafkaClusterArgs, kafkaConfig } from "./fixtures/componentArgs";
 import { assertSpreadsOverNodes } from "./helpers/placement";
 import { envOf, find, inputsOf, synthesizeComponents, Tree, types } from "./helpers/synthesize";
 
@@ -105,6 +105,19 @@ describe("KafkaCluster", () => {
     assert.deepEqual(env.KAFKA_ADMIN_PASSWORD, { secretKeyRef: { name: "kafka-admin", key: "password" } });
     assert.equal(inputsOf(run, types.secret, "kafka-admin-secret").stringData, "[secret]");
     assert.equal(env.KAFKA_HEAP_OPTS, "-Xms6G -Xmx6G");
+  });
+
+  it("leaves the brokers' and tools' JVM flags to the image unless configured, then gives them to both", async () => {
+    const flagsOf = (containers: Tree[]) => containers.map((c) => envOf(c).KAFKA_JVM_PERFORMANCE_OPTS);
+    const job = (r: MockRun) => inputsOf(r, types.job, "kafka-rebalance").spec.template.spec.containers as Tree[];
+    assert.deepEqual(flagsOf([container, ...job(run)]), [undefined, undefined]);
+
+    const flags = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    const tuned = await synthesizeComponents(() => {
+      new KafkaCluster("kafka", { ...kafkaClusterArgs, kafka: { ...kafkaConfig, jvmPerformanceOptions: flags } });
+    });
+    const broker = inputsOf(tuned, types.statefulSet, "kafka-statefulset").spec.template.spec.containers as Tree[];
+    assert.deepEqual(flagsOf([...broker, ...job(tuned)]), [flags, flags]);
   });
 
   it("claims a log volume per broker and exposes headless and bootstrap Services", () => {
