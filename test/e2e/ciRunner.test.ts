@@ -104,7 +104,9 @@ describe("a CI runner's view: the engine and the ops commands reach the API serv
     assert.equal(outcomes[`postgresql.${namespace}.svc.cluster.local`], "unresolved");
   });
 
-  it("`ops health` from the runner with only a kubeconfig: Kafka over TLS, PostgreSQL and Neo4j through port-forwards", () => {
+  it("`ops health` from the runner with only a kubeconfig: Kafka over TLS, PostgreSQL and Neo4j through port-forwards", async () => {
+    // The workloads check counts Ready replicas: a pod an HPA has just added is given its minute.
+    await cluster.waitAllReady("every pod Ready before the health check", 180000);
     const run = inRunner("npx", [
       "ts-node",
       "--transpile-only",

@@ -88,6 +88,28 @@ export class NodeCluster {
       .map((pod) => pod.metadata?.name ?? "");
   }
 
+  /**
+   * Waits until every serving pod is Ready, naming those that are not at the deadline. After a
+   * restart, and before a check of the whole namespace: clients reconnecting after a restart can
+   * lift graph-builder's CPU over its HPA's target for a scrape, and the pod that scale-up adds
+   * takes 30-60 s to become Ready (seen once on CI, right after the certificate rotation).
+   */
+  async waitAllReady(what: string, timeoutMs = 300000): Promise<void> {
+    let notReady: string[] = [];
+    try {
+      await this.waitFor(
+        what,
+        async () => {
+          notReady = await this.podsNotReady();
+          return notReady.length === 0;
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; not Ready: ${notReady.join(", ")}`);
+    }
+  }
+
   async podReady(name: string): Promise<boolean> {
     const pod = await this.core().readNamespacedPod({ name, namespace });
     return (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");

@@ -295,11 +295,7 @@ describe("the tenants' listener from outside the cluster: SASL_SSL with the clie
     assert.deepEqual(missing, [], `${sent} messages acknowledged, every one readable after the rotation`);
     assert.deepEqual(await cluster.billing("SELECT * FROM clients ORDER BY id"), rowsBefore);
     // The in-cluster clients reconnect too: graph-builder's probe is Ready only while it fetches from the brokers.
-    await cluster.waitFor(
-      "every pod Ready again after the rotation",
-      async () => (await cluster.podsNotReady()).length === 0,
-      300000,
-    );
+    await cluster.waitAllReady("every pod Ready again after the rotation");
     console.log(
       `      rotation: ${sent} messages acknowledged (${beforeRoll} before the renewal, ${afterRoll - beforeRoll} while the brokers, Neo4j and PostgreSQL restarted, the rest after), none lost`,
     );
