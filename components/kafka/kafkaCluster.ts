@@ -8,6 +8,7 @@ import { kafkaBrokersLabel } from "../resourceKinds";
 import { GeneratedSecret } from "../shared/generatedSecret";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
 import { RandomValue } from "../shared/randomValue";
+import { startupProbe } from "../shared/probes";
 import { declareStatefulSetClaims, retainClaims } from "../storage/volumeClaims";
 import {
   objectMeta,
@@ -430,7 +431,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     ...jvmPerformanceEnv(args.kafka),
                   ],
                   resources: resourceRequirements(args.kafka.resources),
-                  startupProbe: { tcpSocket: { port: kafkaPorts.client }, periodSeconds: 10, failureThreshold: 60 },
+                  startupProbe: startupProbe({ tcpSocket: { port: kafkaPorts.client } }, 600),
                   readinessProbe: { tcpSocket: { port: kafkaPorts.client }, periodSeconds: 10, failureThreshold: 3 },
                   livenessProbe: { tcpSocket: { port: kafkaPorts.internal }, periodSeconds: 20, failureThreshold: 6 },
                   volumeMounts: [

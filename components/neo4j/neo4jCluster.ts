@@ -25,6 +25,7 @@ import {
   neo4jTlsVolumes,
 } from "./neo4jTls";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/podSecurity";
+import { startupProbe } from "../shared/probes";
 import { serverAuthSecretName } from "../platform/workloadNames";
 
 export interface Neo4jClusterArgs {
@@ -237,7 +238,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                     ...settingsEnv,
                   ],
                   resources: resourceRequirements(args.neo4j.resources),
-                  startupProbe: { tcpSocket: { port: neo4jPorts.bolt }, periodSeconds: 10, failureThreshold: 90 },
+                  startupProbe: startupProbe({ tcpSocket: { port: neo4jPorts.bolt } }, 900),
                   readinessProbe: { tcpSocket: { port: neo4jPorts.bolt }, periodSeconds: 10, failureThreshold: 3 },
                   livenessProbe: {
                     httpGet: { path: "/", port: neo4jPorts.http },

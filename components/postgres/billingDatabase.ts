@@ -25,6 +25,7 @@ import {
 import { BillingConnection } from "../tenants/billingRow";
 import { billingDatabase, billingSchemaSql, billingUser } from "./billingSchema";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+import { startupProbe } from "../shared/probes";
 import { serverAuthSecretName } from "../platform/workloadNames";
 
 /** What the server writes outside its data volume under a read-only root: its socket and lock, temp files. */
@@ -128,7 +129,8 @@ export class BillingDatabase extends pulumi.ComponentResource {
       },
       this,
     );
-    const probe = { exec: { command: ["pg_isready", "-U", billingUser, "-d", billingDatabase] }, periodSeconds: 10 };
+    const check = { exec: { command: ["pg_isready", "-U", billingUser, "-d", billingDatabase] } };
+    const probe = { ...check, periodSeconds: 10 };
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
@@ -158,8 +160,10 @@ export class BillingDatabase extends pulumi.ComponentResource {
                     secretEnv("POSTGRES_PASSWORD", auth.secretName, "password"),
                   ],
                   resources: resourceRequirements(args.postgres.resources),
+                  // A first start initialises the data folder and runs the schema before it serves.
+                  startupProbe: startupProbe(check, 300),
                   readinessProbe: { ...probe, failureThreshold: 3 },
-                  livenessProbe: { ...probe, failureThreshold: 6, initialDelaySeconds: 30 },
+                  livenessProbe: { ...probe, failureThreshold: 6 },
                   volumeMounts: [
                     { name: "data", mountPath: "/var/lib/postgresql/data" },
                     { name: "schema", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },

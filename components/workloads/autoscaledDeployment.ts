@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Autoscaling, ComputeResources } from "../../config";
 import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
 import { restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+import { startupProbe } from "../shared/probes";
 
 /** A writable /tmp under the read-only root. */
 const appScratch = scratchVolumes({ tmp: "/tmp" });
@@ -87,6 +88,7 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: args.port }],
                   env: args.env,
                   resources: resourceRequirements(args.resources),
+                  startupProbe: startupProbe({ httpGet: { path: args.healthPath, port: args.port } }, 120),
                   readinessProbe: { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 10 },
                   livenessProbe: {
                     httpGet: { path: args.healthPath, port: args.port },

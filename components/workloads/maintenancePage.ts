@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { objectMeta, resourceRequirements, selectorLabels, workloadLabels } from "../shared/kubernetesMeta";
 import { imageUsers, restrictedContainerSecurity, restrictedPodSecurity, scratchVolumes } from "../shared/podSecurity";
+import { startupProbe } from "../shared/probes";
 
 /** nginx's temp paths and pid file under a read-only root. */
 const nginxScratch = scratchVolumes({ cache: "/var/cache/nginx", run: "/var/run" });
@@ -93,6 +94,7 @@ export class MaintenancePage extends pulumi.ComponentResource {
                     ...nginxScratch.volumeMounts,
                   ],
                   // The page answers 503 by design: probe the port, not a path.
+                  startupProbe: startupProbe({ tcpSocket: { port: maintenancePagePort } }, 60),
                   readinessProbe: { tcpSocket: { port: maintenancePagePort }, periodSeconds: 5 },
                 },
               ],

@@ -32,12 +32,6 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_ADMIN_USER="${KAFKA_ADMIN_USER:-admin}"
 KAFKA_ADMIN_PASSWORD="${KAFKA_ADMIN_PASSWORD:-admin-secret}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
-# The flags of a JVM that lives seconds or minutes under little load: the client compiler alone and
-# the serial collector. They take a TopicCommand run from 3.4 to 1.9 s of CPU, and a test broker's
-# first minute from 8.6-9.3 s (G1 and the full JIT) to 4.7-5.1 s. The command-line tools always
-# start with them; the broker unless KAFKA_JVM_PERFORMANCE_OPTS says otherwise.
-SHORT_LIVED_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-KAFKA_JVM_PERFORMANCE_OPTS="${KAFKA_JVM_PERFORMANCE_OPTS:-$SHORT_LIVED_JVM_OPTS}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
 CACHE="${KG_RCA_TOOLCHAIN_CACHE:-$HOME/.cache/kg-rca-toolchain}/kafka-$KAFKA_VERSION"
 LIB="$CACHE/lib"
@@ -59,6 +53,7 @@ source "$HERE/pidfile.sh"
 source "$HERE/mavenJars.sh"
 # shellcheck source=scripts/lib/ports.sh
 source "$HERE/../lib/ports.sh"
+KAFKA_JVM_PERFORMANCE_OPTS="${KAFKA_JVM_PERFORMANCE_OPTS:-$SHORT_LIVED_JVM_OPTS}"
 
 # Resolve kafka_2.13 + kafka-tools and their runtime dependencies into the cache once.
 ensure_jars() { resolve_jars "Kafka" "$HERE/kafka/pom.xml" "kafka.version=$KAFKA_VERSION"; }

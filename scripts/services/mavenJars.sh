@@ -3,6 +3,13 @@
 # sourcing script defines log() and die(), and sets $CACHE (the version's cache folder) and $LIB
 # (its jars, under $CACHE).
 
+# The flags of a JVM that lives seconds or minutes under little load: the client compiler alone and
+# the serial collector. They take a Kafka TopicCommand run from 3.4 to 1.9 s of CPU, a test broker's
+# first minute from 8.6-9.3 s (G1 and the full JIT) to 4.7-5.1 s, and Neo4j's login check from 5.0
+# to 2.7 s. The scripts' tools always start with them, their servers unless told otherwise.
+# shellcheck disable=SC2034 # used by the sourcing scripts
+SHORT_LIVED_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
 # resolve_jars NAME POM PROPERTY=VERSION [JAR_GLOB]: resolves POM's artifact at VERSION and its
 # runtime dependencies into $LIB, once. The .complete marker keeps a half-finished download from
 # being used; the lock keeps two callers (a start, a test's client, the build's pre-resolve) from

@@ -14,6 +14,7 @@
 #   NEO4J_PORT           Bolt port on 127.0.0.1 [17687]
 #   NEO4J_PASSWORD       initial password of user neo4j, at least 8 characters [neo4j-test-password]
 #   NEO4J_HEAP_OPTS      JVM heap [-Xms256m -Xmx768m]
+#   NEO4J_JVM_PERFORMANCE_OPTS  the server's other JVM flags [-XX:TieredStopAtLevel=1 -XX:+UseSerialGC]
 #   NEO4J_PAGECACHE      page cache size [128m]
 #   NEO4J_START_TIMEOUT  seconds to wait for a Bolt login [180]
 #
@@ -48,6 +49,7 @@ source "$HERE/pidfile.sh"
 source "$HERE/mavenJars.sh"
 # shellcheck source=scripts/lib/ports.sh
 source "$HERE/../lib/ports.sh"
+NEO4J_JVM_PERFORMANCE_OPTS="${NEO4J_JVM_PERFORMANCE_OPTS:-$SHORT_LIVED_JVM_OPTS}"
 
 # Resolve org.neo4j:neo4j and its runtime dependencies into the cache once; the login check needs
 # the Java driver among them.
@@ -78,9 +80,24 @@ set_initial_password() {
   [ -d "$DIR/data/databases/system" ] && return 0
   [ "${#NEO4J_PASSWORD}" -ge 8 ] || die "NEO4J_PASSWORD must have at least 8 characters (Neo4j's minimum)"
   log "setting the initial password of user neo4j"
-  NEO4J_HOME="$DIR" NEO4J_CONF="$DIR/conf" java -cp "$LIB/*" org.neo4j.cli.AdminTool \
+  # shellcheck disable=SC2086
+  NEO4J_HOME="$DIR" NEO4J_CONF="$DIR/conf" java $SHORT_LIVED_JVM_OPTS -cp "$LIB/*" org.neo4j.cli.AdminTool \
     dbms set-initial-password "$NEO4J_PASSWORD" >"$DIR/logs/set-initial-password.log" 2>&1 \
     || { cat "$DIR/logs/set-initial-password.log" >&2; die "set-initial-password failed"; }
+}
+
+# The login check, compiled once per version of its source: run as a source file, the JVM would
+# compile it at every start (about half of its 5 s of CPU).
+login_check_classes() {
+  local source="$HERE/neo4j/BoltLoginCheck.java" classes
+  classes="$CACHE/bolt-login-check-$(sha256sum "$source" | cut -c1-16)"
+  if [ ! -f "$classes/BoltLoginCheck.class" ]; then
+    rm -rf "$classes.tmp.$$"
+    javac -J-XX:TieredStopAtLevel=1 -cp "$LIB/*" -d "$classes.tmp.$$" "$source" >&2 || die "compiling $source failed"
+    # Another start may have compiled it meanwhile: keep the first, both are the same.
+    mv -T "$classes.tmp.$$" "$classes" 2>/dev/null || rm -rf "$classes.tmp.$$"
+  fi
+  echo "$classes"
 }
 
 start() {
@@ -99,7 +116,7 @@ start() {
   # back to slower code). setsid: the server outlives this script and is
   # stopped through its pid file only.
   # shellcheck disable=SC2086
-  setsid java $NEO4J_HEAP_OPTS -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
+  setsid java $NEO4J_HEAP_OPTS $NEO4J_JVM_PERFORMANCE_OPTS -XX:-OmitStackTraceInFastThrow \
     -Dfile.encoding=UTF-8 -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true \
     -Dlog4j2.disable.jmx=true \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
@@ -117,7 +134,8 @@ start() {
   done
   local left=$(( deadline - $(date +%s) )); [ "$left" -gt 5 ] || left=5
   local rc=0
-  NEO4J_PASSWORD="$NEO4J_PASSWORD" java -cp "$LIB/*" "$HERE/neo4j/BoltLoginCheck.java" \
+  # shellcheck disable=SC2086
+  NEO4J_PASSWORD="$NEO4J_PASSWORD" java $SHORT_LIVED_JVM_OPTS -cp "$(login_check_classes):$LIB/*" BoltLoginCheck \
     "127.0.0.1:$NEO4J_PORT" neo4j "$left" || rc=$?
   case "$rc" in
     0) ;;

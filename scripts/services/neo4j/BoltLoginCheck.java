@@ -1,6 +1,7 @@
 // Waits until a Neo4j server accepts a Bolt login. Used by ../neo4j.sh start.
 //
-//   java -cp '<neo4j lib>/*' BoltLoginCheck.java HOST:PORT USER TIMEOUT_SECONDS
+//   java -cp '<its classes>:<neo4j lib>/*' BoltLoginCheck HOST:PORT USER TIMEOUT_SECONDS
+//   (neo4j.sh compiles it once into the jars' cache)
 //   (password from the environment variable NEO4J_PASSWORD)
 //
 // Exit codes: 0 login accepted; 3 the server rejected the credentials (no
