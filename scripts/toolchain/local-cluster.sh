@@ -50,6 +50,16 @@ alive() {
   [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$1"
 }
 
+# running NAME: the process this start launched as NAME has not exited. Not `alive`: just after the
+# launch its command line is still this script's own (the background subshell has not exec'd NAME
+# yet), which a loaded machine stretches past the first check (CI saw "etcd exited" with an empty
+# log, etcd still starting). A zombie counts as exited.
+running() {
+  local pid
+  pid=$(cat "$dir/$1.pid")
+  [ -r "/proc/$pid/stat" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
+
 # launch NAME CMD...: starts CMD in the background with its log in DIR/NAME.log.
 launch() {
   local name=$1
@@ -148,7 +158,7 @@ EOF
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --use-service-account-credentials=false --profiling=false
   sleep 1
-  alive kube-controller-manager || die "kube-controller-manager exited; see $dir/kube-controller-manager.log"
+  running kube-controller-manager || die "kube-controller-manager exited; see $dir/kube-controller-manager.log"
 
   echo "local-cluster: ready; export KUBECONFIG=$dir/kubeconfig"
 }
@@ -162,7 +172,7 @@ wait_ready() {
     fi
     local c
     for c in etcd kube-apiserver; do
-      alive "$c" || die "$c exited; last lines of $dir/$c.log: $(tail -n 20 "$dir/$c.log")"
+      running "$c" || die "$c exited; last lines of $dir/$c.log: $(tail -n 20 "$dir/$c.log")"
     done
     sleep 1
   done
