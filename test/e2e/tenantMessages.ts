@@ -13,7 +13,10 @@ export async function produceAs(kafka: Kafka, topic: string, value: string): Pro
 
 /**
  * Every message of a topic, sorted (partitions interleave), read from the start by consumer group
- * `group` until `expected` have come; an error after `timeoutMs` says how many did.
+ * `group` until `expected` have come; an error after `timeoutMs` says how many did. Counted once per
+ * partition and offset: a consumer that restarts (see CRASH below) is handed again what it had read
+ * before its offsets were committed, and a count of deliveries then reached `expected` with messages
+ * missing (CI saw it right after a broker drain).
  */
 export async function readEvery(
   kafka: Kafka,
@@ -23,13 +26,13 @@ export async function readEvery(
   timeoutMs = 60000,
 ): Promise<string[]> {
   const consumer = kafka.consumer({ groupId: group });
-  const seen: string[] = [];
+  const seen = new Map<string, string>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`read ${seen.length} of ${expected} messages from ${topic}`));
+        reject(new Error(`read ${seen.size} of ${expected} messages from ${topic}`));
       }, timeoutMs);
       consumer.on(consumer.events.CRASH, (event) => {
         if (event.payload.restart) {
@@ -41,9 +44,9 @@ export async function readEvery(
         reject(event.payload.error);
       });
       void consumer.run({
-        eachMessage: ({ message }) => {
-          seen.push(message.value?.toString() ?? "");
-          if (seen.length >= expected) {
+        eachMessage: ({ partition, message }) => {
+          seen.set(`${partition}:${message.offset}`, message.value?.toString() ?? "");
+          if (seen.size >= expected) {
             clearTimeout(timer);
             resolve();
           }
@@ -54,5 +57,5 @@ export async function readEvery(
   } finally {
     await consumer.disconnect();
   }
-  return seen.sort();
+  return [...seen.values()].sort();
 }
