@@ -105,6 +105,9 @@ start() {
   if pid_alive; then log "already running (pid $(cat "$PID_FILE"))"; return 0; fi
   port_open "$NEO4J_PORT" && die "port $NEO4J_PORT is already in use"
   ensure_jars
+  # Before the server starts: a failed compile stops the script here (set -e), leaving nothing running.
+  local check_classes
+  check_classes=$(login_check_classes)
   mkdir -p "$DIR"
   DIR="$(cd "$DIR" && pwd)"
   write_config
@@ -135,7 +138,7 @@ start() {
   local left=$(( deadline - $(date +%s) )); [ "$left" -gt 5 ] || left=5
   local rc=0
   # shellcheck disable=SC2086
-  NEO4J_PASSWORD="$NEO4J_PASSWORD" java $SHORT_LIVED_JVM_OPTS -cp "$(login_check_classes):$LIB/*" BoltLoginCheck \
+  NEO4J_PASSWORD="$NEO4J_PASSWORD" java $SHORT_LIVED_JVM_OPTS -cp "$check_classes:$LIB/*" BoltLoginCheck \
     "127.0.0.1:$NEO4J_PORT" neo4j "$left" || rc=$?
   case "$rc" in
     0) ;;
