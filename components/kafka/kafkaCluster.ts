@@ -392,6 +392,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
       configChecksum: string;
     },
   ): k8s.apps.v1.StatefulSet {
+    // A broker serves once its client listener accepts connections.
+    const servingCheck = { tcpSocket: { port: kafkaPorts.client } };
     return new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
@@ -431,8 +433,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
                     ...jvmPerformanceEnv(args.kafka),
                   ],
                   resources: resourceRequirements(args.kafka.resources),
-                  startupProbe: startupProbe({ tcpSocket: { port: kafkaPorts.client } }, 600),
-                  readinessProbe: { tcpSocket: { port: kafkaPorts.client }, periodSeconds: 10, failureThreshold: 3 },
+                  startupProbe: startupProbe(servingCheck, 600),
+                  readinessProbe: { ...servingCheck, periodSeconds: 10, failureThreshold: 3 },
                   livenessProbe: { tcpSocket: { port: kafkaPorts.internal }, periodSeconds: 20, failureThreshold: 6 },
                   volumeMounts: [
                     { name: kafkaDataVolume, mountPath: "/var/lib/kafka/data" },

@@ -196,6 +196,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
       ...settings,
       ...(tls === undefined ? {} : neo4jTlsSettings(args.neo4j.edition)),
     }).map(([setting, value]) => ({ name: neo4jEnvName(setting), value }));
+    const servingCheck = { tcpSocket: { port: neo4jPorts.bolt } };
     return new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
@@ -238,8 +239,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                     ...settingsEnv,
                   ],
                   resources: resourceRequirements(args.neo4j.resources),
-                  startupProbe: startupProbe({ tcpSocket: { port: neo4jPorts.bolt } }, 900),
-                  readinessProbe: { tcpSocket: { port: neo4jPorts.bolt }, periodSeconds: 10, failureThreshold: 3 },
+                  startupProbe: startupProbe(servingCheck, 900),
+                  readinessProbe: { ...servingCheck, periodSeconds: 10, failureThreshold: 3 },
                   livenessProbe: {
                     httpGet: { path: "/", port: neo4jPorts.http },
                     periodSeconds: 20,

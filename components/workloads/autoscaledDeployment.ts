@@ -61,6 +61,7 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
     this.serviceName = name;
     this.servicePort = args.port;
 
+    const healthCheck = { httpGet: { path: args.healthPath, port: args.port } };
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -88,13 +89,9 @@ export class AutoscaledDeployment extends pulumi.ComponentResource {
                   ports: [{ name: "http", containerPort: args.port }],
                   env: args.env,
                   resources: resourceRequirements(args.resources),
-                  startupProbe: startupProbe({ httpGet: { path: args.healthPath, port: args.port } }, 120),
-                  readinessProbe: { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 10 },
-                  livenessProbe: {
-                    httpGet: { path: args.healthPath, port: args.port },
-                    periodSeconds: 20,
-                    failureThreshold: 6,
-                  },
+                  startupProbe: startupProbe(healthCheck, 120),
+                  readinessProbe: { ...healthCheck, periodSeconds: 10 },
+                  livenessProbe: { ...healthCheck, periodSeconds: 20, failureThreshold: 6 },
                 },
               ],
               volumes: [

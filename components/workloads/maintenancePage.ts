@@ -62,6 +62,8 @@ export class MaintenancePage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The page answers 503 by design: probe the port, not a path.
+    const servingCheck = { tcpSocket: { port: maintenancePagePort } };
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -93,9 +95,8 @@ export class MaintenancePage extends pulumi.ComponentResource {
                     },
                     ...nginxScratch.volumeMounts,
                   ],
-                  // The page answers 503 by design: probe the port, not a path.
-                  startupProbe: startupProbe({ tcpSocket: { port: maintenancePagePort } }, 60),
-                  readinessProbe: { tcpSocket: { port: maintenancePagePort }, periodSeconds: 5 },
+                  startupProbe: startupProbe(servingCheck, 60),
+                  readinessProbe: { ...servingCheck, periodSeconds: 5 },
                 },
               ],
               volumes: [{ name: "content", configMap: { name: content.metadata.name } }, ...nginxScratch.volumes],
