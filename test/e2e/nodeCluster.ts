@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, KafkaJSError, logLevel } from "kafkajs";
 import neo4j, { Driver } from "neo4j-driver";
 import * as os from "os";
 import * as path from "path";
@@ -262,12 +262,24 @@ export class NodeCluster {
 
   /** Messages on a topic, from its offsets, by a fresh admin client (a long-lived one keeps the partitions it first saw). */
   async messageCount(topic: string): Promise<number> {
-    const admin = this.adminKafka().admin();
-    await admin.connect();
-    try {
-      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    } finally {
-      await admin.disconnect();
+    // Right after the brokers change (a drain, a lowered count, a roll) a partition's leader may
+    // move after the admin client read its metadata: the old leader answers NOT_LEADER_FOR_PARTITION,
+    // which kafkajs's fetchTopicOffsets does not retry (it retries an unknown topic only). A new
+    // client reads fresh metadata, so each retriable error gets a new one, for up to a minute.
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      const admin = this.adminKafka().admin();
+      await admin.connect();
+      try {
+        return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      } catch (error) {
+        if (!(error instanceof KafkaJSError && error.retriable) || Date.now() > deadline) {
+          throw error;
+        }
+      } finally {
+        await admin.disconnect();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   }
 
