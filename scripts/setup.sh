@@ -27,4 +27,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --ignore-scripts --no-audit --no-fund
 fi
+# The project's patches to its dependencies (patches/, see its README), applied at every set-up:
+# --ignore-scripts skips the postinstall that applies them, and applying them again changes nothing.
+npx patch-package --error-on-fail
 echo "setup: done"
