@@ -85,16 +85,16 @@ up() {
   [ -f "$config_file" ] || fresh=1
   [ -z "$fresh" ] || cp "$repo/Pulumi.local.yaml" "$config_file"
   (cd "$repo" && pulumi stack select local --create --secrets-provider passphrase >/dev/null)
+  # One `config set-all`: each CLI start costs a fraction of a second, and every suite's stack pays it.
+  local pairs=(--secret "kafkaAdminPassword=$KAFKA_ADMIN_PASSWORD")
   if [ -n "$fresh" ]; then
-    pulumi_local config set skipAwait true >/dev/null
-    pulumi_local config set kafkaAdminBootstrapServers 127.0.0.1:19092 >/dev/null
     # The bare broker listens without TLS: the declared brokers (which never run here) match it.
-    pulumi_local config set kafkaListenerProtocol SASL_PLAINTEXT >/dev/null
     # No Neo4j pod runs here, so the edition only decides what is declared: production's, which
     # lets the engine tests change the server count.
-    pulumi_local config set neo4jEdition enterprise >/dev/null
+    pairs+=(--plaintext skipAwait=true --plaintext kafkaAdminBootstrapServers=127.0.0.1:19092
+      --plaintext kafkaListenerProtocol=SASL_PLAINTEXT --plaintext neo4jEdition=enterprise)
   fi
-  pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
+  pulumi_local config set-all "${pairs[@]}" >/dev/null
   step "build"
   # The engine then starts the program without compiling it (programs/prebuilt.ts).
   (cd "$repo" && npm run --silent build)

@@ -80,26 +80,26 @@ pulumi_local() {
   (cd "$repo" && "$state/cli/bin/pulumi" "$@" --stack local --config-file "$config_file")
 }
 
-# The image of each workload, from the local images' manifest: tags follow content, so they are
-# written into the state's copy of the stack config rather than into Pulumi.local.yaml.
-set_image_config() {
-  local key image tag
-  for key in kafkaImage:kafka neo4jImage:neo4j postgresImage:postgres graphBuilderImage:wiring-probe-graph-builder \
-    kgApiImage:wiring-probe-kg-api maintenancePageImage:maintenance-page awsCliImage:aws-cli; do
-    image=${key#*:}
-    tag=$(node -e 'console.log(require(process.argv[1])[process.argv[2]].tag)' "$image_manifest" "$image")
-    pulumi_local config set "${key%%:*}" "$tag" >/dev/null
-  done
-}
-
-# The backup jobs' bucket: the S3 server's address and bucket go into the stack config; its keys go
-# into a Secret the jobs read (made here, after the update that creates the namespace, so no key
-# enters the state).
-set_backup_config() {
-  pulumi_local config set backupS3Endpoint "$(bash "$s3_sh" url "$state/s3")" >/dev/null
-  pulumi_local config set backupBucketName "$S3_BUCKETS" >/dev/null
-  # The name of a Secret, not a secret (the CLI would guess otherwise from the key).
-  pulumi_local config set --plaintext backupS3CredentialsSecret "$s3_credentials_secret" >/dev/null
+# The stack config local:up writes, in one `config set-all` (each CLI start goes through the runner's
+# wrapper): the admin password, the image of each workload and the backups' bucket.
+# - Images, from the local images' manifest: tags follow content, so they are written into the
+#   state's copy of the stack config rather than into Pulumi.local.yaml.
+# - The backup jobs' bucket: the S3 server's address and bucket; its keys go into a Secret the jobs
+#   read (write_backup_credentials, after the update that creates the namespace, so no key enters
+#   the state). The Secret's name is given as --plaintext: it is a name, not a secret.
+set_local_config() {
+  local pairs=(--secret "kafkaAdminPassword=$KAFKA_ADMIN_PASSWORD") images line
+  images=$(node -e 'const manifest = require(process.argv[1]);
+    for (const pair of process.argv.slice(2)) {
+      const [key, image] = pair.split(":");
+      console.log(key + "=" + manifest[image].tag);
+    }' "$image_manifest" kafkaImage:kafka neo4jImage:neo4j postgresImage:postgres \
+    graphBuilderImage:wiring-probe-graph-builder kgApiImage:wiring-probe-kg-api \
+    maintenancePageImage:maintenance-page awsCliImage:aws-cli)
+  while IFS= read -r line; do pairs+=(--plaintext "$line"); done <<<"$images"
+  pairs+=(--plaintext "backupS3Endpoint=$(bash "$s3_sh" url "$state/s3")" --plaintext "backupBucketName=$S3_BUCKETS"
+    --plaintext "backupS3CredentialsSecret=$s3_credentials_secret")
+  pulumi_local config set-all "${pairs[@]}" >/dev/null
 }
 
 write_backup_credentials() {
@@ -179,9 +179,7 @@ up() {
   bash "$s3_sh" start "$state/s3"
   [ -f "$config_file" ] || cp "$repo/Pulumi.local.yaml" "$config_file"
   (cd "$repo" && pulumi stack select local --create --secrets-provider passphrase >/dev/null)
-  pulumi_local config set --secret kafkaAdminPassword "$KAFKA_ADMIN_PASSWORD" >/dev/null
-  set_image_config
-  set_backup_config
+  set_local_config
   step "certificates from the local CA"
   ensure_local_ca
   # Not a secret: the CA certificate every client is given. Read from standard input by the CLI

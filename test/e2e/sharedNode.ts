@@ -42,6 +42,11 @@ export function servedRegistry(): ClientEntry[] {
     : [...localClients];
 }
 
+/** The shared hooks' own minutes are on the node group's path, and mocha prints no hook's time. */
+function logSeconds(what: string, startedAt: number): void {
+  console.log(`      ${what}: ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+}
+
 let started: Promise<SharedNode> | undefined;
 let footprintBefore: HostFootprint | undefined;
 
@@ -49,8 +54,10 @@ let footprintBefore: HostFootprint | undefined;
 export function sharedNode(): Promise<SharedNode> {
   started ??= (async () => {
     footprintBefore = hostFootprint(stack.dir);
+    const startedAt = Date.now();
     const up = await stack.up();
     assert.equal(up.status, 0, `npm run local:up failed:\n${up.output.slice(-4000)}`);
+    logSeconds("local:up", startedAt);
     return { stack, cluster: new NodeCluster(stack) };
   })();
   return started;
@@ -62,8 +69,10 @@ after(function () {
     return;
   }
   this.timeout(10 * 60 * 1000);
+  const startedAt = Date.now();
   const down = stack.down();
   assert.equal(down.status, 0, `local:down failed:\n${down.output.slice(-3000)}`);
+  logSeconds("local:down", startedAt);
   const clean = spawnSync("bash", [path.join(projectDir, "scripts/node/local-node.sh"), "check-clean"], {
     encoding: "utf8",
   });
