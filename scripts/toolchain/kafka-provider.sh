@@ -15,6 +15,10 @@
 #   1. build the wrapper with a placeholder schema.json,
 #   2. run it with --emit-schema to produce the real schema,
 #   3. build again so the plugin embeds (and serves) that schema.
+# Sarama (the Kafka client the Terraform provider uses) is built from its module with
+# sarama-open.patch applied: its Broker.Open let a concurrent caller fail with "broker not
+# connected" while another caller's dial was starting, and the provider's parallel creates did
+# (CI saw a first update fail so on a SCRAM user and a topic).
 #
 # Usage: scripts/toolchain/kafka-provider.sh [--force | --check | --download]
 # Idempotent: does nothing when the plugin was built from the same wrapper
@@ -66,7 +70,7 @@ run_logged() {
 
 [ "$mode" = check ] || step "check prerequisites"
 command -v go >/dev/null || { echo "go not found on PATH" >&2; false; }
-for f in go.mod go.sum main.go provider.go; do
+for f in go.mod go.sum main.go provider.go sarama-open.patch; do
   [ -f "$SRC_DIR/$f" ] || { echo "missing $SRC_DIR/$f" >&2; false; }
 done
 # Use the Go on this machine; never fetch another toolchain.
@@ -75,7 +79,7 @@ export GOTOOLCHAIN=local
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
 # The stamp ties the binary to the wrapper sources and the Go version.
-fingerprint="$( (cd "$SRC_DIR" && cat go.mod go.sum main.go provider.go; go version) | sha256sum | cut -d' ' -f1)"
+fingerprint="$( (cd "$SRC_DIR" && cat go.mod go.sum main.go provider.go sarama-open.patch; go version) | sha256sum | cut -d' ' -f1)"
 up_to_date=0
 if [ -x "$PLUGIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] \
    && [ "$("$PLUGIN" --version 2>/dev/null)" = "$VERSION" ]; then
@@ -110,6 +114,13 @@ echo '{}' >"$WORK/schema.json"   # placeholder for the first build
 
 step "download Go modules"
 run_logged download go mod download -x
+
+step "patch sarama"
+sarama_dir=$(cd "$WORK" && go list -m -f '{{.Dir}}' github.com/IBM/sarama)
+cp -r "$sarama_dir" "$WORK/sarama"
+chmod -R u+w "$WORK/sarama"
+run_logged patch-sarama patch -p1 -d "$WORK/sarama" -i "$SRC_DIR/sarama-open.patch"
+(cd "$WORK" && go mod edit -replace github.com/IBM/sarama=./sarama)
 
 # nice: this machine has two cores and other builds may be running.
 step "build stage 1 (placeholder schema)"
