@@ -79,7 +79,7 @@ export GOTOOLCHAIN=local
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
 # The stamp ties the binary to the wrapper sources and the Go version.
-fingerprint="$( (cd "$SRC_DIR" && cat go.mod go.sum main.go provider.go sarama-open.patch; go version) | sha256sum | cut -d' ' -f1)"
+fingerprint="$( (cd "$SRC_DIR" && cat go.mod go.sum main.go provider.go sarama-open.patch saramacheck/*.go; go version) | sha256sum | cut -d' ' -f1)"
 up_to_date=0
 if [ -x "$PLUGIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] \
    && [ "$("$PLUGIN" --version 2>/dev/null)" = "$VERSION" ]; then
@@ -110,6 +110,7 @@ mkdir -p "$LOG_DIR" "$BIN_DIR"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 cp "$SRC_DIR"/go.mod "$SRC_DIR"/go.sum "$SRC_DIR"/*.go "$WORK"/
+cp -r "$SRC_DIR/saramacheck" "$WORK"/
 echo '{}' >"$WORK/schema.json"   # placeholder for the first build
 
 step "download Go modules"
@@ -121,6 +122,7 @@ cp -r "$sarama_dir" "$WORK/sarama"
 chmod -R u+w "$WORK/sarama"
 run_logged patch-sarama patch -p1 -d "$WORK/sarama" -i "$SRC_DIR/sarama-open.patch"
 (cd "$WORK" && go mod edit -replace github.com/IBM/sarama=./sarama)
+run_logged check-sarama go test -count=1 ./saramacheck
 
 # nice: this machine has two cores and other builds may be running.
 step "build stage 1 (placeholder schema)"
