@@ -12,8 +12,9 @@ alongside_start() {
   # At a lower CPU priority: the foreground command is the longer one (the node suites), and on
   # two cores an equal share would stretch it by what the background one uses. The background
   # command still finishes before it: at nice 5 (a quarter of the CPU when both want it all) it
-  # ended 7-10 min before the node suites, so it now gets a tenth (nice 10). A subshell lowered by
-  # renice, not `nice`, so CMD may be a function; what it starts inherits the priority.
+  # ended 7-10 min before the node suites, so it now gets a tenth (nice 10); the first run so
+  # ended with them. A subshell lowered by renice, not `nice`, so CMD may be a function; what it
+  # starts inherits the priority.
   (
     renice -n 10 -p "$BASHPID" >/dev/null
     "$@"
