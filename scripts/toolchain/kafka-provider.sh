@@ -70,7 +70,9 @@ run_logged() {
 
 [ "$mode" = check ] || step "check prerequisites"
 command -v go >/dev/null || { echo "go not found on PATH" >&2; false; }
-for f in go.mod go.sum main.go provider.go sarama-open.patch; do
+# The wrapper's sources: each must exist, and together they make the build's fingerprint.
+sources=(go.mod go.sum main.go provider.go sarama-open.patch saramacheck/open_test.go)
+for f in "${sources[@]}"; do
   [ -f "$SRC_DIR/$f" ] || { echo "missing $SRC_DIR/$f" >&2; false; }
 done
 # Use the Go on this machine; never fetch another toolchain.
@@ -79,7 +81,7 @@ export GOTOOLCHAIN=local
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
 # The stamp ties the binary to the wrapper sources and the Go version.
-fingerprint="$( (cd "$SRC_DIR" && cat go.mod go.sum main.go provider.go sarama-open.patch saramacheck/*.go; go version) | sha256sum | cut -d' ' -f1)"
+fingerprint="$( (cd "$SRC_DIR" && cat "${sources[@]}"; go version) | sha256sum | cut -d' ' -f1)"
 up_to_date=0
 if [ -x "$PLUGIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] \
    && [ "$("$PLUGIN" --version 2>/dev/null)" = "$VERSION" ]; then
