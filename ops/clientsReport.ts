@@ -6,6 +6,7 @@ import { openKafkaAdmin } from "./connections/kafka";
 import { openNeo4j } from "./connections/neo4j";
 import { openBilling } from "./connections/postgres";
 import { prometheus, prometheusUrl } from "./connections/prometheus";
+import { topicOffsets } from "./connections/topicOffsets";
 import { OpsContext } from "./context";
 import { messageOf } from "./findings";
 import { Progress } from "./progress";
@@ -85,7 +86,7 @@ const kafkaSource: Source = {
         set(cells, client.id, "events", { error: `topic ${topic} does not exist` });
         continue;
       }
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await topicOffsets(admin, topic);
       set(cells, client.id, "events", { value: offsets.reduce((sum, p) => sum + Number(p.high), 0) });
     }
   },

@@ -4,6 +4,7 @@ import { isLive } from "../../clients/lifecycle";
 import { consumerLagExpr } from "../../components/monitoring/metricNames";
 import { graphBuilderConsumerGroup } from "../../components/workloads/graphBuilder";
 import { openKafkaAdmin } from "../connections/kafka";
+import { topicOffsets } from "../connections/topicOffsets";
 import { HealthCheck } from "../context";
 import { error, Finding, ok, warning } from "../findings";
 
@@ -82,7 +83,7 @@ export const consumerLagCheck: HealthCheck = {
     const partitions = (
       await Promise.all(
         topics.map(async (topic) =>
-          (await admin.fetchTopicOffsets(topic)).map((p) => ({
+          (await topicOffsets(admin, topic)).map((p) => ({
             topic,
             partition: p.partition,
             low: Number(p.low),
