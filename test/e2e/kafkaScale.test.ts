@@ -4,6 +4,7 @@ import * as crypto from "crypto";
 import { isReplacement, refusal, StepLog } from "../../tools/engineResults";
 import { namespace, NodeCluster } from "./nodeCluster";
 import { SharedNode, sharedNode } from "./sharedNode";
+import { StepTimer } from "./stepTimer";
 
 const messagesPerTopic = 40;
 
@@ -153,23 +154,32 @@ describe("Kafka scale-out and drain on the node: the program's start script, reb
   });
 
   it("drains broker 2 (its partitions move away), then lowers the count; every message is still there", async () => {
+    // Each step's time is printed: the drain's update waits for the rebalance Job, the lowered
+    // count for the broker's shutdown, and the check reads every message back.
+    const steps = new StepTimer();
     await stack.setConfig({ kafkaDrainedBrokers: "2" });
     await stack.update();
     await jobSucceeded("kafka-rebalance-3-drain-2");
+    steps.done("drain update and rebalance");
     assert.deepEqual(await replicaBrokers(), [0, 1], "no partition left on broker 2");
     assert.deepEqual(await replicaBrokers(["__consumer_offsets"]), [0, 1], "nor of the consumer offsets");
 
     await stack.setConfig(brokersConfig(2));
     await stack.update();
+    steps.done("count lowered");
     await cluster.waitFor(
       "kafka-2 gone",
       async () =>
         (await cluster.core().listNamespacedPod({ namespace, fieldSelector: "metadata.name=kafka-2" })).items.length ===
         0,
     );
+    steps.done("kafka-2 gone");
     assert.equal(await readyBrokers(), 2);
     await assertNothingLost();
+    steps.done("every message read back");
     await stack.preview({ expectNoChanges: true });
+    steps.done("no-change preview");
+    console.log(`      drain 3 → 2: ${steps.summary()}`);
   });
 
   it("raising kafkaReplicationFactor reassigns every topic in place: no topic replaced, nothing lost", async () => {
