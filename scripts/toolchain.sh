@@ -4,7 +4,8 @@
 # Everything is built from Go modules and cached by version under
 # $KG_RCA_TOOLCHAIN_CACHE (default $HOME/.cache/kg-rca-toolchain); nothing is
 # written into the repository. A second run only checks the cache. A cold run
-# takes ~47 min on 2 cores (2026-11-30) and leaves ~19 GB (0.6 GB after `prune`).
+# takes 20-56 min on 2 cores, depending on the machine (2026-12-02), and leaves ~19 GB (0.6 GB
+# after `prune`).
 #
 # Usage: scripts/toolchain.sh [COMPONENT...]
 #   components: etcd pulumi language-nodejs kubernetes-provider kafka-provider kube coredns
