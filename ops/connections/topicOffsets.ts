@@ -13,9 +13,10 @@ const defaultRetry: OffsetsRetry = { attempts: 4, pauseMs: 1000 };
  * A topic's offsets per partition. kafkajs's `fetchTopicOffsets` reads the partitions' leaders,
  * then asks each for its offsets, and retries only an unknown topic. When a leader moves between
  * the two (a broker rolled, drained or restarted: exactly when an operator runs a report), the
- * old leader answers NOT_LEADER_FOR_PARTITION (as kafkajs names it) and the call fails. An admin client reads the
- * metadata again on every call (its metadata has no max age), so asking again reaches the new
- * leader. Only errors kafkajs marks retriable are asked again; any other fails at once.
+ * old leader answers NOT_LEADER_FOR_PARTITION (as kafkajs names it) and the call fails. An admin
+ * client reads the metadata again on every call (its metadata has no max age), so asking again
+ * reaches the new leader. Only errors kafkajs marks retriable are asked again; any other fails
+ * at once.
  */
 export async function topicOffsets(
   admin: Pick<Admin, "fetchTopicOffsets">,

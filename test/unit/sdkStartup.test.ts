@@ -51,7 +51,7 @@ describe("the Pulumi SDK's start, as patched (patches/)", () => {
 
 // The same patch: the SDK took the stack of every promise it tracks for its leak report with
 // `new Error().stack`, which formats it there and then. In a program run ts-node's source-map hook
-// does that formatting, for every frame, several times per resource: about a third of the
+// does that formatting, for every frame, several times per resource: about a quarter of the
 // program's CPU in a run of 116 resources. The patch keeps the Error and formats its stack (the
 // same frames, captured at the same place) only when a leak report asks for it.
 describe("the Pulumi SDK's promise stacks, as patched (patches/)", () => {
